@@ -1,0 +1,75 @@
+# zhpolicy — PGXS build.
+#
+#   make            build the extension, the compiled lexicon and the tools
+#   make install    install them into PostgreSQL 15 (root)
+#   make run        the main job: install what is missing, start a private cluster,
+#                   load test/corpus (or DIR=...), index, search (src/scripts/run_main_job.sh)
+#   make test       every test: engine unit tests and pg_regress (test/run_all_tests.sh)
+#   make bench      benchmarks (memory and first-call latency of a backend)
+
+EXTENSION = zhpolicy
+MODULE_big = zhpolicy
+DATA = $(wildcard sql/zhpolicy--*.sql)
+DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
+REGRESS = setup parser config corpus queries headline clean errors
+REGRESS_OPTS = --encoding=UTF8 --no-locale
+
+ENGINE_SRCS = $(wildcard src/engine/*.c)
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(ENGINE_SRCS))
+
+PG_CPPFLAGS = -Isrc/engine
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+SHLIB_LINK = -licuuc -lm
+
+# Debian's python3-jieba ships the 349k-word frequency list (MIT) and the HMM tables.
+JIEBA_DIR ?= /usr/lib/python3/dist-packages/jieba
+JIEBA_DICT = $(JIEBA_DIR)/dict.txt
+HOST_PYTHON ?= /usr/bin/python3
+
+EXTRA_CLEAN = build results tmp_check regression.diffs regression.out
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+all: build/zhpolicy.lex build/zp_segment
+else
+all:
+	@echo "PostgreSQL 15 server headers not found: run 'make run' or 'make test' (they install them), or apt-get install postgresql-server-dev-15" >&2; exit 1
+endif
+
+ENGINE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Isrc/engine
+
+build:
+	mkdir -p build
+
+build/zp_lexcompile: src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c -licuuc -lm
+
+build/zp_segment: src/tools/zp_segment.c $(ENGINE_SRCS) src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_segment.c $(ENGINE_SRCS) -licuuc -lm
+
+build/hmm.tsv: src/tools/export_jieba_hmm.py | build
+	@test -f $(JIEBA_DICT) || { echo "missing $(JIEBA_DICT): apt-get install python3-jieba" >&2; exit 1; }
+	$(HOST_PYTHON) src/tools/export_jieba_hmm.py $@
+
+build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT)
+	build/zp_lexcompile -o $@ -m build/hmm.tsv $(JIEBA_DICT)
+
+build/test_engine: test/unit/test_engine.c $(ENGINE_SRCS) src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm
+
+# Engine unit tests (no PostgreSQL needed).
+unittest: build/test_engine build/zhpolicy.lex
+	build/test_engine build/zhpolicy.lex test/corpus
+
+run:
+	bash src/scripts/run_main_job.sh $(DIR)
+
+test:
+	bash test/run_all_tests.sh
+
+bench:
+	bash test/bench/run_bench.sh
+
+.PHONY: unittest run test bench

@@ -1,0 +1,121 @@
+/*
+ * zp_layout.c — margin detection for hard-wrapped text (see zp_layout.h).
+ */
+#include "zp_layout.h"
+#include "zp_text.h"
+
+#include <string.h>
+
+#define ZP_MAX_WIDTH 400		/* widths above this are not margins */
+#define ZP_MIN_MARGIN 20		/* a margin narrower than 10 CJK characters is no margin */
+#define ZP_MARGIN_SLACK 4		/* a full line may fall 2 CJK characters short */
+
+/* Width of [s, e) with leading and trailing blanks ignored, capped. */
+static int
+zp_span_width(const unsigned char *s, const unsigned char *e)
+{
+	int			width = 0,
+				pending = 0,
+				seen = 0;
+
+	while (s < e && width <= ZP_MAX_WIDTH)
+	{
+		uint32_t	cp;
+		int			n = zp_utf8_decode(s, (size_t) (e - s), &cp);
+		ZpCharClass cls = zp_char_class(cp);
+
+		if (cls == ZP_CC_SPACE || cls == ZP_CC_NEWLINE)
+		{
+			if (seen)
+				pending += zp_display_width(cp);
+		}
+		else
+		{
+			width += pending + zp_display_width(cp);
+			pending = 0;
+			seen = 1;
+		}
+		s += n;
+	}
+	return width;
+}
+
+/* Width of a piece of text. */
+int
+zp_layout_text_width(const char *s, size_t n)
+{
+	return zp_span_width((const unsigned char *) s, (const unsigned char *) s + n);
+}
+
+/* Width of the line that ends at byte end. */
+int
+zp_layout_line_width(const char *text, size_t end)
+{
+	size_t		start = end;
+
+	while (start > 0 && text[start - 1] != '\n' && end - start < 4 * ZP_MAX_WIDTH)
+		start--;
+	/* do not start inside a UTF-8 sequence */
+	while (start < end && (((unsigned char) text[start]) & 0xC0) == 0x80)
+		start++;
+	return zp_span_width((const unsigned char *) text + start, (const unsigned char *) text + end);
+}
+
+void
+zp_layout_analyze(const char *text, size_t len, ZpLayout *out)
+{
+	static const int bins = ZP_MAX_WIDTH + 2;
+	int			hist[ZP_MAX_WIDTH + 2];
+	size_t		pos = 0;
+	int			lines = 0,
+				best = 0,
+				near = 0,
+				w;
+
+	memset(hist, 0, sizeof(hist));
+	out->wrapped = 0;
+	out->margin = 0;
+	while (pos < len)
+	{
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t		end = nl ? (size_t) (nl - text) : len;
+
+		w = zp_span_width((const unsigned char *) text + pos, (const unsigned char *) text + end);
+		if (w > 0)
+		{
+			lines++;
+			hist[w < bins ? w : bins - 1]++;
+		}
+		pos = end + 1;
+	}
+	for (w = ZP_MIN_MARGIN; w <= ZP_MAX_WIDTH; w++)
+		if (hist[w] > 0 && (best == 0 || hist[w] >= hist[best]))
+			best = w;
+	if (best == 0)
+		return;
+	for (w = best - ZP_MARGIN_SLACK; w <= best + 3 && w <= ZP_MAX_WIDTH; w++)
+		near += hist[w];
+	/* a margin holds many lines: at least 6, and a third of all lines */
+	if (near >= 6 && near * 3 >= lines)
+	{
+		out->wrapped = 1;
+		out->margin = best;
+	}
+}
+
+int
+zp_layout_is_wrap(const ZpLayout *layout, const char *text, size_t len,
+				  size_t gap_start, size_t gap_end)
+{
+	int			newlines = 0;
+	size_t		i;
+
+	if (!layout->wrapped)
+		return 0;
+	for (i = gap_start; i < gap_end && i < len; i++)
+		if (text[i] == '\n')
+			newlines++;
+	if (newlines == 0 || newlines > 2)
+		return 0;
+	return zp_layout_line_width(text, gap_start) >= layout->margin - ZP_MARGIN_SLACK;
+}

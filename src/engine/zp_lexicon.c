@@ -1,0 +1,490 @@
+/*
+ * zp_lexicon.c — opening, validating and building the compiled lexicon.
+ *
+ * Format (see zp_lexicon.h): a header, then float node_logp[n_nodes], then the
+ * edge table (uint64 keys, uint32 child ids) with linear probing, then the HMM
+ * emission table (uint32 code point + 1, float[4]).  Validation on open checks
+ * magic, version, byte order, sizes and offsets against the file size; lookups
+ * bound-check child ids.  Nothing is checksummed on open: a backend's first
+ * call must stay cheap, and a flipped bit inside a table cannot crash a reader.
+ */
+#include "zp_lexicon.h"
+#include "zp_text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ZP_HMM_IMPOSSIBLE (-1.0e30f)
+
+/* Emission row of cp, or NULL. */
+const float *
+zp_lex_emission(const ZpLexicon *lex, uint32_t cp)
+{
+	uint32_t	key = cp + 1;
+	uint64_t	i;
+
+	if (lex->hdr->n_emit == 0)
+		return NULL;
+	i = zp_lex_hash(key, lex->hdr->emit_bits);
+	for (;;)
+	{
+		uint32_t	k = lex->emit_keys[i];
+
+		if (k == key)
+			return lex->emit_vals + 4 * i;
+		if (k == 0)
+			return NULL;
+		i = (i + 1) & lex->emit_mask;
+	}
+}
+
+/* Walk a whole UTF-8 word through the trie. */
+float
+zp_lex_lookup(const ZpLexicon *lex, const char *word, size_t len)
+{
+	uint32_t	node = 0;
+	size_t		i = 0;
+
+	if (len == 0)
+		return ZP_LEX_NOT_WORD;
+	while (i < len)
+	{
+		uint32_t	cp;
+
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
+		node = zp_lex_child(lex, node, cp);
+		if (node == 0)
+			return ZP_LEX_NOT_WORD;
+	}
+	return zp_lex_word_logp(lex, node);
+}
+
+/* Check that [off, off + size) lies inside the file and is aligned. */
+static int
+zp_lex_range_ok(uint64_t off, uint64_t size, uint64_t file_size)
+{
+	return off % 8 == 0 && off <= file_size && size <= file_size - off;
+}
+
+int
+zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
+{
+	int			fd;
+	struct stat st;
+	void	   *map;
+	const ZpLexHeader *h;
+	uint64_t	trie_slots,
+				emit_slots;
+
+	memset(lex, 0, sizeof(*lex));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+	{
+		snprintf(err, errlen, "could not open file: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+	{
+		snprintf(err, errlen, "could not stat file: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t) st.st_size < sizeof(ZpLexHeader))
+	{
+		snprintf(err, errlen, "file is %lld bytes, too short for a lexicon header",
+				 (long long) st.st_size);
+		close(fd);
+		return -1;
+	}
+	map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+	{
+		snprintf(err, errlen, "could not map file: %s", strerror(errno));
+		return -1;
+	}
+	h = (const ZpLexHeader *) map;
+	if (memcmp(h->magic, ZP_LEX_MAGIC, 8) != 0)
+		snprintf(err, errlen, "file is not a zhpolicy lexicon (bad magic)");
+	else if (h->byte_order != ZP_LEX_BYTE_ORDER)
+		snprintf(err, errlen, "lexicon was compiled on a machine of another byte order");
+	else if (h->version != ZP_LEX_VERSION)
+		snprintf(err, errlen, "lexicon format version %u, this build reads version %u",
+				 h->version, ZP_LEX_VERSION);
+	else if (h->file_size != (uint64_t) st.st_size)
+		snprintf(err, errlen, "file is %lld bytes, its header says %llu (truncated or altered)",
+				 (long long) st.st_size, (unsigned long long) h->file_size);
+	else if (h->trie_bits < 1 || h->trie_bits > 40 || h->emit_bits < 1 || h->emit_bits > 30 ||
+			 h->n_nodes < 1)
+		snprintf(err, errlen, "lexicon header has impossible table sizes");
+	else
+	{
+		trie_slots = (uint64_t) 1 << h->trie_bits;
+		emit_slots = (uint64_t) 1 << h->emit_bits;
+		if (!zp_lex_range_ok(h->off_node_logp, (uint64_t) h->n_nodes * 4, h->file_size) ||
+			!zp_lex_range_ok(h->off_trie_keys, trie_slots * 8, h->file_size) ||
+			!zp_lex_range_ok(h->off_trie_vals, trie_slots * 4, h->file_size) ||
+			!zp_lex_range_ok(h->off_emit_keys, emit_slots * 4, h->file_size) ||
+			!zp_lex_range_ok(h->off_emit_vals, emit_slots * 16, h->file_size) ||
+			h->n_nodes > trie_slots || h->n_emit >= emit_slots)
+			snprintf(err, errlen, "lexicon header points outside the file");
+		else
+		{
+			const char *base = (const char *) map;
+
+			lex->hdr = h;
+			lex->node_logp = (const float *) (base + h->off_node_logp);
+			lex->trie_keys = (const uint64_t *) (base + h->off_trie_keys);
+			lex->trie_vals = (const uint32_t *) (base + h->off_trie_vals);
+			lex->emit_keys = (const uint32_t *) (base + h->off_emit_keys);
+			lex->emit_vals = (const float *) (base + h->off_emit_vals);
+			lex->trie_mask = trie_slots - 1;
+			lex->emit_mask = emit_slots - 1;
+			lex->n_nodes = h->n_nodes;
+			lex->map = map;
+			lex->map_size = (size_t) st.st_size;
+			return 0;
+		}
+	}
+	munmap(map, (size_t) st.st_size);
+	return -1;
+}
+
+void
+zp_lexicon_close(ZpLexicon *lex)
+{
+	if (lex->map)
+		munmap(lex->map, lex->map_size);
+	memset(lex, 0, sizeof(*lex));
+}
+
+/* ---------------------------------------------------------------- builder */
+
+struct ZpLexBuilder
+{
+	double	   *node_freq;		/* 0 = not a word */
+	uint32_t	n_nodes;
+	uint32_t	cap_nodes;
+	uint64_t   *keys;
+	uint32_t   *vals;
+	uint32_t	bits;
+	uint64_t	n_edges;
+	uint32_t	n_words;
+	double		total_freq;
+	/* HMM */
+	uint32_t   *emit_cp;
+	float	   *emit_logp;		/* 4 per entry */
+	uint32_t	n_emit;
+	uint32_t	cap_emit;
+	float		start[4];
+	float		trans[4][4];
+};
+
+/* Allocate or die: the builder runs in a build tool or a test, never in a backend. */
+static void *
+zp_xrealloc(void *p, size_t n)
+{
+	void	   *q = realloc(p, n ? n : 1);
+
+	if (!q)
+	{
+		fprintf(stderr, "zhpolicy lexicon builder: out of memory\n");
+		exit(2);
+	}
+	return q;
+}
+
+ZpLexBuilder *
+zp_lexbuilder_new(void)
+{
+	ZpLexBuilder *b = zp_xrealloc(NULL, sizeof(ZpLexBuilder));
+	int			i,
+				j;
+
+	memset(b, 0, sizeof(*b));
+	b->cap_nodes = 1024;
+	b->node_freq = zp_xrealloc(NULL, sizeof(double) * b->cap_nodes);
+	b->node_freq[0] = 0;
+	b->n_nodes = 1;
+	b->bits = 12;
+	b->keys = calloc((size_t) 1 << b->bits, sizeof(uint64_t));
+	b->vals = calloc((size_t) 1 << b->bits, sizeof(uint32_t));
+	for (i = 0; i < 4; i++)
+	{
+		b->start[i] = ZP_HMM_IMPOSSIBLE;
+		for (j = 0; j < 4; j++)
+			b->trans[i][j] = ZP_HMM_IMPOSSIBLE;
+	}
+	return b;
+}
+
+void
+zp_lexbuilder_free(ZpLexBuilder *b)
+{
+	if (!b)
+		return;
+	free(b->node_freq);
+	free(b->keys);
+	free(b->vals);
+	free(b->emit_cp);
+	free(b->emit_logp);
+	free(b);
+}
+
+/* Double the edge table. */
+static void
+zp_lexbuilder_grow(ZpLexBuilder *b)
+{
+	uint32_t	nbits = b->bits + 1;
+	uint64_t	nslots = (uint64_t) 1 << nbits,
+				oslots = (uint64_t) 1 << b->bits,
+				s;
+	uint64_t   *nkeys = calloc(nslots, sizeof(uint64_t));
+	uint32_t   *nvals = calloc(nslots, sizeof(uint32_t));
+
+	if (!nkeys || !nvals)
+	{
+		fprintf(stderr, "zhpolicy lexicon builder: out of memory\n");
+		exit(2);
+	}
+	for (s = 0; s < oslots; s++)
+	{
+		uint64_t	i;
+
+		if (b->keys[s] == 0)
+			continue;
+		i = zp_lex_hash(b->keys[s], nbits);
+		while (nkeys[i] != 0)
+			i = (i + 1) & (nslots - 1);
+		nkeys[i] = b->keys[s];
+		nvals[i] = b->vals[s];
+	}
+	free(b->keys);
+	free(b->vals);
+	b->keys = nkeys;
+	b->vals = nvals;
+	b->bits = nbits;
+}
+
+/* Find or create the child of parent labelled cp. */
+static uint32_t
+zp_lexbuilder_edge(ZpLexBuilder *b, uint32_t parent, uint32_t cp)
+{
+	uint64_t	key = zp_lex_edge_key(parent, cp);
+	uint64_t	mask = ((uint64_t) 1 << b->bits) - 1;
+	uint64_t	i = zp_lex_hash(key, b->bits);
+
+	while (b->keys[i] != 0)
+	{
+		if (b->keys[i] == key)
+			return b->vals[i];
+		i = (i + 1) & mask;
+	}
+	if (b->n_nodes == b->cap_nodes)
+	{
+		b->cap_nodes *= 2;
+		b->node_freq = zp_xrealloc(b->node_freq, sizeof(double) * b->cap_nodes);
+	}
+	b->node_freq[b->n_nodes] = 0;
+	b->keys[i] = key;
+	b->vals[i] = b->n_nodes;
+	b->n_edges++;
+	if (b->n_edges * 2 > ((uint64_t) 1 << b->bits))
+		zp_lexbuilder_grow(b);
+	return b->n_nodes++;
+}
+
+int
+zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
+{
+	uint32_t	node = 0;
+	size_t		i = 0;
+
+	if (len == 0 || !(freq > 0))
+		return -1;
+	/* all characters must be Han: the segmenter only walks Han runs */
+	while (i < len)
+	{
+		uint32_t	cp;
+
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
+		if (!zp_is_han(cp))
+			return -1;
+	}
+	i = 0;
+	while (i < len)
+	{
+		uint32_t	cp;
+
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
+		node = zp_lexbuilder_edge(b, node, cp);
+	}
+	if (b->node_freq[node] == 0)
+		b->n_words++;
+	b->total_freq -= b->node_freq[node];
+	if (freq > b->node_freq[node])
+		b->node_freq[node] = freq;
+	b->total_freq += b->node_freq[node];
+	return 0;
+}
+
+void
+zp_lexbuilder_set_hmm(ZpLexBuilder *b, const float start[4], const float trans[4][4])
+{
+	memcpy(b->start, start, sizeof(b->start));
+	memcpy(b->trans, trans, sizeof(b->trans));
+}
+
+int
+zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp)
+{
+	uint32_t	i;
+
+	if (state < 0 || state > 3 || cp > 0x10FFFF)
+		return -1;
+	for (i = 0; i < b->n_emit; i++)	/* a few thousand entries, build time only */
+		if (b->emit_cp[i] == cp)
+			break;
+	if (i == b->n_emit)
+	{
+		int			s;
+
+		if (b->n_emit == b->cap_emit)
+		{
+			b->cap_emit = b->cap_emit ? b->cap_emit * 2 : 1024;
+			b->emit_cp = zp_xrealloc(b->emit_cp, sizeof(uint32_t) * b->cap_emit);
+			b->emit_logp = zp_xrealloc(b->emit_logp, sizeof(float) * 4 * b->cap_emit);
+		}
+		b->emit_cp[i] = cp;
+		for (s = 0; s < 4; s++)
+			b->emit_logp[4 * i + s] = ZP_HMM_IMPOSSIBLE;
+		b->n_emit++;
+	}
+	b->emit_logp[4 * i + state] = logp;
+	return 0;
+}
+
+/* Round up to a multiple of 8. */
+static uint64_t
+zp_align8(uint64_t n)
+{
+	return (n + 7) & ~(uint64_t) 7;
+}
+
+int
+zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
+{
+	ZpLexHeader h;
+	uint32_t	tbits = 1,
+				ebits = 1;
+	uint64_t	tslots,
+				eslots,
+				s,
+				i;
+	char	   *buf;
+	uint64_t   *tkeys;
+	uint32_t   *tvals;
+	uint32_t   *ekeys;
+	float	   *evals,
+			   *logp;
+	FILE	   *f;
+	double		logtotal;
+	char		tmp[4096];
+
+	if (b->n_words == 0)
+	{
+		snprintf(err, errlen, "no words to write");
+		return -1;
+	}
+	while (((uint64_t) 1 << tbits) < b->n_edges * 2 + 2)
+		tbits++;
+	while (((uint64_t) 1 << ebits) < (uint64_t) b->n_emit * 2 + 2)
+		ebits++;
+	tslots = (uint64_t) 1 << tbits;
+	eslots = (uint64_t) 1 << ebits;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, ZP_LEX_MAGIC, 8);
+	h.version = ZP_LEX_VERSION;
+	h.byte_order = ZP_LEX_BYTE_ORDER;
+	h.n_nodes = b->n_nodes;
+	h.n_words = b->n_words;
+	h.trie_bits = tbits;
+	h.emit_bits = ebits;
+	h.n_emit = b->n_emit;
+	logtotal = log(b->total_freq);
+	h.unknown_logp = (float) (0.0 - logtotal);
+	memcpy(h.hmm_start, b->start, sizeof(h.hmm_start));
+	memcpy(h.hmm_trans, b->trans, sizeof(h.hmm_trans));
+	h.off_node_logp = zp_align8(sizeof(ZpLexHeader));
+	h.off_trie_keys = zp_align8(h.off_node_logp + (uint64_t) b->n_nodes * 4);
+	h.off_trie_vals = h.off_trie_keys + tslots * 8;
+	h.off_emit_keys = zp_align8(h.off_trie_vals + tslots * 4);
+	h.off_emit_vals = zp_align8(h.off_emit_keys + eslots * 4);
+	h.file_size = h.off_emit_vals + eslots * 16;
+
+	buf = calloc(1, h.file_size);
+	if (!buf)
+	{
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(buf, &h, sizeof(h));
+	logp = (float *) (buf + h.off_node_logp);
+	for (i = 0; i < b->n_nodes; i++)
+		logp[i] = b->node_freq[i] > 0 ? (float) (log(b->node_freq[i]) - logtotal) : ZP_LEX_NOT_WORD;
+	tkeys = (uint64_t *) (buf + h.off_trie_keys);
+	tvals = (uint32_t *) (buf + h.off_trie_vals);
+	for (s = 0; s < ((uint64_t) 1 << b->bits); s++)
+	{
+		if (b->keys[s] == 0)
+			continue;
+		i = zp_lex_hash(b->keys[s], tbits);
+		while (tkeys[i] != 0)
+			i = (i + 1) & (tslots - 1);
+		tkeys[i] = b->keys[s];
+		tvals[i] = b->vals[s];
+	}
+	ekeys = (uint32_t *) (buf + h.off_emit_keys);
+	evals = (float *) (buf + h.off_emit_vals);
+	for (s = 0; s < b->n_emit; s++)
+	{
+		uint32_t	key = b->emit_cp[s] + 1;
+
+		i = zp_lex_hash(key, ebits);
+		while (ekeys[i] != 0)
+			i = (i + 1) & (eslots - 1);
+		ekeys[i] = key;
+		memcpy(evals + 4 * i, b->emit_logp + 4 * s, 16);
+	}
+
+	/* write to a temporary name, then rename: readers never see half a file */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+	{
+		snprintf(err, errlen, "could not create \"%s\": %s", tmp, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	if (fwrite(buf, 1, h.file_size, f) != h.file_size || fclose(f) != 0)
+	{
+		snprintf(err, errlen, "could not write \"%s\": %s", tmp, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	if (rename(tmp, path) != 0)
+	{
+		snprintf(err, errlen, "could not rename \"%s\": %s", tmp, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

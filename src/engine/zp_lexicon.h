@@ -1,0 +1,145 @@
+/*
+ * zp_lexicon.h — the compiled lexicon: a character trie stored as one
+ * open-addressing hash table of edges, plus the HMM tables used for runs of
+ * characters the lexicon does not know.
+ *
+ * The file is written once at build time (src/tools/zp_lexcompile.c) and
+ * opened read-only with mmap, so every backend of a server shares one copy
+ * through the page cache and a backend's private memory does not grow with
+ * the lexicon.  All lookups bound-check what they read: a corrupt file can
+ * give odd segmentation but never a crash.
+ */
+#ifndef ZP_LEXICON_H
+#define ZP_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZP_LEX_MAGIC "ZPLEXv01"
+#define ZP_LEX_VERSION 1
+#define ZP_LEX_BYTE_ORDER 0x01020304u
+#define ZP_LEX_NOT_WORD 1.0f	/* node_logp value of a prefix that is no word */
+
+/* HMM states of the character-tagging model, in file order. */
+enum
+{
+	ZP_HMM_B = 0, ZP_HMM_E = 1, ZP_HMM_M = 2, ZP_HMM_S = 3
+};
+
+/* On-disk header; every offset is from the start of the file, 8-byte aligned. */
+typedef struct ZpLexHeader
+{
+	char		magic[8];
+	uint32_t	version;
+	uint32_t	byte_order;
+	uint32_t	n_nodes;
+	uint32_t	n_words;
+	uint32_t	trie_bits;
+	uint32_t	emit_bits;
+	uint32_t	n_emit;
+	float		unknown_logp;	/* cost of a character no word starts with */
+	float		hmm_start[4];
+	float		hmm_trans[4][4];
+	uint32_t	pad;
+	uint64_t	file_size;
+	uint64_t	off_node_logp;	/* float[n_nodes] */
+	uint64_t	off_trie_keys;	/* uint64[1 << trie_bits] */
+	uint64_t	off_trie_vals;	/* uint32[1 << trie_bits] */
+	uint64_t	off_emit_keys;	/* uint32[1 << emit_bits] */
+	uint64_t	off_emit_vals;	/* float[4 << emit_bits] */
+} ZpLexHeader;
+
+/* An opened lexicon: pointers into the mapped file. */
+typedef struct ZpLexicon
+{
+	const ZpLexHeader *hdr;
+	const float *node_logp;
+	const uint64_t *trie_keys;
+	const uint32_t *trie_vals;
+	const uint32_t *emit_keys;
+	const float *emit_vals;
+	uint64_t	trie_mask;
+	uint64_t	emit_mask;
+	uint32_t	n_nodes;
+	void	   *map;
+	size_t		map_size;
+} ZpLexicon;
+
+/* Key of the trie edge (parent, cp); never 0, which marks an empty slot. */
+static inline uint64_t
+zp_lex_edge_key(uint32_t parent, uint32_t cp)
+{
+	return (((uint64_t) parent << 21) | (cp & 0x1FFFFF)) + 1;
+}
+
+/* Slot a key hashes to in a table of 2^bits slots. */
+static inline uint64_t
+zp_lex_hash(uint64_t key, uint32_t bits)
+{
+	return (key * 0x9E3779B97F4A7C15ull) >> (64 - bits);
+}
+
+/* Follow the edge labelled cp from node; 0 when there is none (0 is the root). */
+static inline uint32_t
+zp_lex_child(const ZpLexicon *lex, uint32_t node, uint32_t cp)
+{
+	uint64_t	key = zp_lex_edge_key(node, cp);
+	uint64_t	i = zp_lex_hash(key, lex->hdr->trie_bits);
+
+	for (;;)
+	{
+		uint64_t	k = lex->trie_keys[i];
+
+		if (k == key)
+		{
+			uint32_t	child = lex->trie_vals[i];
+
+			return child < lex->n_nodes ? child : 0;
+		}
+		if (k == 0)
+			return 0;
+		i = (i + 1) & lex->trie_mask;
+	}
+}
+
+/* Log probability of the word ending at node, or ZP_LEX_NOT_WORD. */
+static inline float
+zp_lex_word_logp(const ZpLexicon *lex, uint32_t node)
+{
+	return lex->node_logp[node];
+}
+
+/* HMM emission log probabilities of cp (4 floats, B E M S), or NULL if unseen. */
+const float *zp_lex_emission(const ZpLexicon *lex, uint32_t cp);
+
+/* Look a whole word up; returns its log probability or ZP_LEX_NOT_WORD. */
+float		zp_lex_lookup(const ZpLexicon *lex, const char *word, size_t len);
+
+/*
+ * Map and validate a compiled lexicon.  Returns 0 on success; otherwise -1
+ * with a message (naming the problem, not the file) in err.
+ */
+int			zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen);
+
+/* Unmap a lexicon opened with zp_lexicon_open. */
+void		zp_lexicon_close(ZpLexicon *lex);
+
+/* Building a lexicon file (the compiler and the unit tests). */
+typedef struct ZpLexBuilder ZpLexBuilder;
+
+ZpLexBuilder *zp_lexbuilder_new(void);
+void		zp_lexbuilder_free(ZpLexBuilder *b);
+
+/* Add a word with a frequency (> 0); returns 0, or -1 if the word holds a non-Han character. */
+int			zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq);
+
+/* Set the HMM start and transition log probabilities (B E M S order). */
+void		zp_lexbuilder_set_hmm(ZpLexBuilder *b, const float start[4], const float trans[4][4]);
+
+/* Set the emission log probability of cp in state (ZP_HMM_*). */
+int			zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp);
+
+/* Write the compiled file; returns 0, or -1 with a message in err. */
+int			zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen);
+
+#endif							/* ZP_LEXICON_H */

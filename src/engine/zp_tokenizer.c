@@ -1,0 +1,963 @@
+/*
+ * zp_tokenizer.c — the token stream (see zp_tokenizer.h for the contract).
+ *
+ * Design.  zp_tokenizer_next looks at the character at the current position.
+ * A Han character starts a chunk: the run of Han characters from there,
+ * continued across bridgeable white space (a hard wrap, or the spaces of a
+ * spaced-out title), at most ZP_CHUNK_CHARS characters.  The chunk is
+ * segmented at once into a queue of tokens, which later calls hand out.  Any
+ * other character is handled by a scanner that returns one token directly.
+ *
+ * Segmentation follows the classic lattice model: every lexicon word that
+ * starts at each character is an edge weighted by log P(word); a backward
+ * dynamic programme picks the path of highest total log probability.  A
+ * character with no word starting at it costs the lexicon's unknown-word
+ * log probability.  Consecutive single characters on the best path are
+ * re-read by a four-state (B/M/E/S) HMM, which joins names and other words
+ * the lexicon lacks.
+ */
+#include "zp_tokenizer.h"
+#include "zp_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const ZpTokenTypeInfo zp_token_types[] = {
+	{ZP_TOK_ASCIIWORD, "asciiword", "Word, all ASCII letters", 1},
+	{ZP_TOK_WORD, "word", "Chinese word in the lexicon", 1},
+	{ZP_TOK_NUMWORD, "numword", "Word, letters and digits", 1},
+	{ZP_TOK_EMAIL, "email", "Email address", 1},
+	{ZP_TOK_URL, "url", "URL", 1},
+	{ZP_TOK_HOST, "host", "Host", 1},
+	{ZP_TOK_NUM, "num", "Decimal number, percentage or dotted number", 1},
+	{ZP_TOK_QUANTITY, "quantity", "Number with a Chinese magnitude (万, 亿)", 1},
+	{ZP_TOK_DATE, "date", "Date", 1},
+	{ZP_TOK_TIME, "time", "Time of day", 1},
+	{ZP_TOK_OOV, "oov", "Chinese word not in the lexicon", 1},
+	{ZP_TOK_BLANK, "blank", "Space or punctuation", 0},
+	{ZP_TOK_IMAGE, "image", "Markdown image link", 0},
+	{ZP_TOK_FOREIGN, "foreignword", "Word in another script", 1},
+	{ZP_TOK_BLOB, "blob", "Over-long run of letters or digits", 0},
+	{ZP_TOK_INT, "int", "Integer", 1},
+};
+const int	zp_n_token_types = sizeof(zp_token_types) / sizeof(zp_token_types[0]);
+
+/* malloc for the engine outside a backend. */
+static void *
+zp_std_alloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return malloc(size);
+}
+
+/* free for the engine outside a backend. */
+static void
+zp_std_release(void *ctx, void *ptr)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+const ZpAllocator zp_malloc_allocator = {zp_std_alloc, zp_std_release, NULL};
+
+const char *
+zp_token_type_alias(int type)
+{
+	int			i;
+
+	for (i = 0; i < zp_n_token_types; i++)
+		if (zp_token_types[i].id == type)
+			return zp_token_types[i].alias;
+	return NULL;
+}
+
+int
+zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const char *text, size_t len,
+				  const ZpAllocator *mem)
+{
+	size_t		cap = len + 1 < ZP_CHUNK_CHARS ? len + 1 : ZP_CHUNK_CHARS;
+
+	memset(tk, 0, sizeof(*tk));
+	tk->lex = lex;
+	tk->text = (const unsigned char *) text;
+	tk->len = len;
+	tk->mem = *mem;
+	tk->cap = cap;
+	zp_layout_analyze(text, len, &tk->layout);
+	tk->cps = mem->alloc(mem->ctx, sizeof(uint32_t) * cap);
+	tk->offs = mem->alloc(mem->ctx, sizeof(size_t) * cap);
+	tk->clen = mem->alloc(mem->ctx, cap);
+	tk->best = mem->alloc(mem->ctx, sizeof(float) * (cap + 1));
+	tk->next = mem->alloc(mem->ctx, sizeof(int32_t) * (cap + 1));
+	tk->viterbi = mem->alloc(mem->ctx, sizeof(double) * 4 * cap);
+	tk->back = mem->alloc(mem->ctx, 4 * cap);
+	tk->queue = mem->alloc(mem->ctx, sizeof(ZpToken) * (2 * cap + 2));
+	if (!tk->cps || !tk->offs || !tk->clen || !tk->best || !tk->next || !tk->viterbi ||
+		!tk->back || !tk->queue)
+	{
+		zp_tokenizer_free(tk);
+		return -1;
+	}
+	return 0;
+}
+
+void
+zp_tokenizer_free(ZpTokenizer *tk)
+{
+	void	   *bufs[] = {tk->cps, tk->offs, tk->clen, tk->best, tk->next, tk->viterbi,
+	tk->back, tk->queue};
+	size_t		i;
+
+	if (!tk->mem.release)
+		return;
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		if (bufs[i])
+			tk->mem.release(tk->mem.ctx, bufs[i]);
+	tk->cps = NULL;
+	tk->offs = NULL;
+	tk->clen = NULL;
+	tk->best = NULL;
+	tk->next = NULL;
+	tk->viterbi = NULL;
+	tk->back = NULL;
+	tk->queue = NULL;
+}
+
+/* Decode the character at byte p (p < len). */
+static inline int
+zp_peek(const ZpTokenizer *tk, size_t p, uint32_t *cp)
+{
+	return zp_utf8_decode(tk->text + p, tk->len - p, cp);
+}
+
+/* The code point that ends just before byte p, or 0 at the start. */
+static uint32_t
+zp_prev_cp(const ZpTokenizer *tk, size_t p)
+{
+	size_t		s = p;
+	uint32_t	cp;
+
+	if (p == 0)
+		return 0;
+	s--;
+	while (s > 0 && p - s < 4 && (tk->text[s] & 0xC0) == 0x80)
+		s--;
+	zp_utf8_decode(tk->text + s, p - s, &cp);
+	return cp;
+}
+
+/* Append a token to the queue, splitting it if it is too long. */
+static void
+zp_queue_push(ZpTokenizer *tk, int type, size_t start, size_t end)
+{
+	ZpToken    *t = &tk->queue[(tk->qhead + tk->qcount)];
+
+	t->type = type;
+	t->start = start;
+	t->len = end - start;
+	tk->qcount++;
+}
+
+/* ---------------------------------------------------------------- Han */
+
+/*
+ * Decide whether the white space [gap, gap_end) between two Han characters is
+ * part of the running text: a hard wrap, or a space in a spaced-out title.
+ * first_after is the byte where the Han character after the gap starts.
+ */
+static int
+zp_gap_bridgeable(const ZpTokenizer *tk, size_t gap, size_t gap_end)
+{
+	size_t		i;
+	int			has_newline = 0;
+	uint32_t	before,
+				after,
+				cp;
+	int			n;
+
+	for (i = gap; i < gap_end; i++)
+		if (tk->text[i] == '\n' || tk->text[i] == '\r')
+			has_newline = 1;
+	if (has_newline)
+		return zp_layout_is_wrap(&tk->layout, (const char *) tk->text, tk->len, gap, gap_end);
+	if (gap_end - gap > 3)
+		return 0;
+	/* spaces only: join when a neighbour is an isolated Han character (携 手 构 建) */
+	{
+		size_t		s = gap - 1;	/* start of the Han character before the gap */
+
+		while (s > 0 && (tk->text[s] & 0xC0) == 0x80)
+			s--;
+		before = zp_prev_cp(tk, s);
+	}
+	if (!zp_is_han(before))
+		return 1;
+	n = zp_peek(tk, gap_end, &cp);	/* the Han character after the gap */
+	if (gap_end + n >= tk->len)
+		return 1;
+	zp_peek(tk, gap_end + n, &after);
+	return !zp_is_han(after);
+}
+
+/* Collect the Han chunk starting at tk->pos into cps/offs/clen; returns its length. */
+static size_t
+zp_collect_han(ZpTokenizer *tk)
+{
+	size_t		n = 0,
+				p = tk->pos;
+
+	while (p < tk->len && n < tk->cap)
+	{
+		uint32_t	cp;
+		int			l = zp_peek(tk, p, &cp);
+
+		if (zp_is_han(cp))
+		{
+			tk->cps[n] = cp;
+			tk->offs[n] = p;
+			tk->clen[n] = (uint8_t) l;
+			n++;
+			p += l;
+			continue;
+		}
+		/* white space followed by Han may be bridged */
+		{
+			size_t		q = p;
+			uint32_t	c2 = cp;
+			int			l2 = l;
+
+			while (q < tk->len)
+			{
+				ZpCharClass cls = zp_char_class(c2);
+
+				if (cls != ZP_CC_SPACE && cls != ZP_CC_NEWLINE)
+					break;
+				q += l2;
+				if (q >= tk->len)
+					break;
+				l2 = zp_peek(tk, q, &c2);
+				if (q - p > 16)
+					break;
+			}
+			if (q > p && q < tk->len && zp_is_han(c2) && zp_gap_bridgeable(tk, p, q))
+			{
+				p = q;
+				continue;
+			}
+		}
+		break;
+	}
+	return n;
+}
+
+/* Best path over chars [0, n): fills best[] and next[] by backward DP. */
+static void
+zp_lattice_best_path(ZpTokenizer *tk, size_t n)
+{
+	const ZpLexicon *lex = tk->lex;
+	float		unknown = lex->hdr->unknown_logp;
+	size_t		i;
+
+	tk->best[n] = 0;
+	for (i = n; i-- > 0;)
+	{
+		uint32_t	node = 0;
+		size_t		j;
+		float		bestv = unknown + tk->best[i + 1];
+		int32_t		bestj = (int32_t) i + 1;
+		int			found = 0;
+
+		for (j = i; j < n; j++)
+		{
+			float		lp;
+
+			node = zp_lex_child(lex, node, tk->cps[j]);
+			if (node == 0)
+				break;
+			lp = zp_lex_word_logp(lex, node);
+			if (lp <= 0)
+			{
+				float		v = lp + tk->best[j + 1];
+
+				if (!found || v >= bestv)
+				{
+					bestv = v;
+					bestj = (int32_t) j + 1;
+					found = 1;
+				}
+			}
+		}
+		tk->best[i] = bestv;
+		tk->next[i] = bestj;
+	}
+}
+
+/* Is chars [a, b) a lexicon word? */
+static int
+zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
+{
+	uint32_t	node = 0;
+	size_t		j;
+
+	for (j = a; j < b; j++)
+	{
+		node = zp_lex_child(tk->lex, node, tk->cps[j]);
+		if (node == 0)
+			return 0;
+	}
+	return zp_lex_word_logp(tk->lex, node) <= 0;
+}
+
+/* Push the token for chars [a, b), with a blank before it for any gap. */
+static void
+zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
+{
+	size_t		start = tk->offs[a];
+	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
+
+	if (start > *emitted_to)
+		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
+	zp_queue_push(tk, zp_span_is_word(tk, a, b) ? ZP_TOK_WORD : ZP_TOK_OOV, start, end);
+	*emitted_to = end;
+}
+
+/* Tag chars [a, b) with the B/M/E/S HMM and push the words it finds. */
+static void
+zp_hmm_cut(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
+{
+	const ZpLexHeader *h = tk->lex->hdr;
+	const double impossible = -1.0e30;
+	size_t		n = b - a,
+				t;
+	double	   *V = tk->viterbi;
+	int			s,
+				state;
+	size_t		word_end;
+
+	for (t = 0; t < n; t++)
+	{
+		const float *em = zp_lex_emission(tk->lex, tk->cps[a + t]);
+
+		for (s = 0; s < 4; s++)
+		{
+			double		e = em ? em[s] : impossible;
+
+			if (t == 0)
+			{
+				V[s] = h->hmm_start[s] + e;
+				tk->back[s] = (uint8_t) s;
+			}
+			else
+			{
+				int			p,
+							bp = 0;
+				double		bv = 0;
+
+				for (p = 0; p < 4; p++)
+				{
+					double		v = V[4 * (t - 1) + p] + h->hmm_trans[p][s];
+
+					if (p == 0 || v > bv)
+					{
+						bv = v;
+						bp = p;
+					}
+				}
+				V[4 * t + s] = bv + e;
+				tk->back[4 * t + s] = (uint8_t) bp;
+			}
+		}
+	}
+	/* a word must end: the last state is E or S */
+	state = V[4 * (n - 1) + ZP_HMM_E] > V[4 * (n - 1) + ZP_HMM_S] ? ZP_HMM_E : ZP_HMM_S;
+	/* trace back into back[] column 0 as the state sequence */
+	for (t = n; t-- > 0;)
+	{
+		int			prev = tk->back[4 * t + state] & 0x0F;
+
+		tk->back[4 * t] = (uint8_t) (tk->back[4 * t] & 0x0F) | (uint8_t) (state << 4);
+		state = prev;
+	}
+	word_end = 0;
+	for (t = 0; t < n; t++)
+	{
+		int			st = tk->back[4 * t] >> 4;
+
+		if (st == ZP_HMM_S || st == ZP_HMM_E || t == n - 1)
+		{
+			zp_push_han_token(tk, a + word_end, a + t + 1, emitted_to);
+			word_end = t + 1;
+		}
+		else if (st == ZP_HMM_B && t > word_end)
+		{
+			/* a B after an unfinished word: close that word first */
+			zp_push_han_token(tk, a + word_end, a + t, emitted_to);
+			word_end = t;
+		}
+	}
+}
+
+/* Push the tokens of a run of single characters [a, b) on the best path. */
+static void
+zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
+{
+	size_t		i;
+
+	if (b - a >= 2 && tk->lex->hdr->n_emit > 0 && !zp_span_is_word(tk, a, b))
+	{
+		zp_hmm_cut(tk, a, b, emitted_to);
+		return;
+	}
+	for (i = a; i < b; i++)
+		zp_push_han_token(tk, i, i + 1, emitted_to);
+}
+
+/* Segment the Han chunk at tk->pos and queue its tokens. */
+static void
+zp_segment_chunk(ZpTokenizer *tk)
+{
+	size_t		n = zp_collect_han(tk);
+	size_t		i = 0,
+				singles = 0;
+	size_t		emitted_to = tk->pos;
+	int			in_singles = 0;
+
+	zp_lattice_best_path(tk, n);
+	tk->qhead = 0;
+	tk->qcount = 0;
+	while (i < n)
+	{
+		size_t		j = (size_t) tk->next[i];
+
+		if (j - i == 1)
+		{
+			if (!in_singles)
+			{
+				singles = i;
+				in_singles = 1;
+			}
+		}
+		else
+		{
+			if (in_singles)
+				zp_flush_singles(tk, singles, i, &emitted_to);
+			in_singles = 0;
+			zp_push_han_token(tk, i, j, &emitted_to);
+		}
+		i = j;
+	}
+	if (in_singles)
+		zp_flush_singles(tk, singles, n, &emitted_to);
+	tk->pos = emitted_to;
+}
+
+/* ---------------------------------------------------------------- scanners */
+
+/* Folded (full-width to ASCII) code point at p, or 0 past the end; *n gets its length. */
+static inline uint32_t
+zp_fold_at(const ZpTokenizer *tk, size_t p, int *n)
+{
+	uint32_t	cp;
+
+	if (p >= tk->len)
+	{
+		*n = 0;
+		return 0;
+	}
+	*n = zp_peek(tk, p, &cp);
+	return zp_fold_width(cp);
+}
+
+/* ASCII digit after folding? */
+static inline int
+zp_isdigit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* ASCII letter after folding? */
+static inline int
+zp_isalpha(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Count folded digits from p; *end gets the byte after them. */
+static int
+zp_digits(const ZpTokenizer *tk, size_t p, size_t *end)
+{
+	int			count = 0,
+				n;
+
+	while (zp_isdigit(zp_fold_at(tk, p, &n)))
+	{
+		p += n;
+		count++;
+	}
+	*end = p;
+	return count;
+}
+
+/* If text at p is the code point cp (after folding), return its length, else 0. */
+static int
+zp_match_cp(const ZpTokenizer *tk, size_t p, uint32_t cp)
+{
+	int			n;
+
+	return zp_fold_at(tk, p, &n) == cp ? n : 0;
+}
+
+/* Skip at most one ASCII space at p. */
+static size_t
+zp_skip_one_space(const ZpTokenizer *tk, size_t p)
+{
+	return p < tk->len && tk->text[p] == ' ' ? p + 1 : p;
+}
+
+/* Case-insensitive ASCII prefix match at p. */
+static int
+zp_prefix_ci(const ZpTokenizer *tk, size_t p, const char *prefix)
+{
+	size_t		k = strlen(prefix),
+				i;
+
+	if (tk->len - p < k)
+		return 0;
+	for (i = 0; i < k; i++)
+	{
+		unsigned char c = tk->text[p + i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char) (c - 'A' + 'a');
+		if (c != (unsigned char) prefix[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Is c a character that may appear in a URL? */
+static int
+zp_url_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		(c != 0 && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
+}
+
+/* Scan a URL at p; returns its end, or p if there is none. */
+static size_t
+zp_scan_url(const ZpTokenizer *tk, size_t p)
+{
+	size_t		q,
+				body;
+	int			depth = 0;
+
+	if (zp_prefix_ci(tk, p, "https://"))
+		body = p + 8;
+	else if (zp_prefix_ci(tk, p, "http://"))
+		body = p + 7;
+	else if (zp_prefix_ci(tk, p, "ftp://"))
+		body = p + 6;
+	else if (zp_prefix_ci(tk, p, "www."))
+		body = p + 4;
+	else
+		return p;
+	q = body;
+	while (q < tk->len && zp_url_char(tk->text[q]))
+	{
+		if (tk->text[q] == '(')
+			depth++;
+		else if (tk->text[q] == ')')
+		{
+			if (depth == 0)
+				break;			/* closes a markdown link around the URL */
+			depth--;
+		}
+		q++;
+	}
+	while (q > body && strchr(".,;:!?'\"", tk->text[q - 1]) != NULL && tk->text[q - 1] != 0)
+		q--;
+	if (q - body < 3 || !(zp_isalpha(tk->text[body]) || zp_isdigit(tk->text[body])))
+		return p;
+	return q;
+}
+
+/* Is c allowed in a host label? */
+static int
+zp_label_char(unsigned char c)
+{
+	return zp_isalpha(c) || zp_isdigit(c) || c == '-';
+}
+
+/*
+ * Scan a dotted host name at p (ASCII only): labels of letters, digits and
+ * hyphens, at least two, the last all letters and at least two long.
+ * Returns its end or p.
+ */
+static size_t
+zp_scan_host(const ZpTokenizer *tk, size_t p)
+{
+	size_t		q = p,
+				last_label = p;
+	int			labels = 0;
+
+	for (;;)
+	{
+		size_t		s = q;
+
+		while (q < tk->len && zp_label_char(tk->text[q]))
+			q++;
+		if (q == s)
+			return labels >= 2 ? last_label : p;
+		labels++;
+		last_label = q;
+		{
+			size_t		k;
+			int			alpha = q - s >= 2;
+
+			for (k = s; k < q && alpha; k++)
+				alpha = zp_isalpha(tk->text[k]);
+			if (q + 1 < tk->len && tk->text[q] == '.' && zp_label_char(tk->text[q + 1]))
+			{
+				q++;
+				continue;
+			}
+			return labels >= 2 && alpha ? q : p;
+		}
+	}
+}
+
+/* Scan an e-mail address at p; returns its end or p. */
+static size_t
+zp_scan_email(const ZpTokenizer *tk, size_t p)
+{
+	size_t		q = p,
+				h;
+
+	while (q < tk->len && (zp_isalpha(tk->text[q]) || zp_isdigit(tk->text[q]) ||
+						   strchr("._%+-", tk->text[q]) != NULL) && tk->text[q] != 0)
+		q++;
+	if (q == p || q >= tk->len || tk->text[q] != '@')
+		return p;
+	h = zp_scan_host(tk, q + 1);
+	return h > q + 1 ? h : p;
+}
+
+/* Chinese magnitude characters that make a number a quantity. */
+static int
+zp_is_magnitude(uint32_t c)
+{
+	return c == 0x4E07 /* 万 */ || c == 0x4EBF /* 亿 */ || c == 0x5343 /* 千 */ ||
+		c == 0x767E /* 百 */ || c == 0x5146 /* 兆 */ ;
+}
+
+/* Scan a date or time at p (digits); returns the end and sets *type, or p. */
+static size_t
+zp_scan_date(const ZpTokenizer *tk, size_t p, int *type)
+{
+	size_t		q,
+				r,
+				s;
+	int			nd = zp_digits(tk, p, &q),
+				n,
+				m;
+	uint32_t	c = zp_fold_at(tk, q, &n);
+
+	/* ISO 2024-05-01, 2024/05/01 */
+	if (nd == 4 && (c == '-' || c == '/'))
+	{
+		m = zp_digits(tk, q + n, &r);
+		if (m >= 1 && m <= 2 && zp_fold_at(tk, r, &n) == c && (m = zp_digits(tk, r + n, &s)) >= 1 &&
+			m <= 2)
+		{
+			*type = ZP_TOK_DATE;
+			return s;
+		}
+	}
+	/* 09:11, 09:11:30 */
+	if (nd >= 1 && nd <= 2 && c == ':')
+	{
+		m = zp_digits(tk, q + n, &r);
+		if (m == 2)
+		{
+			if (zp_fold_at(tk, r, &n) == ':' && zp_digits(tk, r + n, &s) == 2)
+				r = s;
+			*type = ZP_TOK_TIME;
+			return r;
+		}
+	}
+	/* 2023年11月8日, 2023年11月, 2023年 (a four-digit year), 11月28日, 11月 */
+	if (nd == 4)
+	{
+		size_t		y = zp_skip_one_space(tk, q);
+		int			l = zp_match_cp(tk, y, 0x5E74);	/* 年 */
+
+		if (l)
+		{
+			size_t		end = y + l;
+			size_t		mstart = zp_skip_one_space(tk, end);
+
+			m = zp_digits(tk, mstart, &r);
+			if (m >= 1 && m <= 2 && (l = zp_match_cp(tk, zp_skip_one_space(tk, r), 0x6708)))	/* 月 */
+			{
+				end = zp_skip_one_space(tk, r) + l;
+				m = zp_digits(tk, zp_skip_one_space(tk, end), &s);
+				if (m >= 1 && m <= 2)
+				{
+					size_t		dend = zp_skip_one_space(tk, s);
+
+					if ((l = zp_match_cp(tk, dend, 0x65E5)) || (l = zp_match_cp(tk, dend, 0x53F7)))	/* 日 号 */
+						end = dend + l;
+				}
+			}
+			*type = ZP_TOK_DATE;
+			return end;
+		}
+	}
+	if (nd >= 1 && nd <= 2 && (m = zp_match_cp(tk, q, 0x6708)))	/* 月 */
+	{
+		size_t		end = q + m;
+		int			d = zp_digits(tk, end, &s),
+					l;
+
+		if (d >= 1 && d <= 2 && ((l = zp_match_cp(tk, s, 0x65E5)) || (l = zp_match_cp(tk, s, 0x53F7))))
+			end = s + l;
+		*type = ZP_TOK_DATE;
+		return end;
+	}
+	return p;
+}
+
+/* Scan a number (int, decimal, percentage, quantity) or alphanumeric word at p. */
+static size_t
+zp_scan_alnum(const ZpTokenizer *tk, size_t p, int *type)
+{
+	size_t		q = p,
+				r;
+	int			n,
+				letters = 0,
+				digits = 0,
+				dotted = 0;
+	uint32_t	c;
+
+	/* a number: digits, thousands groups, decimal or dotted parts, percent */
+	if (zp_isdigit(zp_fold_at(tk, q, &n)))
+	{
+		zp_digits(tk, q, &q);
+		for (;;)
+		{
+			c = zp_fold_at(tk, q, &n);
+			if (c == ',' && zp_digits(tk, q + n, &r) == 3 && !zp_isdigit(zp_fold_at(tk, r, &n)))
+				q = r;
+			else if (c == '.' && zp_digits(tk, q + n, &r) > 0)
+			{
+				q = r;
+				dotted = 1;
+			}
+			else
+				break;
+		}
+		c = zp_fold_at(tk, q, &n);
+		if (c == '%' || c == 0x2030 /* ‰ */ )
+		{
+			*type = ZP_TOK_NUM;
+			return q + n;
+		}
+		if (zp_is_magnitude(c))
+		{
+			do
+				q += n;
+			while (zp_is_magnitude(zp_fold_at(tk, q, &n)));
+			*type = ZP_TOK_QUANTITY;
+			return q;
+		}
+		if (!zp_isalpha(c))
+		{
+			*type = dotted ? ZP_TOK_NUM : ZP_TOK_INT;
+			return q;
+		}
+		if (dotted)
+		{
+			*type = ZP_TOK_NUM;
+			return q;
+		}
+		q = p;					/* digits then letters: a word such as 5G */
+	}
+	for (;;)
+	{
+		c = zp_fold_at(tk, q, &n);
+		if (zp_isalpha(c))
+			letters++;
+		else if (zp_isdigit(c))
+			digits++;
+		else
+			break;
+		q += n;
+	}
+	*type = digits > 0 ? (letters > 0 ? ZP_TOK_NUMWORD : ZP_TOK_INT) : ZP_TOK_ASCIIWORD;
+	return q;
+}
+
+/* Scan a markdown image ![alt](target) at p; returns its end or p. */
+static size_t
+zp_scan_image(const ZpTokenizer *tk, size_t p)
+{
+	size_t		q = p + 2,
+				limit = tk->len - p > 8192 ? p + 8192 : tk->len;
+	int			depth = 0;
+
+	while (q < limit && tk->text[q] != ']' && tk->text[q] != '\n')
+		q++;
+	if (q + 1 >= limit || tk->text[q] != ']' || tk->text[q + 1] != '(')
+		return p;
+	q += 2;
+	while (q < limit && tk->text[q] != '\n')
+	{
+		if (tk->text[q] == '(')
+			depth++;
+		else if (tk->text[q] == ')')
+		{
+			if (depth == 0)
+				return q + 1;
+			depth--;
+		}
+		q++;
+	}
+	return p;
+}
+
+/* Does a token start at p (so a blank run must stop)? */
+static int
+zp_starts_token(const ZpTokenizer *tk, size_t p, uint32_t cp)
+{
+	ZpCharClass cls = zp_char_class(cp);
+
+	if (cls == ZP_CC_HAN || cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT || cls == ZP_CC_LETTER)
+		return 1;
+	return cp == '!' && p + 1 < tk->len && tk->text[p + 1] == '[';
+}
+
+/* Emit [start, end) as one token of type, or as pieces if it is too long. */
+static void
+zp_emit_span(ZpTokenizer *tk, ZpToken *tok, int type, size_t start, size_t end)
+{
+	size_t		len = end - start;
+
+	if (len > ZP_MAX_TOKEN_BYTES)
+	{
+		/* cut at a character boundary; the rest is scanned again as the same kind */
+		len = ZP_MAX_TOKEN_BYTES;
+		while (len > 1 && (tk->text[start + len] & 0xC0) == 0x80)
+			len--;
+	}
+	tok->type = type;
+	tok->start = start;
+	tok->len = len;
+	tk->pos = start + len;
+}
+
+/* Scan one non-Han token at tk->pos. */
+static void
+zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
+{
+	size_t		p = tk->pos,
+				q;
+	uint32_t	cp;
+	int			n = zp_peek(tk, p, &cp),
+				type;
+	ZpCharClass cls = zp_char_class(cp);
+
+	if (cp == '!' && p + 1 < tk->len && tk->text[p + 1] == '[')
+	{
+		q = zp_scan_image(tk, p);
+		if (q > p)
+		{
+			zp_emit_span(tk, tok, ZP_TOK_IMAGE, p, q);
+			return;
+		}
+	}
+	if (cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT)
+	{
+		if ((q = zp_scan_url(tk, p)) > p)
+		{
+			zp_emit_span(tk, tok, q - p > 2000 ? ZP_TOK_BLOB : ZP_TOK_URL, p, q);
+			return;
+		}
+		if ((q = zp_scan_email(tk, p)) > p)
+		{
+			zp_emit_span(tk, tok, ZP_TOK_EMAIL, p, q);
+			return;
+		}
+		if ((q = zp_scan_host(tk, p)) > p)
+		{
+			/* a host followed by a path is a URL */
+			if (q < tk->len && tk->text[q] == '/')
+			{
+				while (q < tk->len && zp_url_char(tk->text[q]) && tk->text[q] != ')')
+					q++;
+				while (q > p && tk->text[q - 1] != 0 && strchr(".,;:!?'\"", tk->text[q - 1]) != NULL)
+					q--;
+				zp_emit_span(tk, tok, ZP_TOK_URL, p, q);
+			}
+			else
+				zp_emit_span(tk, tok, ZP_TOK_HOST, p, q);
+			return;
+		}
+		if (cls == ZP_CC_DIGIT && (q = zp_scan_date(tk, p, &type)) > p)
+		{
+			zp_emit_span(tk, tok, type, p, q);
+			return;
+		}
+		q = zp_scan_alnum(tk, p, &type);
+		zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : type, p, q);
+		return;
+	}
+	if (cls == ZP_CC_LETTER)
+	{
+		q = p + n;
+		while (q < tk->len)
+		{
+			int			l = zp_peek(tk, q, &cp);
+
+			if (zp_char_class(cp) != ZP_CC_LETTER)
+				break;
+			q += l;
+		}
+		zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : ZP_TOK_FOREIGN, p, q);
+		return;
+	}
+	/* blank: spaces, punctuation, symbols, up to the next token */
+	q = p + n;
+	while (q < tk->len && q - p < ZP_MAX_TOKEN_BYTES)
+	{
+		int			l = zp_peek(tk, q, &cp);
+
+		if (zp_starts_token(tk, q, cp))
+			break;
+		q += l;
+	}
+	zp_emit_span(tk, tok, ZP_TOK_BLANK, p, q);
+}
+
+int
+zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok)
+{
+	uint32_t	cp;
+
+	if (tk->qcount == 0 && tk->pos < tk->len)
+	{
+		zp_peek(tk, tk->pos, &cp);
+		if (!zp_is_han(cp))
+		{
+			zp_scan_other(tk, tok);
+			return 1;
+		}
+		zp_segment_chunk(tk);
+	}
+	if (tk->qcount > 0)
+	{
+		*tok = tk->queue[tk->qhead++];
+		tk->qcount--;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * zp_tokenizer.h — splitting Chinese policy text into typed tokens.
+ *
+ * The tokenizer covers every byte of its input with tokens, in order, so that
+ * ts_headline can rebuild the text exactly.  Han runs are segmented into
+ * words by the most probable path through the lexicon's word lattice; runs of
+ * characters the lexicon leaves as single characters go through the HMM
+ * character tagger.  Everything else (Latin words, numbers, quantities,
+ * dates, URLs, e-mail, markdown images, punctuation) is recognised by small
+ * scanners.  A Han run may continue across a hard line wrap or across the
+ * spaces of a spaced-out title; such a token's text then holds that white
+ * space, and the dictionary removes it from the lexeme.
+ */
+#ifndef ZP_TOKENIZER_H
+#define ZP_TOKENIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zp_layout.h"
+#include "zp_lexicon.h"
+
+/*
+ * Token types.  Where a meaning overlaps PostgreSQL's default parser we use
+ * its id (1 asciiword, 2 word, 3 numword, 4 email, 5 url, 6 host, 12 blank,
+ * 13 tag), because prsd_headline, which we use for ts_headline, decides by
+ * id what is a space (12), what is markup to drop (13) and what to skip
+ * (15-18, which we therefore never use).
+ */
+typedef enum ZpTokenType
+{
+	ZP_TOK_ASCIIWORD = 1,		/* Latin letters: UNGGE */
+	ZP_TOK_WORD = 2,			/* Chinese word in the lexicon: 网络 */
+	ZP_TOK_NUMWORD = 3,			/* letters and digits: IPv6, 5G */
+	ZP_TOK_EMAIL = 4,			/* e-mail address */
+	ZP_TOK_URL = 5,				/* http(s)/ftp/www URL */
+	ZP_TOK_HOST = 6,			/* host name: www.gov.cn */
+	ZP_TOK_NUM = 7,				/* decimal, percentage, dotted number: 39.8% */
+	ZP_TOK_QUANTITY = 8,		/* number with a Chinese magnitude: 470.5万, 2.06万亿 */
+	ZP_TOK_DATE = 9,			/* 2023年11月8日, 2024-05-01, 11月28日 */
+	ZP_TOK_TIME = 10,			/* 09:11 */
+	ZP_TOK_OOV = 11,			/* Chinese word not in the lexicon */
+	ZP_TOK_BLANK = 12,			/* spaces and punctuation */
+	ZP_TOK_IMAGE = 13,			/* markdown image ![alt](url): not indexed */
+	ZP_TOK_FOREIGN = 14,		/* words in other scripts: kana, hangul, Cyrillic, é */
+	ZP_TOK_BLOB = 19,			/* over-long run of letters or digits: not indexed */
+	ZP_TOK_INT = 20				/* integer: 2035 */
+} ZpTokenType;
+
+#define ZP_TOK_MAX_ID 20
+
+/* One row of the token-type table. */
+typedef struct ZpTokenTypeInfo
+{
+	int			id;
+	const char *alias;
+	const char *description;
+	int			indexed;		/* mapped to a dictionary by the zhpolicy configuration */
+} ZpTokenTypeInfo;
+
+extern const ZpTokenTypeInfo zp_token_types[];
+extern const int zp_n_token_types;
+
+/* A token: a type and a byte range of the input. */
+typedef struct ZpToken
+{
+	int			type;
+	size_t		start;
+	size_t		len;
+} ZpToken;
+
+/* Memory for the tokenizer's buffers (palloc in a backend, malloc elsewhere). */
+typedef struct ZpAllocator
+{
+	void	   *(*alloc) (void *ctx, size_t size);
+	void		(*release) (void *ctx, void *ptr);
+	void	   *ctx;
+} ZpAllocator;
+
+/* Longest Han run segmented at once; longer runs are cut into pieces. */
+#define ZP_CHUNK_CHARS 1024
+/* No token is longer than this many bytes (PostgreSQL refuses words of 2047). */
+#define ZP_MAX_TOKEN_BYTES 1024
+/* A Latin, digit or foreign run longer than this is a blob, not a word. */
+#define ZP_MAX_WORD_BYTES 128
+
+typedef struct ZpTokenizer
+{
+	const ZpLexicon *lex;
+	const unsigned char *text;
+	size_t		len;
+	size_t		pos;
+	ZpLayout	layout;
+	ZpAllocator mem;
+	size_t		cap;			/* capacity of the chunk buffers, in characters */
+	uint32_t   *cps;
+	size_t	   *offs;
+	uint8_t    *clen;
+	float	   *best;
+	int32_t    *next;
+	double	   *viterbi;		/* 4 per character */
+	uint8_t    *back;			/* 4 per character */
+	ZpToken    *queue;
+	size_t		qhead;
+	size_t		qcount;
+} ZpTokenizer;
+
+/* The allocator that uses malloc and free. */
+extern const ZpAllocator zp_malloc_allocator;
+
+/* Prepare to tokenize text; returns 0, or -1 if memory could not be had. */
+int			zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex,
+							  const char *text, size_t len, const ZpAllocator *mem);
+
+/* Next token; returns 1, or 0 at the end of the text. */
+int			zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok);
+
+/* Release the tokenizer's buffers. */
+void		zp_tokenizer_free(ZpTokenizer *tk);
+
+/* Alias of a token type, or NULL. */
+const char *zp_token_type_alias(int type);
+
+#endif							/* ZP_TOKENIZER_H */

@@ -1,0 +1,217 @@
+/*
+ * zp_lexcompile — compile word lists and HMM tables into a zhpolicy lexicon.
+ *
+ * Usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...
+ *
+ * A word list has one entry a line: "word frequency [tag]", separated by
+ * spaces or tabs; '#' starts a comment line.  Words holding characters other
+ * than CJK ideographs are counted and skipped (the segmenter only walks Han
+ * runs).  The HMM file has lines "start STATE LOGP", "trans FROM TO LOGP" and
+ * "emit STATE CODEPOINT LOGP" with states B, E, M, S.  Any malformed line
+ * stops the build with the file name and line number.
+ */
+#include "../engine/zp_lexicon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Report a malformed line and stop. */
+static void
+die_at(const char *file, long line, const char *what)
+{
+	fprintf(stderr, "zp_lexcompile: %s:%ld: %s\n", file, line, what);
+	exit(1);
+}
+
+/* State letter to index. */
+static int
+state_index(const char *s)
+{
+	if (strcmp(s, "B") == 0)
+		return ZP_HMM_B;
+	if (strcmp(s, "E") == 0)
+		return ZP_HMM_E;
+	if (strcmp(s, "M") == 0)
+		return ZP_HMM_M;
+	if (strcmp(s, "S") == 0)
+		return ZP_HMM_S;
+	return -1;
+}
+
+/* Parse a float field or stop. */
+static float
+parse_logp(const char *file, long line, const char *s)
+{
+	char	   *end;
+	double		v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !(v <= 0))
+		die_at(file, line, "log probability must be a number <= 0");
+	return (float) (v < -1e30 ? -1e30 : v);
+}
+
+/* Read one HMM table file. */
+static void
+read_hmm(ZpLexBuilder *b, const char *file)
+{
+	FILE	   *f = fopen(file, "r");
+	char		buf[1024];
+	long		line = 0;
+	float		start[4],
+				trans[4][4];
+	int			i,
+				j,
+				have_start = 0,
+				n_emit = 0;
+
+	if (!f)
+	{
+		fprintf(stderr, "zp_lexcompile: could not open %s: %s\n", file, strerror(errno));
+		exit(1);
+	}
+	for (i = 0; i < 4; i++)
+	{
+		start[i] = -1e30f;
+		for (j = 0; j < 4; j++)
+			trans[i][j] = -1e30f;
+	}
+	while (fgets(buf, sizeof(buf), f))
+	{
+		char	   *f1,
+				   *f2,
+				   *f3,
+				   *f4,
+				   *save = NULL;
+
+		line++;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[0] == '\0' || buf[0] == '#')
+			continue;
+		f1 = strtok_r(buf, " \t", &save);
+		f2 = strtok_r(NULL, " \t", &save);
+		f3 = strtok_r(NULL, " \t", &save);
+		f4 = strtok_r(NULL, " \t", &save);
+		if (f1 && strcmp(f1, "start") == 0 && f2 && f3 && !f4 && state_index(f2) >= 0)
+		{
+			start[state_index(f2)] = parse_logp(file, line, f3);
+			have_start = 1;
+		}
+		else if (f1 && strcmp(f1, "trans") == 0 && f2 && f3 && f4 &&
+				 state_index(f2) >= 0 && state_index(f3) >= 0)
+			trans[state_index(f2)][state_index(f3)] = parse_logp(file, line, f4);
+		else if (f1 && strcmp(f1, "emit") == 0 && f2 && f3 && f4 && state_index(f2) >= 0)
+		{
+			char	   *end;
+			unsigned long cp = strtoul(f3, &end, 16);
+
+			if (*end != '\0' || cp > 0x10FFFF)
+				die_at(file, line, "code point must be hexadecimal, at most 10FFFF");
+			zp_lexbuilder_set_emission(b, (uint32_t) cp, state_index(f2), parse_logp(file, line, f4));
+			n_emit++;
+		}
+		else
+			die_at(file, line, "expected \"start S LOGP\", \"trans S S LOGP\" or \"emit S HEX LOGP\"");
+	}
+	fclose(f);
+	if (!have_start || n_emit == 0)
+	{
+		fprintf(stderr, "zp_lexcompile: %s: no start or emission probabilities\n", file);
+		exit(1);
+	}
+	zp_lexbuilder_set_hmm(b, start, trans);
+}
+
+/* Read one word list; returns the number of words added. */
+static long
+read_words(ZpLexBuilder *b, const char *file, long *skipped)
+{
+	FILE	   *f = fopen(file, "r");
+	char		buf[4096];
+	long		line = 0,
+				added = 0;
+
+	if (!f)
+	{
+		fprintf(stderr, "zp_lexcompile: could not open %s: %s\n", file, strerror(errno));
+		exit(1);
+	}
+	while (fgets(buf, sizeof(buf), f))
+	{
+		char	   *word,
+				   *freq,
+				   *save = NULL,
+				   *end;
+		double		v;
+
+		line++;
+		if (strlen(buf) == sizeof(buf) - 1 && buf[sizeof(buf) - 2] != '\n')
+			die_at(file, line, "line too long");
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[0] == '\0' || buf[0] == '#')
+			continue;
+		word = strtok_r(buf, " \t", &save);
+		freq = strtok_r(NULL, " \t", &save);
+		if (!word || !freq)
+			die_at(file, line, "expected \"word frequency [tag]\"");
+		errno = 0;
+		v = strtod(freq, &end);
+		if (errno != 0 || *end != '\0' || !(v > 0) || v > 1e12)
+			die_at(file, line, "frequency must be a positive number");
+		if (zp_lexbuilder_add(b, word, strlen(word), v) == 0)
+			added++;
+		else
+			(*skipped)++;
+	}
+	fclose(f);
+	return added;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *out = NULL,
+			   *hmm = NULL;
+	ZpLexBuilder *b = zp_lexbuilder_new();
+	char		err[512];
+	long		added = 0,
+				skipped = 0;
+	int			i,
+				nfiles = 0;
+
+	for (i = 1; i < argc; i++)
+	{
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+			hmm = argv[++i];
+		else if (argv[i][0] == '-')
+		{
+			fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...\n");
+			return 2;
+		}
+		else
+		{
+			added += read_words(b, argv[i], &skipped);
+			nfiles++;
+		}
+	}
+	if (!out || nfiles == 0)
+	{
+		fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...\n");
+		return 2;
+	}
+	if (hmm)
+		read_hmm(b, hmm);
+	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)
+	{
+		fprintf(stderr, "zp_lexcompile: %s: %s\n", out, err);
+		return 1;
+	}
+	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han)\n", out, added, skipped);
+	zp_lexbuilder_free(b);
+	return 0;
+}

@@ -1,0 +1,66 @@
+/*
+ * zhpolicy.c — module magic, the shared lexicon, and small helpers.
+ *
+ * The lexicon is a read-only file mapped with mmap(MAP_SHARED): every backend
+ * maps the same pages of the page cache, so a backend's private memory does
+ * not grow with it and a new connection pays only for mmap and a header check.
+ * The mapping is process-wide read-only data, not per-call state: it lives
+ * until the backend exits.
+ */
+#include "zhpolicy.h"
+
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "tsearch/ts_public.h"
+
+PG_MODULE_MAGIC;
+
+/* The backend's mapping of the lexicon (read-only, shared with other backends through the page cache). */
+static ZpLexicon backend_lexicon;
+static bool backend_lexicon_open = false;
+
+const ZpLexicon *
+zhpolicy_lexicon(void)
+{
+	if (!backend_lexicon_open)
+	{
+		char	   *path = get_tsearch_config_filename("zhpolicy", "lex");
+		char		err[512];
+
+		if (zp_lexicon_open(path, &backend_lexicon, err, sizeof(err)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
+					 errmsg("could not load zhpolicy lexicon \"%s\": %s", path, err),
+					 errhint("Rebuild and reinstall the lexicon with \"make install\" in the zhpolicy source tree.")));
+		backend_lexicon_open = true;
+		pfree(path);
+	}
+	return &backend_lexicon;
+}
+
+/* palloc for the engine. */
+static void *
+zhpolicy_palloc(void *ctx, size_t size)
+{
+	return palloc(size);
+}
+
+/* pfree for the engine. */
+static void
+zhpolicy_pfree(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+const ZpAllocator zhpolicy_palloc_allocator = {zhpolicy_palloc, zhpolicy_pfree, NULL};
+
+void
+zhpolicy_check_encoding(void)
+{
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("zhpolicy requires a UTF8 database, this one is %s",
+						GetDatabaseEncodingName()),
+				 errhint("Create the database with ENCODING 'UTF8' (and TEMPLATE template0).")));
+}

@@ -1,0 +1,22 @@
+/*
+ * zhpolicy.h — what the fmgr glue files share: the backend's view of the
+ * compiled lexicon and the palloc allocator for the engine.
+ */
+#ifndef ZHPOLICY_H
+#define ZHPOLICY_H
+
+#include "postgres.h"
+
+#include "zp_lexicon.h"
+#include "zp_tokenizer.h"
+
+/* The mapped lexicon, opened on first use; raises an error naming the file if it cannot be. */
+extern const ZpLexicon *zhpolicy_lexicon(void);
+
+/* An engine allocator that pallocs in CurrentMemoryContext. */
+extern const ZpAllocator zhpolicy_palloc_allocator;
+
+/* Refuse to work in a database whose encoding is not UTF8. */
+extern void zhpolicy_check_encoding(void);
+
+#endif							/* ZHPOLICY_H */
