@@ -73,3 +73,7 @@ bench:
 	bash test/bench/run_bench.sh
 
 .PHONY: unittest run test bench
+
+print-regress:
+	@echo $(REGRESS)
+.PHONY: print-regress

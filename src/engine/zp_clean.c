@@ -16,7 +16,7 @@
  *   - a navigation line (three or more short items separated by spaces, no
  *     sentence punctuation) and a breadcrumb (首页> ... >) are dropped;
  *   - a run of at most four short lines between dropped lines (menu headings
- *     such as 新闻 or 财经) is dropped too.
+ *     such as 新闻 or 财经) is dropped too; markdown headings never are.
  * Last, kept lines are joined: a break after a line that reaches the page
  * margin of a hard-wrapped text (zp_layout) is removed, so 有\n利于 becomes
  * 有利于; other breaks are kept as a line break or a blank line, as they were.
@@ -392,7 +392,7 @@ drop_menu_runs(Line *lines, size_t nlines)
 				count++;
 			j++;
 		}
-		before_dropped = 1;
+		before_dropped = 0;
 		for (k = (long) i - 1; k >= 0; k--)
 			if (lines[k].kind != LINE_EMPTY)
 			{
@@ -458,13 +458,15 @@ zp_clean(const char *text, size_t len, size_t *outlen, const ZpAllocator *mem)
 		size_t		n = end - p,
 					a,
 					start = o;
-		int			had_text;
+		int			had_text,
+					heading;
 
 		memcpy(work + o, text + p, n);
 		a = trim(work + o, &n);
 		had_text = n > 0;
 		memmove(work + o, work + o + a, n);
-		/* heading and quote marks */
+		/* heading and quote marks; a heading is never menu text */
+		heading = n > 0 && work[o] == '#';
 		while (n > 0 && (work[o] == '#' || work[o] == '>'))
 		{
 			memmove(work + o, work + o + 1, --n);
@@ -482,7 +484,11 @@ zp_clean(const char *text, size_t len, size_t *outlen, const ZpAllocator *mem)
 		else if (n == 0)
 			lines[i].kind = LINE_DROP;
 		else
+		{
 			lines[i].kind = classify(work + o, n, &lines[i].short_plain);
+			if (heading)
+				lines[i].short_plain = 0;
+		}
 		o += n;
 		p = end + 1;
 	}

@@ -574,7 +574,7 @@ zp_scan_url(const ZpTokenizer *tk, size_t p)
 		}
 		q++;
 	}
-	while (q > body && strchr(".,;:!?'\"", tk->text[q - 1]) != NULL && tk->text[q - 1] != 0)
+	while (q > body && strchr(".,;:!?'\"([", tk->text[q - 1]) != NULL && tk->text[q - 1] != 0)
 		q--;
 	if (q - body < 3 || !(zp_isalpha(tk->text[body]) || zp_isdigit(tk->text[body])))
 		return p;
@@ -908,17 +908,23 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 			return;
 		}
 		q = zp_scan_alnum(tk, p, &type);
-		zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : type, p, q);
-		return;
+		if (q >= tk->len || (type != ZP_TOK_ASCIIWORD && type != ZP_TOK_NUMWORD) ||
+			(zp_peek(tk, q, &cp), zp_char_class(cp) != ZP_CC_LETTER))
+		{
+			zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : type, p, q);
+			return;
+		}
+		/* letters with accents or of another script follow: café, naïve */
 	}
-	if (cls == ZP_CC_LETTER)
+	if (cls == ZP_CC_LETTER || cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT)
 	{
 		q = p + n;
 		while (q < tk->len)
 		{
 			int			l = zp_peek(tk, q, &cp);
+			ZpCharClass c2 = zp_char_class(cp);
 
-			if (zp_char_class(cp) != ZP_CC_LETTER)
+			if (c2 != ZP_CC_LETTER && c2 != ZP_CC_LATIN && c2 != ZP_CC_DIGIT)
 				break;
 			q += l;
 		}

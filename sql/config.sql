@@ -1,0 +1,32 @@
+-- The zhpolicy configuration: which token types are indexed, the dictionary, stop words.
+SELECT t.alias,
+       coalesce(string_agg(m.mapdict::regdictionary::text, ', '), '(not indexed)') AS dictionaries
+FROM ts_token_type('zhpolicy') t
+LEFT JOIN pg_ts_config_map m
+       ON m.mapcfg = 'zhpolicy'::regconfig AND m.maptokentype = t.tokid
+GROUP BY t.tokid, t.alias ORDER BY t.tokid;
+
+-- the configuration resolves whatever the search_path
+SET search_path = public;
+SELECT 'zhpolicy'::regconfig, 'zhpolicy_dict'::regdictionary;
+RESET search_path;
+
+-- the dictionary: case and width folding, white space of line wraps removed, stop words
+SELECT ts_lexize('zhpolicy_dict', 'ＩＰｖ６') AS fullwidth,
+       ts_lexize('zhpolicy_dict', 'UNGGE') AS upper,
+       ts_lexize('zhpolicy_dict', E'有\n\n利于') AS wrapped,
+       ts_lexize('zhpolicy_dict', '的') AS stopword,
+       ts_lexize('zhpolicy_dict', '我们') AS stopword2;
+SELECT to_tsvector('zhpolicy', '我们的网络和你们的网络');
+
+-- a user dictionary on the same template, and an unknown option
+CREATE TEXT SEARCH DICTIONARY zh_nostop (TEMPLATE = zhpolicy);
+SELECT ts_lexize('zh_nostop', '的');
+CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, Stemmer = 'x');
+CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, StopWords = 'no_such_file');
+DROP TEXT SEARCH DICTIONARY zh_nostop;
+
+-- a user's copy of the configuration works like any other
+CREATE TEXT SEARCH CONFIGURATION my_zh (COPY = zhpolicy);
+SELECT to_tsvector('my_zh', '网络空间命运共同体');
+DROP TEXT SEARCH CONFIGURATION my_zh;

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build and install zhpolicy, start a
+# private PostgreSQL cluster under the project (or use the server named by
+# ZHPOLICY_DSN or PGHOST/PGDATABASE), load every article of DIR (default
+# test/corpus), index it, run an example search and print how to connect.
+# Running it again updates the rows in place.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DIR=${1:-$ZP_ROOT/test/corpus}
+QUERY=${ZHPOLICY_QUERY:-网络空间命运共同体 数字经济}
+if [ ! -d "$DIR" ]; then
+    echo "zhpolicy: no such directory: $DIR" >&2
+    exit 1
+fi
+DIR=$(cd "$DIR" && pwd)
+
+zp_install_deps
+zp_build_install
+
+if [ -n "${ZHPOLICY_DSN:-}" ] || [ -n "${PGHOST:-}" ] || [ -n "${PGDATABASE:-}" ]; then
+    PSQL=(psql -X -q -v ON_ERROR_STOP=1 ${ZHPOLICY_DSN:+"$ZHPOLICY_DSN"})
+    CONNECT="psql ${ZHPOLICY_DSN:-} (with your PG* settings)"
+    echo "zhpolicy: using the server you named"
+else
+    PORT=${ZHPOLICY_PORT:-54329}
+    STATE=$ZP_ROOT/.zhpolicy
+    zp_pg_dir "$STATE"
+    if ! zp_as_pg test -w "$STATE"; then
+        # the PostgreSQL user cannot reach the work tree (say, under /root)
+        STATE=/var/lib/postgresql/zhpolicy-$(echo "$ZP_ROOT" | md5sum | cut -c1-8)
+        zp_pg_dir "$STATE"
+    fi
+    PGDATA_DIR=$STATE/pgdata
+    SOCK=/tmp/zhpolicy-$PORT
+    zp_pg_dir "$SOCK"
+    if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+        echo "zhpolicy: creating a private cluster in $PGDATA_DIR"
+        zp_as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres -E UTF8 --no-locale -A trust >/dev/null
+    fi
+    if ! zp_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+        echo "zhpolicy: starting it on port $PORT (socket $SOCK)"
+        zp_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/server.log" -w \
+            -o "-p $PORT -k $SOCK -c listen_addresses=localhost" start >/dev/null
+    fi
+    PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres)
+    if ! "${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'zhpolicy'" | grep -q 1; then
+        "${PSQL[@]}" -d postgres -c "CREATE DATABASE zhpolicy ENCODING 'UTF8' TEMPLATE template0"
+    fi
+    PSQL+=(-d zhpolicy)
+    CONNECT="psql -h $SOCK -p $PORT -U postgres zhpolicy      (stop: runuser -u postgres -- $PG_BIN/pg_ctl -D $PGDATA_DIR stop)"
+fi
+
+"${PSQL[@]}" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS zhpolicy;
+CREATE TABLE IF NOT EXISTS articles (
+    id        bigserial PRIMARY KEY,
+    file      text NOT NULL UNIQUE,
+    title     text,
+    source    text,
+    url       text,
+    published date,
+    raw       text NOT NULL,
+    body      text NOT NULL,
+    tsv       tsvector GENERATED ALWAYS AS (
+                  setweight(to_tsvector('zhpolicy', coalesce(title, '')), 'A') ||
+                  setweight(to_tsvector('zhpolicy', body), 'D')) STORED,
+    loaded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING gin (tsv);
+SQL
+
+loaded=0
+for f in "$DIR"/*; do
+    [ -f "$f" ] || continue
+    if ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
+        echo "zhpolicy: skipping $f: not UTF-8 text" >&2
+        continue
+    fi
+    "${PSQL[@]}" -v path="$f" -v name="$(basename "$f")" <<'SQL'
+\set b64 `base64 -w0 :'path'`
+INSERT INTO articles (file, title, source, url, published, raw, body)
+SELECT :'name', a.title, a.source, a.url, a.published, r.raw, a.body
+FROM (SELECT convert_from(decode(:'b64', 'base64'), 'UTF8') AS raw) r,
+     zhpolicy.parse_article(r.raw) a
+ON CONFLICT (file) DO UPDATE
+SET title = EXCLUDED.title, source = EXCLUDED.source, url = EXCLUDED.url,
+    published = EXCLUDED.published, raw = EXCLUDED.raw, body = EXCLUDED.body,
+    loaded_at = now();
+SQL
+    loaded=$((loaded + 1))
+done
+echo "zhpolicy: loaded $loaded file(s) from $DIR"
+
+"${PSQL[@]}" -v query="$QUERY" <<'SQL'
+\pset footer off
+\echo
+\echo == Articles ==
+SELECT id, file, left(title, 32) AS title, source, published,
+       length(body) AS chars, length(tsv) AS lexemes
+FROM articles ORDER BY file;
+\echo
+\echo == Search: websearch_to_tsquery('zhpolicy', :'query') ==
+SELECT websearch_to_tsquery('zhpolicy', :'query') AS tsquery;
+SELECT left(title, 28) AS title,
+       round(ts_rank(tsv, q)::numeric, 4) AS rank,
+       ts_headline('zhpolicy', body, q, 'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') AS snippet
+FROM articles, websearch_to_tsquery('zhpolicy', :'query') q
+WHERE tsv @@ q
+ORDER BY rank DESC, id
+LIMIT 5;
+\echo
+\echo == The same search uses the GIN index ==
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE tsv @@ websearch_to_tsquery('zhpolicy', :'query');
+SQL
+echo
+echo "zhpolicy: connect with: $CONNECT"

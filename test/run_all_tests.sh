@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# All tests: install what is missing, build and install zhpolicy, run the
+# engine's unit tests, then the pg_regress suite in a temporary instance (as
+# the postgres user when run as root: initdb and pg_regress refuse root).
+# Ends with one line "N passed, M failed".
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../src/scripts/common.sh"
+set -e
+zp_install_deps
+zp_build_install
+set +e
+
+passed=0
+failed=0
+
+echo "== engine unit tests"
+make -C "$ZP_ROOT" -s build/test_engine build/zhpolicy.lex >/dev/null || exit 1
+unit_out=$("$ZP_ROOT/build/test_engine" "$ZP_ROOT/build/zhpolicy.lex" "$ZP_ROOT/test/corpus")
+unit_rc=$?
+echo "$unit_out" | grep -v '^ok ' || true
+unit_line=$(echo "$unit_out" | grep -E '^engine: [0-9]+ passed, [0-9]+ failed' | tail -1)
+if [ -z "$unit_line" ]; then
+    echo "engine unit tests did not finish (exit $unit_rc)"
+    failed=$((failed + 1))
+else
+    passed=$((passed + $(echo "$unit_line" | sed -E 's/^engine: ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$unit_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+fi
+
+echo "== pg_regress"
+# pg_regress runs as the PostgreSQL user in a scratch directory it owns, on a copy
+# of the test files (the work tree may not be readable or writable by that user).
+scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
+mkdir -p "$scratch/in/test"
+cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
+cp -r "$ZP_ROOT/test/corpus" "$scratch/in/test/"
+chmod -R a+rX "$scratch"
+zp_pg_dir "$scratch/out"
+tests=$(make -C "$ZP_ROOT" -s print-regress)
+regress_out=$(cd "$scratch" && zp_as_pg "$("$PG_BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+    --inputdir="$scratch/in" --outputdir="$scratch/out" --temp-instance="$scratch/out/tmp_check" \
+    --bindir="$PG_BIN" --encoding=UTF8 --no-locale $tests 2>&1)
+regress_rc=$?
+echo "$regress_out"
+n_ok=$(echo "$regress_out" | grep -cE '^(ok|test) .* ok( |$)|^ok [0-9]+ ')
+n_bad=$(echo "$regress_out" | grep -cE 'FAILED|failed \(ignored\)|^not ok')
+if [ $regress_rc -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+passed=$((passed + n_ok))
+failed=$((failed + n_bad))
+if [ -f "$scratch/out/regression.diffs" ]; then
+    echo "== regression.diffs"
+    cat "$scratch/out/regression.diffs"
+    cp "$scratch/out/regression.diffs" "$ZP_ROOT/regression.diffs" 2>/dev/null || true
+    # keep results for inspection
+    rm -rf "$ZP_ROOT/results" && cp -r "$scratch/out/results" "$ZP_ROOT/results" 2>/dev/null || true
+fi
+rm -rf "$scratch"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,362 @@
+/*
+ * test_engine.c — unit tests of the zhpolicy engine, without PostgreSQL.
+ *
+ * Usage: test_engine LEXICON CORPUS_DIR
+ * Prints "ok"/"not ok" per check and ends with "engine: N passed, M failed".
+ */
+#include "zp_clean.h"
+#include "zp_layout.h"
+#include "zp_lexicon.h"
+#include "zp_normalize.h"
+#include "zp_text.h"
+#include "zp_tokenizer.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	n_passed,
+			n_failed;
+static ZpLexicon lex;
+
+/* Record one check. */
+static void
+check(int ok, const char *what)
+{
+	if (ok)
+		n_passed++;
+	else
+		n_failed++;
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", n_passed + n_failed, what);
+}
+
+/* Read a whole file; NULL if it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	char	   *buf;
+	long		n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t) n + 1);
+	if (fread(buf, 1, (size_t) n, f) != (size_t) n)
+		n = 0;
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t) n;
+	return buf;
+}
+
+/* Tokenize text into "alias:text|alias:text|..." (blanks left out) in out. */
+static void
+tokens_of(const char *text, char *out, size_t outlen)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	size_t		o = 0;
+
+	out[0] = '\0';
+	zp_tokenizer_init(&tk, &lex, text, strlen(text), &zp_malloc_allocator);
+	while (zp_tokenizer_next(&tk, &tok))
+	{
+		if (tok.type == ZP_TOK_BLANK)
+			continue;
+		o += (size_t) snprintf(out + o, outlen - o, "%s%s:%.*s", o ? "|" : "",
+							   zp_token_type_alias(tok.type), (int) tok.len, text + tok.start);
+		if (o >= outlen)
+			break;
+	}
+	zp_tokenizer_free(&tk);
+}
+
+/* Check that tokens cover [0, len) in order, none empty or too long; returns 1 if so. */
+static int
+covers_exactly(const char *text, size_t len, size_t *count)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	size_t		at = 0;
+	int			ok = 1;
+
+	*count = 0;
+	if (zp_tokenizer_init(&tk, &lex, text, len, &zp_malloc_allocator) != 0)
+		return 0;
+	while (zp_tokenizer_next(&tk, &tok))
+	{
+		if (tok.start != at || tok.len == 0 || tok.len > ZP_MAX_TOKEN_BYTES ||
+			zp_token_type_alias(tok.type) == NULL)
+			ok = 0;
+		at = tok.start + tok.len;
+		(*count)++;
+		if (*count > len + 1)
+		{
+			ok = 0;
+			break;
+		}
+	}
+	zp_tokenizer_free(&tk);
+	return ok && at == len;
+}
+
+/* Expect the tokens of text to be exactly want. */
+static void
+expect_tokens(const char *text, const char *want)
+{
+	char		got[4096],
+				what[8192];
+
+	tokens_of(text, got, sizeof(got));
+	snprintf(what, sizeof(what), "tokens of \"%s\"%s%s", text,
+			 strcmp(got, want) == 0 ? "" : "\n#   got:  ", strcmp(got, want) == 0 ? "" : got);
+	check(strcmp(got, want) == 0, what);
+}
+
+/* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
+static void
+test_utf8(void)
+{
+	uint32_t	cp;
+	const unsigned char bad[] = {0xE4, 0xB8, 0x41};	/* truncated sequence */
+	const unsigned char sur[] = {0xED, 0xA0, 0x80};	/* surrogate */
+	char		buf[4];
+
+	check(zp_utf8_decode((const unsigned char *) "\xE7\xBD\x91", 3, &cp) == 3 && cp == 0x7F51,
+		  "decode 网");
+	check(zp_utf8_decode(bad, 3, &cp) == 1 && cp == 0xFFFD, "truncated sequence is one bad byte");
+	check(zp_utf8_decode(sur, 3, &cp) == 1 && cp == 0xFFFD, "surrogate is rejected");
+	check(zp_utf8_encode(0x1F600, buf) == 4, "encode emoji");
+	check(zp_char_class(0x3042) == ZP_CC_LETTER && zp_char_class(0x1F600) == ZP_CC_OTHER &&
+		  zp_char_class(0xFF21) == ZP_CC_LATIN && zp_char_class(0x3007) == ZP_CC_HAN,
+		  "character classes: kana letter, emoji other, full-width Latin, 〇 Han");
+}
+
+/* Build a small lexicon, read it back, and reject broken files with a message. */
+static void
+test_lexicon_files(void)
+{
+	ZpLexBuilder *b = zp_lexbuilder_new();
+	ZpLexicon	small;
+	char		err[512];
+	const char *path = "build/test_small.lex";
+	FILE	   *f;
+	char	   *data;
+	size_t		len;
+
+	check(zp_lexbuilder_add(b, "网络", 6, 100) == 0, "builder adds a Han word");
+	check(zp_lexbuilder_add(b, "IPv6", 4, 5) != 0, "builder refuses a word with Latin letters");
+	check(zp_lexbuilder_add(b, "网络空间", 12, 10) == 0, "builder adds a longer word");
+	check(zp_lexbuilder_write(b, path, err, sizeof(err)) == 0, "builder writes a file");
+	zp_lexbuilder_free(b);
+	check(zp_lexicon_open(path, &small, err, sizeof(err)) == 0, "small lexicon opens");
+	check(zp_lex_lookup(&small, "网络", 6) < 0 && zp_lex_lookup(&small, "网络空间", 12) < 0,
+		  "words are found with log probabilities");
+	check(zp_lex_lookup(&small, "网络空", 9) == ZP_LEX_NOT_WORD, "a prefix is not a word");
+	zp_lexicon_close(&small);
+
+	check(zp_lexicon_open("build/no_such.lex", &small, err, sizeof(err)) != 0 &&
+		  strstr(err, "could not open") != NULL, "missing file: error says it cannot be opened");
+
+	data = read_file(path, &len);
+	f = fopen("build/test_truncated.lex", "wb");
+	fwrite(data, 1, len / 2, f);
+	fclose(f);
+	check(zp_lexicon_open("build/test_truncated.lex", &small, err, sizeof(err)) != 0 &&
+		  strstr(err, "truncated") != NULL, "truncated file: error says so");
+	data[0] = 'X';
+	f = fopen("build/test_badmagic.lex", "wb");
+	fwrite(data, 1, len, f);
+	fclose(f);
+	check(zp_lexicon_open("build/test_badmagic.lex", &small, err, sizeof(err)) != 0 &&
+		  strstr(err, "not a zhpolicy lexicon") != NULL, "wrong magic: error says it is no lexicon");
+	f = fopen("build/test_short.lex", "wb");
+	fwrite("ZPLEX", 1, 5, f);
+	fclose(f);
+	check(zp_lexicon_open("build/test_short.lex", &small, err, sizeof(err)) != 0,
+		  "five-byte file is rejected");
+	free(data);
+}
+
+/* Segmentation and token types on sentences a policy reader writes. */
+static void
+test_tokens(void)
+{
+	expect_tokens("构建网络空间命运共同体是信息时代的必然选择",
+				  "word:构建|word:网络空间|word:命运|word:共同体|word:是|word:信息时代|word:的|word:必然选择");
+	expect_tokens("UNGGE和IPv6、5G网络",
+				  "asciiword:UNGGE|word:和|numword:IPv6|numword:5G|word:网络");
+	expect_tokens("覆盖率39.8%，470.5万个，2.06万亿元，1,234人",
+				  "word:覆盖率|num:39.8%|quantity:470.5万|word:个|quantity:2.06万亿|word:元|int:1,234|word:人");
+	expect_tokens("2023年11月8日 09:11，2024-05-01，11月28日，2035 年",
+				  "date:2023年11月8日|time:09:11|date:2024-05-01|date:11月28日|date:2035 年");
+	expect_tokens("见https://www.cac.gov.cn/a?b=1(注)或a.b@scio.gov.cn，www.gov.cn",
+				  "word:见|url:https://www.cac.gov.cn/a?b=1|word:注|word:或|email:a.b@scio.gov.cn|url:www.gov.cn");
+	expect_tokens("图![cover](https://mmbiz.qpic.cn/a/0?wx_fmt=jpeg)文",
+				  "word:图|image:![cover](https://mmbiz.qpic.cn/a/0?wx_fmt=jpeg)|word:文");
+	expect_tokens("[链接](https://x.cn/a)", "word:链接|url:https://x.cn/a");
+	expect_tokens("携 手 构 建 网 络 空 间", "word:携 手|word:构 建|word:网 络 空 间");
+	expect_tokens("新闻直播 要闻 国际", "word:新闻|word:直播|word:要闻|word:国际");
+	expect_tokens("こんにちは 한국어 Привет 😀 ＩＰｖ６",
+				  "foreignword:こんにちは|foreignword:한국어|foreignword:Привет|numword:ＩＰｖ６");
+}
+
+/* Every byte is covered on the corpus, on adversarial input and on random bytes. */
+static void
+test_coverage(const char *corpus_dir)
+{
+	DIR		   *d = opendir(corpus_dir);
+	struct dirent *e;
+	int			files = 0,
+				all_ok = 1,
+				i;
+	size_t		count;
+	char	   *buf;
+	unsigned int seed = 12345;
+
+	while (d && (e = readdir(d)) != NULL)
+	{
+		char		path[4096];
+		size_t		len;
+		char	   *text;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", corpus_dir, e->d_name);
+		text = read_file(path, &len);
+		if (!text)
+			continue;
+		files++;
+		if (!covers_exactly(text, len, &count) || count < 100)
+			all_ok = 0;
+		free(text);
+	}
+	if (d)
+		closedir(d);
+	check(files == 5 && all_ok, "tokens cover each of the 5 corpus articles exactly");
+
+	buf = malloc(300001);
+	memset(buf, 'a', 300000);
+	check(covers_exactly(buf, 300000, &count) && count > 200, "300 kB of one letter: blob pieces");
+	for (i = 0; i < 300000; i += 3)
+		memcpy(buf + i, "\xE7\xBD\x91", 3);
+	check(covers_exactly(buf, 300000, &count), "100k Han characters in one run");
+	memset(buf, ' ', 300000);
+	check(covers_exactly(buf, 300000, &count), "300 kB of spaces");
+	memset(buf, '!', 300000);
+	buf[1] = '[';
+	check(covers_exactly(buf, 300000, &count), "an unclosed markdown image");
+
+	for (i = 0; i < 2000 && all_ok; i++)
+	{
+		size_t		len = (size_t) (rand_r(&seed) % 400),
+					k;
+		const char *pieces[] = {"网", "络", "\n", " ", "1", ".", "%", "a", "Z", "年", "月", "日",
+		"![", "](", ")", "http://", "@", "-", ":", "万", "\xFF", "\xE4\xB8", "　", "，", "😀"};
+
+		for (k = 0; k < len;)
+		{
+			const char *p = pieces[rand_r(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+			size_t		pl = strlen(p);
+
+			if (k + pl > len)
+				break;
+			memcpy(buf + k, p, pl);
+			k += pl;
+		}
+		if (!covers_exactly(buf, k, &count))
+			all_ok = 0;
+	}
+	check(all_ok, "2000 random mixtures of tricky pieces are covered exactly");
+	free(buf);
+}
+
+/* Token normalisation for the dictionary. */
+static void
+test_normalize(void)
+{
+	char		out[64];
+	size_t		n;
+
+	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out);
+	check(n == 4 && memcmp(out, "ipv6", 4) == 0, "full-width IPv6 becomes ipv6");
+	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out);
+	check(n == 9 && memcmp(out, "有利于", 9) == 0, "line wrap inside a word is removed");
+	n = zp_normalize_token(" \n", 2, out);
+	check(n == 0, "white space alone gives nothing");
+}
+
+/* Layout and cleaning on the corpus. */
+static void
+test_clean(const char *corpus_dir)
+{
+	char		path[4096];
+	size_t		len,
+				outlen;
+	char	   *text,
+			   *out;
+	ZpLayout	lay;
+
+	snprintf(path, sizeof(path), "%s/000_99ce1d533ed8727d.txt", corpus_dir);
+	text = read_file(path, &len);
+	check(text != NULL, "read the PDF article");
+	if (!text)
+		return;
+	zp_layout_analyze(text, len, &lay);
+	check(lay.wrapped && lay.margin > 40, "PDF article is seen as hard-wrapped");
+	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
+	check(outlen <= len && strstr(out, "有利于") && strstr(out, "推动构建网络空间命运共同体"),
+		  "cleaned PDF article has its broken words whole");
+	check(strstr(out, "驱动世界经济增长\n") != NULL, "a heading keeps its line");
+	free(out);
+	free(text);
+
+	snprintf(path, sizeof(path), "%s/001_a328edb1381f179a.txt", corpus_dir);
+	text = read_file(path, &len);
+	zp_layout_analyze(text, len, &lay);
+	check(!lay.wrapped, "WeChat article is not hard-wrapped");
+	check(zp_front_matter_length(text, len) > 100, "front matter is found");
+	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
+	check(strstr(out, "mmbiz") == NULL && strstr(out, "title:") == NULL &&
+		  strstr(out, "轻点两下取消赞") == NULL && strstr(out, "数字经济") != NULL,
+		  "cleaned WeChat article: no images, front matter or UI text; content kept");
+	free(out);
+	free(text);
+
+	out = zp_clean("", 0, &outlen, &zp_malloc_allocator);
+	check(out && outlen == 0, "empty text cleans to empty");
+	free(out);
+	out = zp_clean("---\n", 4, &outlen, &zp_malloc_allocator);
+	check(out != NULL, "lone front matter marker");
+	free(out);
+}
+
+int
+main(int argc, char **argv)
+{
+	char		err[512];
+
+	if (argc < 3)
+	{
+		fprintf(stderr, "usage: test_engine LEXICON CORPUS_DIR\n");
+		return 2;
+	}
+	if (zp_lexicon_open(argv[1], &lex, err, sizeof(err)) != 0)
+	{
+		fprintf(stderr, "test_engine: %s: %s\n", argv[1], err);
+		return 2;
+	}
+	test_utf8();
+	test_lexicon_files();
+	test_tokens();
+	test_coverage(argv[2]);
+	test_normalize();
+	test_clean(argv[2]);
+	zp_lexicon_close(&lex);
+	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
+	return n_failed == 0 ? 0 : 1;
+}
