@@ -40,8 +40,12 @@ else
     fi
     if ! zp_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
         echo "zhpolicy: starting it on port $PORT (socket $SOCK)"
-        zp_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/server.log" -w \
-            -o "-p $PORT -k $SOCK -c listen_addresses=localhost" start >/dev/null
+        if ! zp_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/server.log" -w \
+            -o "-p $PORT -k $SOCK -c listen_addresses=localhost" start >/dev/null; then
+            tail -5 "$STATE/server.log" >&2
+            echo "zhpolicy: the private cluster did not start; if port $PORT is taken, choose another with ZHPOLICY_PORT=..." >&2
+            exit 1
+        fi
     fi
     PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres)
     if ! "${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'zhpolicy'" | grep -q 1; then
