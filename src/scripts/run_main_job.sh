@@ -108,11 +108,12 @@ FROM articles ORDER BY file;
 \echo == Search: websearch_to_tsquery('zhpolicy', :'query') ==
 SELECT websearch_to_tsquery('zhpolicy', :'query') AS tsquery;
 SELECT left(title, 28) AS title,
-       round(ts_rank(tsv, q)::numeric, 4) AS rank,
-       ts_headline('zhpolicy', body, q, 'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') AS snippet
+       round(ts_rank(tsv, q, 1)::numeric, 4) AS rank,
+       regexp_replace(ts_headline('zhpolicy', body, q,
+                      'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "'), '\s+', ' ', 'g') AS snippet
 FROM articles, websearch_to_tsquery('zhpolicy', :'query') q
 WHERE tsv @@ q
-ORDER BY rank DESC, id
+ORDER BY ts_rank(tsv, q, 1) DESC, id
 LIMIT 5;
 \echo
 \echo == The same search uses the GIN index ==
