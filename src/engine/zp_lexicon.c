@@ -1,12 +1,12 @@
 /*
  * zp_lexicon.c — opening, validating and building the compiled lexicon.
  *
- * Format (see zp_lexicon.h): a header, then float node_logp[n_nodes], then the
- * edge table (uint64 keys, uint32 child ids) with linear probing, then the HMM
- * emission table (uint32 code point + 1, float[4]).  Validation on open checks
- * magic, version, byte order, sizes and offsets against the file size; lookups
- * bound-check child ids.  Nothing is checksummed on open: a backend's first
- * call must stay cheap, and a flipped bit inside a table cannot crash a reader.
+ * Format (see zp_lexicon.h): a header, the root array, the edge table with
+ * linear probing, then the HMM emission table (uint32 code point + 1,
+ * float[4]).  Validation on open checks magic, version, byte order, sizes and
+ * offsets against the file size.  Nothing is checksummed on open: a backend's
+ * first call must stay cheap, and a flipped bit inside a table cannot crash a
+ * reader (node ids only form hash keys).
  */
 #include "zp_lexicon.h"
 #include "zp_text.h"
@@ -51,19 +51,22 @@ zp_lex_lookup(const ZpLexicon *lex, const char *word, size_t len)
 {
 	uint32_t	node = 0;
 	size_t		i = 0;
+	float		logp = ZP_LEX_NOT_WORD;
 
 	if (len == 0)
 		return ZP_LEX_NOT_WORD;
 	while (i < len)
 	{
-		uint32_t	cp;
+		uint32_t	cp,
+					child;
 
 		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
-		node = zp_lex_child(lex, node, cp);
-		if (node == 0)
+		child = zp_lex_next(lex, node, cp, &logp);
+		if (child == 0)
 			return ZP_LEX_NOT_WORD;
+		node = child & ZP_LEX_NODE_MASK;
 	}
-	return zp_lex_word_logp(lex, node);
+	return logp;
 }
 
 /* Check that [off, off + size) lies inside the file and is aligned. */
@@ -128,26 +131,25 @@ zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
 	{
 		trie_slots = (uint64_t) 1 << h->trie_bits;
 		emit_slots = (uint64_t) 1 << h->emit_bits;
-		if (!zp_lex_range_ok(h->off_node_logp, (uint64_t) h->n_nodes * 4, h->file_size) ||
-			!zp_lex_range_ok(h->off_trie_keys, trie_slots * 8, h->file_size) ||
-			!zp_lex_range_ok(h->off_trie_vals, trie_slots * 4, h->file_size) ||
+		if (!zp_lex_range_ok(h->off_root, (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry),
+							 h->file_size) ||
+			!zp_lex_range_ok(h->off_edges, trie_slots * sizeof(ZpLexEdge), h->file_size) ||
 			!zp_lex_range_ok(h->off_emit_keys, emit_slots * 4, h->file_size) ||
 			!zp_lex_range_ok(h->off_emit_vals, emit_slots * 16, h->file_size) ||
-			h->n_nodes > trie_slots || h->n_emit >= emit_slots)
+			h->n_emit >= emit_slots)
 			snprintf(err, errlen, "lexicon header points outside the file");
 		else
 		{
 			const char *base = (const char *) map;
 
 			lex->hdr = h;
-			lex->node_logp = (const float *) (base + h->off_node_logp);
-			lex->trie_keys = (const uint64_t *) (base + h->off_trie_keys);
-			lex->trie_vals = (const uint32_t *) (base + h->off_trie_vals);
+			lex->root = (const ZpLexRootEntry *) (base + h->off_root);
+			lex->edges = (const ZpLexEdge *) (base + h->off_edges);
+			lex->trie_bits = h->trie_bits;
 			lex->emit_keys = (const uint32_t *) (base + h->off_emit_keys);
 			lex->emit_vals = (const float *) (base + h->off_emit_vals);
 			lex->trie_mask = trie_slots - 1;
 			lex->emit_mask = emit_slots - 1;
-			lex->n_nodes = h->n_nodes;
 			lex->map = map;
 			lex->map_size = (size_t) st.st_size;
 			return 0;
@@ -389,11 +391,11 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 				s,
 				i;
 	char	   *buf;
-	uint64_t   *tkeys;
-	uint32_t   *tvals;
+	ZpLexRootEntry *root;
+	ZpLexEdge  *edges;
 	uint32_t   *ekeys;
-	float	   *evals,
-			   *logp;
+	float	   *evals;
+	uint8_t    *has_children;
 	FILE	   *f;
 	double		logtotal;
 	char		tmp[4096];
@@ -401,6 +403,11 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	if (b->n_words == 0)
 	{
 		snprintf(err, errlen, "no words to write");
+		return -1;
+	}
+	if (b->n_nodes > ZP_LEX_NODE_MASK)
+	{
+		snprintf(err, errlen, "too many trie nodes (%u)", b->n_nodes);
 		return -1;
 	}
 	while (((uint64_t) 1 << tbits) < b->n_edges * 2 + 2)
@@ -423,35 +430,59 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	h.unknown_logp = (float) (0.0 - logtotal);
 	memcpy(h.hmm_start, b->start, sizeof(h.hmm_start));
 	memcpy(h.hmm_trans, b->trans, sizeof(h.hmm_trans));
-	h.off_node_logp = zp_align8(sizeof(ZpLexHeader));
-	h.off_trie_keys = zp_align8(h.off_node_logp + (uint64_t) b->n_nodes * 4);
-	h.off_trie_vals = h.off_trie_keys + tslots * 8;
-	h.off_emit_keys = zp_align8(h.off_trie_vals + tslots * 4);
+	h.off_root = zp_align8(sizeof(ZpLexHeader));
+	h.off_edges = zp_align8(h.off_root + (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry));
+	h.off_emit_keys = zp_align8(h.off_edges + tslots * sizeof(ZpLexEdge));
 	h.off_emit_vals = zp_align8(h.off_emit_keys + eslots * 4);
 	h.file_size = h.off_emit_vals + eslots * 16;
 
 	buf = calloc(1, h.file_size);
-	if (!buf)
+	has_children = calloc(b->n_nodes, 1);
+	if (!buf || !has_children)
 	{
+		free(buf);
+		free(has_children);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	memcpy(buf, &h, sizeof(h));
-	logp = (float *) (buf + h.off_node_logp);
-	for (i = 0; i < b->n_nodes; i++)
-		logp[i] = b->node_freq[i] > 0 ? (float) (log(b->node_freq[i]) - logtotal) : ZP_LEX_NOT_WORD;
-	tkeys = (uint64_t *) (buf + h.off_trie_keys);
-	tvals = (uint32_t *) (buf + h.off_trie_vals);
+	/* which nodes have children: every edge's parent */
+	for (s = 0; s < ((uint64_t) 1 << b->bits); s++)
+		if (b->keys[s] != 0)
+			has_children[(b->keys[s] - 1) >> 21] = 1;
+	root = (ZpLexRootEntry *) (buf + h.off_root);
+	edges = (ZpLexEdge *) (buf + h.off_edges);
 	for (s = 0; s < ((uint64_t) 1 << b->bits); s++)
 	{
-		if (b->keys[s] == 0)
+		uint64_t	key = b->keys[s];
+		uint32_t	child = b->vals[s],
+					ref;
+		float		logp;
+		uint64_t	parent,
+					cp;
+
+		if (key == 0)
 			continue;
-		i = zp_lex_hash(b->keys[s], tbits);
-		while (tkeys[i] != 0)
+		parent = (key - 1) >> 21;
+		cp = (key - 1) & 0x1FFFFF;
+		ref = child | (has_children[child] ? ZP_LEX_HAS_CHILDREN : 0);
+		logp = b->node_freq[child] > 0 ? (float) (log(b->node_freq[child]) - logtotal) : ZP_LEX_NOT_WORD;
+		i = zp_lex_hash(key, tbits);
+		while (edges[i].key != 0)
 			i = (i + 1) & (tslots - 1);
-		tkeys[i] = b->keys[s];
-		tvals[i] = b->vals[s];
+		edges[i].key = key;
+		edges[i].child = ref;
+		edges[i].logp = logp;
+		if (parent == 0 && cp < ZP_LEX_ROOT_SIZE)
+		{
+			root[cp].child = ref;
+			root[cp].logp = logp;
+		}
 	}
+	free(has_children);
+	for (s = 0; s < ZP_LEX_ROOT_SIZE; s++)
+		if (root[s].child == 0)
+			root[s].logp = ZP_LEX_NOT_WORD;
 	ekeys = (uint32_t *) (buf + h.off_emit_keys);
 	evals = (float *) (buf + h.off_emit_vals);
 	for (s = 0; s < b->n_emit; s++)

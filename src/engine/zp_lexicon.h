@@ -6,8 +6,16 @@
  * The file is written once at build time (src/tools/zp_lexcompile.c) and
  * opened read-only with mmap, so every backend of a server shares one copy
  * through the page cache and a backend's private memory does not grow with
- * the lexicon.  All lookups bound-check what they read: a corrupt file can
- * give odd segmentation but never a crash.
+ * the lexicon.
+ *
+ * Layout for speed: segmentation walks the trie from every character, so
+ * each step must cost at most one cache miss.  An edge slot (16 bytes) holds
+ * the key (parent node, code point), the child's id, whether the child has
+ * children, and the log probability of the word ending at the child: one
+ * read answers "is there an edge, is it a word, can it go on".  Edges from
+ * the root for BMP code points are also kept in a direct array indexed by
+ * code point (512 kB, hot in cache).  Node ids only ever form keys, never
+ * index an array, so a corrupt file cannot make a reader go out of bounds.
  */
 #ifndef ZP_LEXICON_H
 #define ZP_LEXICON_H
@@ -15,10 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZP_LEX_MAGIC "ZPLEXv01"
-#define ZP_LEX_VERSION 1
+#define ZP_LEX_MAGIC "ZPLEXv02"
+#define ZP_LEX_VERSION 2
 #define ZP_LEX_BYTE_ORDER 0x01020304u
-#define ZP_LEX_NOT_WORD 1.0f	/* node_logp value of a prefix that is no word */
+#define ZP_LEX_NOT_WORD 1.0f	/* logp of a prefix that is no word */
+#define ZP_LEX_HAS_CHILDREN 0x80000000u /* flag in a child reference */
+#define ZP_LEX_NODE_MASK 0x7FFFFFFFu
+#define ZP_LEX_ROOT_SIZE 65536	/* root edges of BMP code points, by code point */
 
 /* HMM states of the character-tagging model, in file order. */
 enum
@@ -42,25 +53,38 @@ typedef struct ZpLexHeader
 	float		hmm_trans[4][4];
 	uint32_t	pad;
 	uint64_t	file_size;
-	uint64_t	off_node_logp;	/* float[n_nodes] */
-	uint64_t	off_trie_keys;	/* uint64[1 << trie_bits] */
-	uint64_t	off_trie_vals;	/* uint32[1 << trie_bits] */
+	uint64_t	off_root;		/* ZpLexRootEntry[ZP_LEX_ROOT_SIZE] */
+	uint64_t	off_edges;		/* ZpLexEdge[1 << trie_bits] */
 	uint64_t	off_emit_keys;	/* uint32[1 << emit_bits] */
 	uint64_t	off_emit_vals;	/* float[4 << emit_bits] */
 } ZpLexHeader;
+
+/* A root edge: child reference (0 = none) and the word's log probability. */
+typedef struct ZpLexRootEntry
+{
+	uint32_t	child;			/* node id | ZP_LEX_HAS_CHILDREN, or 0 */
+	float		logp;
+} ZpLexRootEntry;
+
+/* An edge slot of the hash table (key 0 = empty). */
+typedef struct ZpLexEdge
+{
+	uint64_t	key;
+	uint32_t	child;			/* node id | ZP_LEX_HAS_CHILDREN */
+	float		logp;			/* of the word ending at the child, or ZP_LEX_NOT_WORD */
+} ZpLexEdge;
 
 /* An opened lexicon: pointers into the mapped file. */
 typedef struct ZpLexicon
 {
 	const ZpLexHeader *hdr;
-	const float *node_logp;
-	const uint64_t *trie_keys;
-	const uint32_t *trie_vals;
+	const ZpLexRootEntry *root;
+	const ZpLexEdge *edges;
 	const uint32_t *emit_keys;
 	const float *emit_vals;
 	uint64_t	trie_mask;
 	uint64_t	emit_mask;
-	uint32_t	n_nodes;
+	uint32_t	trie_bits;
 	void	   *map;
 	size_t		map_size;
 } ZpLexicon;
@@ -79,34 +103,36 @@ zp_lex_hash(uint64_t key, uint32_t bits)
 	return (key * 0x9E3779B97F4A7C15ull) >> (64 - bits);
 }
 
-/* Follow the edge labelled cp from node; 0 when there is none (0 is the root). */
+/*
+ * Follow the edge labelled cp from node.  Returns the child reference (node id
+ * | ZP_LEX_HAS_CHILDREN) and sets *logp, or returns 0 when there is no edge.
+ */
 static inline uint32_t
-zp_lex_child(const ZpLexicon *lex, uint32_t node, uint32_t cp)
+zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 {
-	uint64_t	key = zp_lex_edge_key(node, cp);
-	uint64_t	i = zp_lex_hash(key, lex->hdr->trie_bits);
+	uint64_t	key,
+				i;
 
+	if (node == 0 && cp < ZP_LEX_ROOT_SIZE)
+	{
+		*logp = lex->root[cp].logp;
+		return lex->root[cp].child;
+	}
+	key = zp_lex_edge_key(node, cp);
+	i = zp_lex_hash(key, lex->trie_bits);
 	for (;;)
 	{
-		uint64_t	k = lex->trie_keys[i];
+		const ZpLexEdge *e = &lex->edges[i];
 
-		if (k == key)
+		if (e->key == key)
 		{
-			uint32_t	child = lex->trie_vals[i];
-
-			return child < lex->n_nodes ? child : 0;
+			*logp = e->logp;
+			return e->child;
 		}
-		if (k == 0)
+		if (e->key == 0)
 			return 0;
 		i = (i + 1) & lex->trie_mask;
 	}
-}
-
-/* Log probability of the word ending at node, or ZP_LEX_NOT_WORD. */
-static inline float
-zp_lex_word_logp(const ZpLexicon *lex, uint32_t node)
-{
-	return lex->node_logp[node];
 }
 
 /* HMM emission log probabilities of cp (4 floats, B E M S), or NULL if unseen. */

@@ -250,7 +250,11 @@ zp_collect_han(ZpTokenizer *tk)
 	return n;
 }
 
-/* Best path over chars [0, n): fills best[] and next[] by backward DP. */
+/*
+ * Best path over chars [0, n): fills best[] and next[] by backward DP.  next[i]
+ * is the end of the chosen edge from i, negated when that edge is no lexicon
+ * word (an unknown character).
+ */
 static void
 zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 {
@@ -264,28 +268,28 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		uint32_t	node = 0;
 		size_t		j;
 		float		bestv = unknown + tk->best[i + 1];
-		int32_t		bestj = (int32_t) i + 1;
-		int			found = 0;
+		int32_t		bestj = -((int32_t) i + 1);
 
 		for (j = i; j < n; j++)
 		{
 			float		lp;
+			uint32_t	child = zp_lex_next(lex, node, tk->cps[j], &lp);
 
-			node = zp_lex_child(lex, node, tk->cps[j]);
-			if (node == 0)
+			if (child == 0)
 				break;
-			lp = zp_lex_word_logp(lex, node);
 			if (lp <= 0)
 			{
 				float		v = lp + tk->best[j + 1];
 
-				if (!found || v >= bestv)
+				if (bestj < 0 || v >= bestv)
 				{
 					bestv = v;
 					bestj = (int32_t) j + 1;
-					found = 1;
 				}
 			}
+			if (!(child & ZP_LEX_HAS_CHILDREN))
+				break;
+			node = child & ZP_LEX_NODE_MASK;
 		}
 		tk->best[i] = bestv;
 		tk->next[i] = bestj;
@@ -298,26 +302,29 @@ zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
 {
 	uint32_t	node = 0;
 	size_t		j;
+	float		lp = ZP_LEX_NOT_WORD;
 
 	for (j = a; j < b; j++)
 	{
-		node = zp_lex_child(tk->lex, node, tk->cps[j]);
-		if (node == 0)
+		uint32_t	child = zp_lex_next(tk->lex, node, tk->cps[j], &lp);
+
+		if (child == 0)
 			return 0;
+		node = child & ZP_LEX_NODE_MASK;
 	}
-	return zp_lex_word_logp(tk->lex, node) <= 0;
+	return lp <= 0;
 }
 
-/* Push the token for chars [a, b), with a blank before it for any gap. */
+/* Push the token for chars [a, b) (a word or not), with a blank before it for any gap. */
 static void
-zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
+zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emitted_to)
 {
 	size_t		start = tk->offs[a];
 	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
 
 	if (start > *emitted_to)
 		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
-	zp_queue_push(tk, zp_span_is_word(tk, a, b) ? ZP_TOK_WORD : ZP_TOK_OOV, start, end);
+	zp_queue_push(tk, is_word ? ZP_TOK_WORD : ZP_TOK_OOV, start, end);
 	*emitted_to = end;
 }
 
@@ -385,13 +392,15 @@ zp_hmm_cut(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 
 		if (st == ZP_HMM_S || st == ZP_HMM_E || t == n - 1)
 		{
-			zp_push_han_token(tk, a + word_end, a + t + 1, emitted_to);
+			zp_push_han_token(tk, a + word_end, a + t + 1,
+							  zp_span_is_word(tk, a + word_end, a + t + 1), emitted_to);
 			word_end = t + 1;
 		}
 		else if (st == ZP_HMM_B && t > word_end)
 		{
 			/* a B after an unfinished word: close that word first */
-			zp_push_han_token(tk, a + word_end, a + t, emitted_to);
+			zp_push_han_token(tk, a + word_end, a + t,
+							  zp_span_is_word(tk, a + word_end, a + t), emitted_to);
 			word_end = t;
 		}
 	}
@@ -409,7 +418,7 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 		return;
 	}
 	for (i = a; i < b; i++)
-		zp_push_han_token(tk, i, i + 1, emitted_to);
+		zp_push_han_token(tk, i, i + 1, tk->next[i] > 0, emitted_to);
 }
 
 /* Segment the Han chunk at tk->pos and queue its tokens. */
@@ -427,7 +436,7 @@ zp_segment_chunk(ZpTokenizer *tk)
 	tk->qcount = 0;
 	while (i < n)
 	{
-		size_t		j = (size_t) tk->next[i];
+		size_t		j = (size_t) (tk->next[i] > 0 ? tk->next[i] : -tk->next[i]);
 
 		if (j - i == 1)
 		{
@@ -442,7 +451,7 @@ zp_segment_chunk(ZpTokenizer *tk)
 			if (in_singles)
 				zp_flush_singles(tk, singles, i, &emitted_to);
 			in_singles = 0;
-			zp_push_han_token(tk, i, j, &emitted_to);
+			zp_push_han_token(tk, i, j, 1, &emitted_to);
 		}
 		i = j;
 	}

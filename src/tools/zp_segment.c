@@ -3,7 +3,8 @@
  * the engine and for the accuracy benchmark outside PostgreSQL.
  *
  * Usage: zp_segment LEXICON [-w|-c]   (-w: words only, space separated, a line per
- * input line; -c: print the cleaned text instead)
+ * input line; -c: print the cleaned text instead; -n: only count tokens and
+ * bytes, for benchmarks and instruction counts)
  */
 #include "../engine/zp_clean.h"
 #include "../engine/zp_tokenizer.h"
@@ -67,7 +68,16 @@ main(int argc, char **argv)
 	}
 	if (!text || zp_tokenizer_init(&tk, &lex, text, len, &zp_malloc_allocator) != 0)
 		return 1;
-	while (zp_tokenizer_next(&tk, &tok))
+	if (argc > 2 && strcmp(argv[2], "-n") == 0)
+	{
+		size_t		ntok = 0;
+
+		while (zp_tokenizer_next(&tk, &tok))
+			ntok++;
+		printf("%zu bytes, %zu tokens\n", len, ntok);
+	}
+	else
+		while (zp_tokenizer_next(&tk, &tok))
 	{
 		if (words_only)
 		{
