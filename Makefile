@@ -44,7 +44,7 @@ build:
 	mkdir -p build
 
 build/zp_lexcompile: src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c src/engine/*.h | build
-	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c -licuuc -lm
+	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c -licui18n -licuuc -lm
 
 build/zp_segment: src/tools/zp_segment.c $(ENGINE_SRCS) src/engine/*.h | build
 	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_segment.c $(ENGINE_SRCS) -licuuc -lm
@@ -54,7 +54,7 @@ build/hmm.tsv: src/tools/export_jieba_hmm.py | build
 	$(HOST_PYTHON) src/tools/export_jieba_hmm.py $@
 
 build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT)
-	build/zp_lexcompile -o $@ -m build/hmm.tsv $(JIEBA_DICT)
+	build/zp_lexcompile -o $@ -m build/hmm.tsv -t $(JIEBA_DICT)
 
 build/test_engine: test/unit/test_engine.c $(ENGINE_SRCS) src/engine/*.h | build
 	$(CC) $(ENGINE_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm

@@ -26,6 +26,19 @@ CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, Stemmer = 'x');
 CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, StopWords = 'no_such_file');
 DROP TEXT SEARCH DICTIONARY zh_nostop;
 
+-- normalisation options: Simplify (Traditional to Simplified) and Fold (NFKC, case), both on by default
+SELECT ts_lexize('zhpolicy_dict', '網絡空間') AS simplified, ts_lexize('zhpolicy_dict', 'ÄRGER') AS folded;
+CREATE TEXT SEARCH DICTIONARY zh_trad (TEMPLATE = zhpolicy, Simplify = false);
+CREATE TEXT SEARCH DICTIONARY zh_nofold (TEMPLATE = zhpolicy, Fold = false);
+SELECT ts_lexize('zh_trad', '網絡空間') AS kept_traditional, ts_lexize('zh_nofold', 'ＩＰｖ６') AS kept_width;
+CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, Simplify = 'maybe');
+DROP TEXT SEARCH DICTIONARY zh_trad;
+DROP TEXT SEARCH DICTIONARY zh_nofold;
+
+-- Traditional and Simplified text index and match alike
+SELECT to_tsvector('zhpolicy', '網絡空間命運共同體') = to_tsvector('zhpolicy', '网络空间命运共同体') AS same_vector,
+       to_tsvector('zhpolicy', '网络空间命运共同体') @@ websearch_to_tsquery('zhpolicy', '網絡空間') AS trad_query_finds_simp;
+
 -- a user's copy of the configuration works like any other
 CREATE TEXT SEARCH CONFIGURATION my_zh (COPY = zhpolicy);
 SELECT to_tsvector('my_zh', '网络空间命运共同体');

@@ -2,8 +2,10 @@
  * dict.c — the zhpolicy dictionary template: token to lexeme, with stop words.
  *
  * Options: StopWords = name of a file NAME.stop in $SHAREDIR/tsearch_data
- * (default none).  The dictionary recognises every token: it is meant to be
- * the last (or only) dictionary of a mapping, like simple.
+ * (default none); Simplify = Traditional to Simplified Chinese (default true);
+ * Fold = Unicode NFKC and case folding (default true).  The dictionary
+ * recognises every token: it is meant to be the last (or only) dictionary of
+ * a mapping, like simple.
  */
 #include "zhpolicy.h"
 
@@ -25,6 +27,7 @@ typedef struct ZhpolicyDict
 {
 	char	  **stop_slots;		/* NULL = empty */
 	uint32		stop_mask;		/* slots - 1, or 0 when there are no stop words */
+	int			norm_flags;		/* ZP_NORM_* */
 } ZhpolicyDict;
 
 /* FNV-1a hash of a byte string. */
@@ -90,6 +93,8 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 	bool		stoploaded = false;
 	ListCell   *l;
 
+	d->norm_flags = ZP_NORM_SIMPLIFY | ZP_NORM_FOLD;
+
 	foreach(l, options)
 	{
 		DefElem    *defel = (DefElem *) lfirst(l);
@@ -106,11 +111,25 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 			build_stop_set(d, &list);
 			stoploaded = true;
 		}
+		else if (strcmp(defel->defname, "simplify") == 0)
+		{
+			if (defGetBoolean(defel))
+				d->norm_flags |= ZP_NORM_SIMPLIFY;
+			else
+				d->norm_flags &= ~ZP_NORM_SIMPLIFY;
+		}
+		else if (strcmp(defel->defname, "fold") == 0)
+		{
+			if (defGetBoolean(defel))
+				d->norm_flags |= ZP_NORM_FOLD;
+			else
+				d->norm_flags &= ~ZP_NORM_FOLD;
+		}
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unrecognized zhpolicy dictionary parameter: \"%s\"", defel->defname),
-					 errhint("The zhpolicy dictionary accepts only StopWords.")));
+					 errhint("The zhpolicy dictionary accepts StopWords, Simplify and Fold.")));
 	}
 	PG_RETURN_POINTER(d);
 }
@@ -122,8 +141,9 @@ zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 	ZhpolicyDict *d = (ZhpolicyDict *) PG_GETARG_POINTER(0);
 	char	   *in = (char *) PG_GETARG_POINTER(1);
 	int32		len = PG_GETARG_INT32(2);
-	char	   *word = palloc(len + 1);
-	size_t		n = zp_normalize_token(in, (size_t) len, word);
+	char	   *word = palloc(ZP_NORM_OUT_SIZE((size_t) len) + 1);
+	const ZpLexicon *lex = (d->norm_flags & ZP_NORM_SIMPLIFY) ? zhpolicy_lexicon() : NULL;
+	size_t		n = zp_normalize_token(in, (size_t) len, word, lex, d->norm_flags);
 	TSLexeme   *res = palloc0(sizeof(TSLexeme) * 2);
 
 	word[n] = '\0';

@@ -41,7 +41,7 @@ zhpolicy_segment(PG_FUNCTION_ARGS)
 	zhpolicy_check_encoding();
 	if (zp_tokenizer_init(&tk, zhpolicy_lexicon(), s, len, &zhpolicy_palloc_allocator) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	buf = palloc(ZP_MAX_TOKEN_BYTES + 1);
+	buf = palloc(ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES));
 	astate = initArrayResult(TEXTOID, CurrentMemoryContext, false);
 	while (zp_tokenizer_next(&tk, &tok))
 	{
@@ -50,7 +50,7 @@ zhpolicy_segment(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (!token_is_indexed(tok.type))
 			continue;
-		n = zp_normalize_token(s + tok.start, tok.len, buf);
+		n = zp_normalize_token(s + tok.start, tok.len, buf, tk.lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
 		if (n == 0)
 			continue;
 		astate = accumArrayResult(astate, PointerGetDatum(cstring_to_text_with_len(buf, (int) n)),

@@ -136,6 +136,7 @@ zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
 			!zp_lex_range_ok(h->off_edges, trie_slots * sizeof(ZpLexEdge), h->file_size) ||
 			!zp_lex_range_ok(h->off_emit_keys, emit_slots * 4, h->file_size) ||
 			!zp_lex_range_ok(h->off_emit_vals, emit_slots * 16, h->file_size) ||
+			!zp_lex_range_ok(h->off_t2s, (uint64_t) ZP_LEX_ROOT_SIZE * 4, h->file_size) ||
 			h->n_emit >= emit_slots)
 			snprintf(err, errlen, "lexicon header points outside the file");
 		else
@@ -148,6 +149,7 @@ zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
 			lex->trie_bits = h->trie_bits;
 			lex->emit_keys = (const uint32_t *) (base + h->off_emit_keys);
 			lex->emit_vals = (const float *) (base + h->off_emit_vals);
+			lex->t2s = (const uint32_t *) (base + h->off_t2s);
 			lex->trie_mask = trie_slots - 1;
 			lex->emit_mask = emit_slots - 1;
 			lex->map = map;
@@ -187,6 +189,9 @@ struct ZpLexBuilder
 	uint32_t	cap_emit;
 	float		start[4];
 	float		trans[4][4];
+	uint32_t   *t2s;			/* ZP_LEX_ROOT_SIZE entries, allocated on first use */
+	double	   *usage;			/* ZP_LEX_ROOT_SIZE entries: frequency of words holding the character */
+	uint32_t	n_t2s;
 };
 
 /* Allocate or die: the builder runs in a build tool or a test, never in a backend. */
@@ -237,6 +242,8 @@ zp_lexbuilder_free(ZpLexBuilder *b)
 	free(b->vals);
 	free(b->emit_cp);
 	free(b->emit_logp);
+	free(b->t2s);
+	free(b->usage);
 	free(b);
 }
 
@@ -320,6 +327,8 @@ zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
 		if (!zp_is_han(cp))
 			return -1;
 	}
+	if (!b->usage)
+		b->usage = calloc(ZP_LEX_ROOT_SIZE, sizeof(double));
 	i = 0;
 	while (i < len)
 	{
@@ -327,6 +336,8 @@ zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
 
 		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
 		node = zp_lexbuilder_edge(b, node, cp);
+		if (b->usage && cp < ZP_LEX_ROOT_SIZE)
+			b->usage[cp] += freq;
 	}
 	if (b->node_freq[node] == 0)
 		b->n_words++;
@@ -370,6 +381,30 @@ zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp)
 		b->n_emit++;
 	}
 	b->emit_logp[4 * i + state] = logp;
+	return 0;
+}
+
+double
+zp_lexbuilder_char_usage(const ZpLexBuilder *b, uint32_t cp)
+{
+	return b->usage && cp < ZP_LEX_ROOT_SIZE ? b->usage[cp] : 0;
+}
+
+int
+zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to)
+{
+	if (from >= ZP_LEX_ROOT_SIZE || to >= ZP_LEX_ROOT_SIZE || from < 0x800 || to < 0x800 ||
+		(to >= 0xD800 && to <= 0xDFFF) || from == to)
+		return -1;				/* both must stay 3-byte UTF-8, so text length never changes */
+	if (!b->t2s)
+	{
+		b->t2s = calloc(ZP_LEX_ROOT_SIZE, sizeof(uint32_t));
+		if (!b->t2s)
+			return -1;
+	}
+	if (b->t2s[from] == 0)
+		b->n_t2s++;
+	b->t2s[from] = to;
 	return 0;
 }
 
@@ -434,7 +469,9 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	h.off_edges = zp_align8(h.off_root + (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry));
 	h.off_emit_keys = zp_align8(h.off_edges + tslots * sizeof(ZpLexEdge));
 	h.off_emit_vals = zp_align8(h.off_emit_keys + eslots * 4);
-	h.file_size = h.off_emit_vals + eslots * 16;
+	h.off_t2s = zp_align8(h.off_emit_vals + eslots * 16);
+	h.n_t2s = b->n_t2s;
+	h.file_size = h.off_t2s + (uint64_t) ZP_LEX_ROOT_SIZE * 4;
 
 	buf = calloc(1, h.file_size);
 	has_children = calloc(b->n_nodes, 1);
@@ -483,6 +520,8 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	for (s = 0; s < ZP_LEX_ROOT_SIZE; s++)
 		if (root[s].child == 0)
 			root[s].logp = ZP_LEX_NOT_WORD;
+	if (b->t2s)
+		memcpy(buf + h.off_t2s, b->t2s, (size_t) ZP_LEX_ROOT_SIZE * 4);
 	ekeys = (uint32_t *) (buf + h.off_emit_keys);
 	evals = (float *) (buf + h.off_emit_vals);
 	for (s = 0; s < b->n_emit; s++)

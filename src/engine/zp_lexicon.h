@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZP_LEX_MAGIC "ZPLEXv02"
-#define ZP_LEX_VERSION 2
+#define ZP_LEX_MAGIC "ZPLEXv03"
+#define ZP_LEX_VERSION 3
 #define ZP_LEX_BYTE_ORDER 0x01020304u
 #define ZP_LEX_NOT_WORD 1.0f	/* logp of a prefix that is no word */
 #define ZP_LEX_HAS_CHILDREN 0x80000000u /* flag in a child reference */
@@ -57,6 +57,9 @@ typedef struct ZpLexHeader
 	uint64_t	off_edges;		/* ZpLexEdge[1 << trie_bits] */
 	uint64_t	off_emit_keys;	/* uint32[1 << emit_bits] */
 	uint64_t	off_emit_vals;	/* float[4 << emit_bits] */
+	uint64_t	off_t2s;		/* uint32[ZP_LEX_ROOT_SIZE]: Simplified form of a BMP code point, 0 = same */
+	uint32_t	n_t2s;			/* how many code points have a Simplified form */
+	uint32_t	pad2;
 } ZpLexHeader;
 
 /* A root edge: child reference (0 = none) and the word's log probability. */
@@ -82,6 +85,7 @@ typedef struct ZpLexicon
 	const ZpLexEdge *edges;
 	const uint32_t *emit_keys;
 	const float *emit_vals;
+	const uint32_t *t2s;
 	uint64_t	trie_mask;
 	uint64_t	emit_mask;
 	uint32_t	trie_bits;
@@ -135,6 +139,18 @@ zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 	}
 }
 
+/* The Simplified Chinese form of a code point (itself when it has none). */
+static inline uint32_t
+zp_lex_simplify(const ZpLexicon *lex, uint32_t cp)
+{
+	uint32_t	s;
+
+	if (cp >= ZP_LEX_ROOT_SIZE)
+		return cp;
+	s = lex->t2s[cp];
+	return s != 0 ? s : cp;
+}
+
 /* HMM emission log probabilities of cp (4 floats, B E M S), or NULL if unseen. */
 const float *zp_lex_emission(const ZpLexicon *lex, uint32_t cp);
 
@@ -164,6 +180,12 @@ void		zp_lexbuilder_set_hmm(ZpLexBuilder *b, const float start[4], const float t
 
 /* Set the emission log probability of cp in state (ZP_HMM_*). */
 int			zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp);
+
+/* Sum of the frequencies of the words that contain BMP code point cp. */
+double		zp_lexbuilder_char_usage(const ZpLexBuilder *b, uint32_t cp);
+
+/* Record that Traditional code point from is written to in Simplified Chinese (both BMP). */
+int			zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to);
 
 /* Write the compiled file; returns 0, or -1 with a message in err. */
 int			zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen);

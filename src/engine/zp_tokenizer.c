@@ -213,7 +213,7 @@ zp_collect_han(ZpTokenizer *tk)
 
 		if (zp_is_han(cp))
 		{
-			tk->cps[n] = cp;
+			tk->cps[n] = zp_lex_simplify(tk->lex, cp);	/* 網絡 segments as 网络 */
 			tk->offs[n] = p;
 			tk->clen[n] = (uint8_t) l;
 			n++;

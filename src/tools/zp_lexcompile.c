@@ -1,16 +1,25 @@
 /*
  * zp_lexcompile — compile word lists and HMM tables into a zhpolicy lexicon.
  *
- * Usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...
+ * Usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...
  *
  * A word list has one entry a line: "word frequency [tag]", separated by
  * spaces or tabs; '#' starts a comment line.  Words holding characters other
  * than CJK ideographs are counted and skipped (the segmenter only walks Han
  * runs).  The HMM file has lines "start STATE LOGP", "trans FROM TO LOGP" and
  * "emit STATE CODEPOINT LOGP" with states B, E, M, S.  Any malformed line
- * stops the build with the file name and line number.
+ * stops the build with the file name and line number.  With -t, the
+ * Traditional-to-Simplified form of every CJK code point is taken from ICU's
+ * "Traditional-Simplified" transliterator and stored, so that segmentation
+ * and lexemes need no ICU call at run time.  A mapping is kept only when the
+ * Traditional character is rare in the word lists (its words' frequencies add
+ * up to under 2% of those of the Simplified one): 著 (显著) and 乾 (乾坤) are
+ * Simplified characters too and must not become 着 and 干.
  */
 #include "../engine/zp_lexicon.h"
+
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -125,6 +134,48 @@ read_hmm(ZpLexBuilder *b, const char *file)
 	zp_lexbuilder_set_hmm(b, start, trans);
 }
 
+/* Store ICU's one-character Simplified form of each Traditional CJK code point. */
+static long
+add_simplified_forms(ZpLexBuilder *b)
+{
+	static const uint32_t ranges[][2] = {{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}};
+	UErrorCode status = U_ZERO_ERROR;
+	UChar		id[64];
+	UTransliterator *t;
+	long		added = 0;
+	size_t		r;
+
+	u_uastrcpy(id, "Traditional-Simplified");
+	t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (U_FAILURE(status))
+	{
+		fprintf(stderr, "zp_lexcompile: ICU transliterator Traditional-Simplified: %s\n",
+				u_errorName(status));
+		exit(1);
+	}
+	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+	{
+		uint32_t	cp;
+
+		for (cp = ranges[r][0]; cp <= ranges[r][1]; cp++)
+		{
+			UChar		buf[8];
+			int32_t		len = 1,
+						limit = 1;
+
+			buf[0] = (UChar) cp;
+			status = U_ZERO_ERROR;
+			utrans_transUChars(t, buf, &len, 8, 0, &limit, &status);
+			if (U_SUCCESS(status) && len == 1 && buf[0] != (UChar) cp &&
+				zp_lexbuilder_char_usage(b, cp) < 0.02 * zp_lexbuilder_char_usage(b, buf[0]) &&
+				zp_lexbuilder_set_simplified(b, cp, buf[0]) == 0)
+				added++;
+		}
+	}
+	utrans_close(t);
+	return added;
+}
+
 /* Read one word list; returns the number of words added. */
 static long
 read_words(ZpLexBuilder *b, const char *file, long *skipped)
@@ -178,9 +229,11 @@ main(int argc, char **argv)
 	ZpLexBuilder *b = zp_lexbuilder_new();
 	char		err[512];
 	long		added = 0,
-				skipped = 0;
+				skipped = 0,
+				simplified = 0;
 	int			i,
-				nfiles = 0;
+				nfiles = 0,
+				want_t2s = 0;
 
 	for (i = 1; i < argc; i++)
 	{
@@ -188,9 +241,11 @@ main(int argc, char **argv)
 			out = argv[++i];
 		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
 			hmm = argv[++i];
+		else if (strcmp(argv[i], "-t") == 0)
+			want_t2s = 1;
 		else if (argv[i][0] == '-')
 		{
-			fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...\n");
+			fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...\n");
 			return 2;
 		}
 		else
@@ -201,17 +256,20 @@ main(int argc, char **argv)
 	}
 	if (!out || nfiles == 0)
 	{
-		fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] WORDLIST...\n");
+		fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...\n");
 		return 2;
 	}
 	if (hmm)
 		read_hmm(b, hmm);
+	if (want_t2s)
+		simplified = add_simplified_forms(b);
 	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)
 	{
 		fprintf(stderr, "zp_lexcompile: %s: %s\n", out, err);
 		return 1;
 	}
-	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han)\n", out, added, skipped);
+	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han), %ld Traditional forms\n",
+		   out, added, skipped, simplified);
 	zp_lexbuilder_free(b);
 	return 0;
 }

@@ -279,15 +279,25 @@ test_coverage(const char *corpus_dir)
 static void
 test_normalize(void)
 {
-	char		out[64];
+	char		out[ZP_NORM_OUT_SIZE(64)];
 	size_t		n;
 
-	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out);
+	const int	all = ZP_NORM_SIMPLIFY | ZP_NORM_FOLD;
+
+	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out, &lex, all);
 	check(n == 4 && memcmp(out, "ipv6", 4) == 0, "full-width IPv6 becomes ipv6");
-	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out);
+	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out, &lex, all);
 	check(n == 9 && memcmp(out, "有利于", 9) == 0, "line wrap inside a word is removed");
-	n = zp_normalize_token(" \n", 2, out);
+	n = zp_normalize_token(" \n", 2, out, &lex, all);
 	check(n == 0, "white space alone gives nothing");
+	n = zp_normalize_token("網絡空間", strlen("網絡空間"), out, &lex, all);
+	check(n == strlen("网络空间") && memcmp(out, "网络空间", n) == 0, "Traditional becomes Simplified");
+	n = zp_normalize_token("網絡", strlen("網絡"), out, &lex, ZP_NORM_FOLD);
+	check(n == strlen("網絡") && memcmp(out, "網絡", n) == 0, "without SIMPLIFY Traditional stays");
+	n = zp_normalize_token("ÄRGER", strlen("ÄRGER"), out, &lex, all);
+	check(n == strlen("ärger") && memcmp(out, "ärger", n) == 0, "ICU case folding of non-ASCII");
+	n = zp_normalize_token("①ｶ", strlen("①ｶ"), out, &lex, all);
+	check(n == strlen("1カ") && memcmp(out, "1カ", n) == 0, "NFKC: circled digit and half-width kana");
 }
 
 /* Layout and cleaning on the corpus. */
