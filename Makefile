@@ -11,7 +11,7 @@ EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries headline clean errors
+REGRESS = setup parser config corpus queries headline clean user_dict errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ENGINE_SRCS = $(wildcard src/engine/*.c)

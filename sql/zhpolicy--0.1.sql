@@ -102,3 +102,56 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION zhpolicy.parse_article(text) IS 'title, source, url, date and cleaned body of a raw article';
+
+-- User words: edit with INSERT / UPDATE / DELETE.  A change applies to every
+-- connection on its next call (the statement trigger invalidates each
+-- backend's copy); re-index documents to apply it to stored tsvectors.
+CREATE TABLE zhpolicy.user_word (
+    word  text PRIMARY KEY,
+    freq  integer,
+    note  text,
+    CONSTRAINT user_word_1_not_empty CHECK (word <> ''),
+    CONSTRAINT user_word_2_no_space_or_control CHECK (word !~ '[[:space:][:cntrl:]]'),
+    CONSTRAINT user_word_3_chinese_characters_only
+        CHECK (word ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]+$'),
+    CONSTRAINT user_word_4_at_most_100_characters CHECK (char_length(word) <= 100),
+    CONSTRAINT user_word_5_freq_positive CHECK (freq > 0)
+);
+COMMENT ON TABLE zhpolicy.user_word IS 'words the segmenter keeps whole; freq NULL means: likely enough to beat the word''s own split';
+GRANT SELECT ON zhpolicy.user_word TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.user_word', '');
+
+-- Clear messages for bad rows (the constraints above stay as the guarantee).
+CREATE FUNCTION zhpolicy.user_word_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.word IS NULL OR NEW.word = '' THEN
+        RAISE EXCEPTION 'user word must not be empty'
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.word ~ '[[:space:][:cntrl:]]' THEN
+        RAISE EXCEPTION 'user word "%" contains white space or a control character', NEW.word
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A user word is one word: write it without spaces.';
+    ELSIF char_length(NEW.word) > 100 THEN
+        RAISE EXCEPTION 'user word is % characters long, the limit is 100', char_length(NEW.word)
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.word !~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]+$' THEN
+        RAISE EXCEPTION 'user word "%" holds characters other than Chinese characters', NEW.word
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'The segmenter splits Chinese runs only; Latin words, digits and punctuation are tokens of their own.',
+                  HINT = 'Add the Chinese part alone (for 5G网络, add nothing: 5G and 网络 are found already).';
+    ELSIF NEW.freq IS NOT NULL AND NEW.freq <= 0 THEN
+        RAISE EXCEPTION 'user word frequency must be positive, not %', NEW.freq
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Leave freq NULL to make the word just likely enough to stay whole.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.user_word_check();
+
+CREATE FUNCTION zhpolicy.user_word_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'zhpolicy_user_word_changed' LANGUAGE C;
+CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.user_word_changed();

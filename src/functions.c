@@ -39,7 +39,7 @@ zhpolicy_segment(PG_FUNCTION_ARGS)
 	char	   *buf;
 
 	zhpolicy_check_encoding();
-	if (zp_tokenizer_init(&tk, zhpolicy_lexicon(), s, len, &zhpolicy_palloc_allocator) != 0)
+	if (zp_tokenizer_init(&tk, zhpolicy_lexicon(), zhpolicy_user_lexicon(), s, len, &zhpolicy_palloc_allocator) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	buf = palloc(ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES));
 	astate = initArrayResult(TEXTOID, CurrentMemoryContext, false);

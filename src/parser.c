@@ -27,7 +27,7 @@ zhpolicy_prs_start(PG_FUNCTION_ARGS)
 
 	zhpolicy_check_encoding();
 	tk = palloc(sizeof(ZpTokenizer));
-	if (zp_tokenizer_init(tk, zhpolicy_lexicon(), text, (size_t) len,
+	if (zp_tokenizer_init(tk, zhpolicy_lexicon(), zhpolicy_user_lexicon(), text, (size_t) len,
 						  &zhpolicy_palloc_allocator) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	PG_RETURN_POINTER(tk);

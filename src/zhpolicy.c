@@ -15,6 +15,15 @@
 
 PG_MODULE_MAGIC;
 
+void		_PG_init(void);
+
+/* Module load: register what each backend needs before its first call. */
+void
+_PG_init(void)
+{
+	zhpolicy_user_dict_init();
+}
+
 /* The backend's mapping of the lexicon (read-only, shared with other backends through the page cache). */
 static ZpLexicon backend_lexicon;
 static bool backend_lexicon_open = false;

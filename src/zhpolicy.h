@@ -13,6 +13,12 @@
 /* The mapped lexicon, opened on first use; raises an error naming the file if it cannot be. */
 extern const ZpLexicon *zhpolicy_lexicon(void);
 
+/* The user words of zhpolicy.user_word as a small lexicon, or NULL when there are none. */
+extern const ZpLexicon *zhpolicy_user_lexicon(void);
+
+/* Register the invalidation callback that keeps user words current (from _PG_init). */
+extern void zhpolicy_user_dict_init(void);
+
 /* An engine allocator that pallocs in CurrentMemoryContext. */
 extern const ZpAllocator zhpolicy_palloc_allocator;
 

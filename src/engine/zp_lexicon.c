@@ -76,15 +76,80 @@ zp_lex_range_ok(uint64_t off, uint64_t size, uint64_t file_size)
 	return off % 8 == 0 && off <= file_size && size <= file_size - off;
 }
 
+/* Validate a lexicon image of size bytes at base and point lex into it. */
+static int
+zp_lexicon_attach(void *base_ptr, size_t size, ZpLexicon *lex, char *err, size_t errlen)
+{
+	const ZpLexHeader *h = (const ZpLexHeader *) base_ptr;
+	const char *base = (const char *) base_ptr;
+	uint64_t	trie_slots,
+				emit_slots;
+
+	if (size < sizeof(ZpLexHeader))
+	{
+		snprintf(err, errlen, "file is %zu bytes, too short for a lexicon header", size);
+		return -1;
+	}
+	if (memcmp(h->magic, ZP_LEX_MAGIC, 5) != 0)
+	{
+		snprintf(err, errlen, "file is not a zhpolicy lexicon (bad magic)");
+		return -1;
+	}
+	if (h->byte_order != ZP_LEX_BYTE_ORDER)
+	{
+		snprintf(err, errlen, "lexicon was compiled on a machine of another byte order");
+		return -1;
+	}
+	if (h->version != ZP_LEX_VERSION || memcmp(h->magic, ZP_LEX_MAGIC, 8) != 0)
+	{
+		snprintf(err, errlen, "lexicon format version %u, this build reads version %u",
+				 h->version, ZP_LEX_VERSION);
+		return -1;
+	}
+	if (h->file_size != (uint64_t) size)
+	{
+		snprintf(err, errlen, "file is %zu bytes, its header says %llu (truncated or altered)",
+				 size, (unsigned long long) h->file_size);
+		return -1;
+	}
+	if (h->trie_bits < 1 || h->trie_bits > 40 || h->emit_bits < 1 || h->emit_bits > 30)
+	{
+		snprintf(err, errlen, "lexicon header has impossible table sizes");
+		return -1;
+	}
+	trie_slots = (uint64_t) 1 << h->trie_bits;
+	emit_slots = (uint64_t) 1 << h->emit_bits;
+	if ((!h->compact &&
+		 (!zp_lex_range_ok(h->off_root, (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry),
+						   h->file_size) ||
+		  !zp_lex_range_ok(h->off_t2s, (uint64_t) ZP_LEX_ROOT_SIZE * 4, h->file_size))) ||
+		!zp_lex_range_ok(h->off_edges, trie_slots * sizeof(ZpLexEdge), h->file_size) ||
+		!zp_lex_range_ok(h->off_emit_keys, emit_slots * 4, h->file_size) ||
+		!zp_lex_range_ok(h->off_emit_vals, emit_slots * 16, h->file_size) ||
+		h->n_emit >= emit_slots)
+	{
+		snprintf(err, errlen, "lexicon header points outside the file");
+		return -1;
+	}
+	memset(lex, 0, sizeof(*lex));
+	lex->hdr = h;
+	lex->root = h->compact ? NULL : (const ZpLexRootEntry *) (base + h->off_root);
+	lex->t2s = h->compact ? NULL : (const uint32_t *) (base + h->off_t2s);
+	lex->edges = (const ZpLexEdge *) (base + h->off_edges);
+	lex->emit_keys = (const uint32_t *) (base + h->off_emit_keys);
+	lex->emit_vals = (const float *) (base + h->off_emit_vals);
+	lex->trie_bits = h->trie_bits;
+	lex->trie_mask = trie_slots - 1;
+	lex->emit_mask = emit_slots - 1;
+	return 0;
+}
+
 int
 zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
 {
 	int			fd;
 	struct stat st;
 	void	   *map;
-	const ZpLexHeader *h;
-	uint64_t	trie_slots,
-				emit_slots;
 
 	memset(lex, 0, sizeof(*lex));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -113,52 +178,23 @@ zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen)
 		snprintf(err, errlen, "could not map file: %s", strerror(errno));
 		return -1;
 	}
-	h = (const ZpLexHeader *) map;
-	if (memcmp(h->magic, ZP_LEX_MAGIC, 8) != 0)
-		snprintf(err, errlen, "file is not a zhpolicy lexicon (bad magic)");
-	else if (h->byte_order != ZP_LEX_BYTE_ORDER)
-		snprintf(err, errlen, "lexicon was compiled on a machine of another byte order");
-	else if (h->version != ZP_LEX_VERSION)
-		snprintf(err, errlen, "lexicon format version %u, this build reads version %u",
-				 h->version, ZP_LEX_VERSION);
-	else if (h->file_size != (uint64_t) st.st_size)
-		snprintf(err, errlen, "file is %lld bytes, its header says %llu (truncated or altered)",
-				 (long long) st.st_size, (unsigned long long) h->file_size);
-	else if (h->trie_bits < 1 || h->trie_bits > 40 || h->emit_bits < 1 || h->emit_bits > 30 ||
-			 h->n_nodes < 1)
-		snprintf(err, errlen, "lexicon header has impossible table sizes");
-	else
+	if (zp_lexicon_attach(map, (size_t) st.st_size, lex, err, errlen) != 0)
 	{
-		trie_slots = (uint64_t) 1 << h->trie_bits;
-		emit_slots = (uint64_t) 1 << h->emit_bits;
-		if (!zp_lex_range_ok(h->off_root, (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry),
-							 h->file_size) ||
-			!zp_lex_range_ok(h->off_edges, trie_slots * sizeof(ZpLexEdge), h->file_size) ||
-			!zp_lex_range_ok(h->off_emit_keys, emit_slots * 4, h->file_size) ||
-			!zp_lex_range_ok(h->off_emit_vals, emit_slots * 16, h->file_size) ||
-			!zp_lex_range_ok(h->off_t2s, (uint64_t) ZP_LEX_ROOT_SIZE * 4, h->file_size) ||
-			h->n_emit >= emit_slots)
-			snprintf(err, errlen, "lexicon header points outside the file");
-		else
-		{
-			const char *base = (const char *) map;
-
-			lex->hdr = h;
-			lex->root = (const ZpLexRootEntry *) (base + h->off_root);
-			lex->edges = (const ZpLexEdge *) (base + h->off_edges);
-			lex->trie_bits = h->trie_bits;
-			lex->emit_keys = (const uint32_t *) (base + h->off_emit_keys);
-			lex->emit_vals = (const float *) (base + h->off_emit_vals);
-			lex->t2s = (const uint32_t *) (base + h->off_t2s);
-			lex->trie_mask = trie_slots - 1;
-			lex->emit_mask = emit_slots - 1;
-			lex->map = map;
-			lex->map_size = (size_t) st.st_size;
-			return 0;
-		}
+		munmap(map, (size_t) st.st_size);
+		return -1;
 	}
-	munmap(map, (size_t) st.st_size);
-	return -1;
+	lex->map = map;
+	lex->map_size = (size_t) st.st_size;
+	return 0;
+}
+
+int
+zp_lexicon_open_buffer(void *buf, size_t size, ZpLexicon *lex, char *err, size_t errlen)
+{
+	if (zp_lexicon_attach(buf, size, lex, err, errlen) != 0)
+		return -1;
+	lex->buffer = buf;
+	return 0;
 }
 
 void
@@ -166,6 +202,7 @@ zp_lexicon_close(ZpLexicon *lex)
 {
 	if (lex->map)
 		munmap(lex->map, lex->map_size);
+	free(lex->buffer);
 	memset(lex, 0, sizeof(*lex));
 }
 
@@ -173,6 +210,7 @@ zp_lexicon_close(ZpLexicon *lex)
 
 struct ZpLexBuilder
 {
+	int			failed;			/* an allocation failed: everything after is a no-op */
 	double	   *node_freq;		/* 0 = not a word */
 	uint32_t	n_nodes;
 	uint32_t	cap_nodes;
@@ -182,6 +220,7 @@ struct ZpLexBuilder
 	uint64_t	n_edges;
 	uint32_t	n_words;
 	double		total_freq;
+	double		total_override; /* > 0: use instead of total_freq */
 	/* HMM */
 	uint32_t   *emit_cp;
 	float	   *emit_logp;		/* 4 per entry */
@@ -190,39 +229,38 @@ struct ZpLexBuilder
 	float		start[4];
 	float		trans[4][4];
 	uint32_t   *t2s;			/* ZP_LEX_ROOT_SIZE entries, allocated on first use */
-	double	   *usage;			/* ZP_LEX_ROOT_SIZE entries: frequency of words holding the character */
 	uint32_t	n_t2s;
+	double	   *usage;			/* ZP_LEX_ROOT_SIZE entries: frequency of words holding the character */
 };
 
-/* Allocate or die: the builder runs in a build tool or a test, never in a backend. */
+/* realloc that marks the builder failed instead of exiting. */
 static void *
-zp_xrealloc(void *p, size_t n)
+zp_grow(ZpLexBuilder *b, void *p, size_t n)
 {
 	void	   *q = realloc(p, n ? n : 1);
 
 	if (!q)
-	{
-		fprintf(stderr, "zhpolicy lexicon builder: out of memory\n");
-		exit(2);
-	}
+		b->failed = 1;
 	return q;
 }
 
 ZpLexBuilder *
 zp_lexbuilder_new(void)
 {
-	ZpLexBuilder *b = zp_xrealloc(NULL, sizeof(ZpLexBuilder));
+	ZpLexBuilder *b = calloc(1, sizeof(ZpLexBuilder));
 	int			i,
 				j;
 
-	memset(b, 0, sizeof(*b));
+	if (!b)
+		return NULL;
 	b->cap_nodes = 1024;
-	b->node_freq = zp_xrealloc(NULL, sizeof(double) * b->cap_nodes);
-	b->node_freq[0] = 0;
+	b->node_freq = calloc(b->cap_nodes, sizeof(double));
 	b->n_nodes = 1;
 	b->bits = 12;
 	b->keys = calloc((size_t) 1 << b->bits, sizeof(uint64_t));
 	b->vals = calloc((size_t) 1 << b->bits, sizeof(uint32_t));
+	if (!b->node_freq || !b->keys || !b->vals)
+		b->failed = 1;
 	for (i = 0; i < 4; i++)
 	{
 		b->start[i] = ZP_HMM_IMPOSSIBLE;
@@ -247,8 +285,14 @@ zp_lexbuilder_free(ZpLexBuilder *b)
 	free(b);
 }
 
-/* Double the edge table. */
-static void
+void
+zp_lexbuilder_set_total(ZpLexBuilder *b, double total)
+{
+	b->total_override = total;
+}
+
+/* Double the edge table; returns 0, or -1 without memory. */
+static int
 zp_lexbuilder_grow(ZpLexBuilder *b)
 {
 	uint32_t	nbits = b->bits + 1;
@@ -260,8 +304,10 @@ zp_lexbuilder_grow(ZpLexBuilder *b)
 
 	if (!nkeys || !nvals)
 	{
-		fprintf(stderr, "zhpolicy lexicon builder: out of memory\n");
-		exit(2);
+		free(nkeys);
+		free(nvals);
+		b->failed = 1;
+		return -1;
 	}
 	for (s = 0; s < oslots; s++)
 	{
@@ -280,9 +326,10 @@ zp_lexbuilder_grow(ZpLexBuilder *b)
 	b->keys = nkeys;
 	b->vals = nvals;
 	b->bits = nbits;
+	return 0;
 }
 
-/* Find or create the child of parent labelled cp. */
+/* Find or create the child of parent labelled cp; 0 on failure. */
 static uint32_t
 zp_lexbuilder_edge(ZpLexBuilder *b, uint32_t parent, uint32_t cp)
 {
@@ -298,15 +345,19 @@ zp_lexbuilder_edge(ZpLexBuilder *b, uint32_t parent, uint32_t cp)
 	}
 	if (b->n_nodes == b->cap_nodes)
 	{
+		double	   *nf = zp_grow(b, b->node_freq, sizeof(double) * b->cap_nodes * 2);
+
+		if (!nf)
+			return 0;
+		b->node_freq = nf;
 		b->cap_nodes *= 2;
-		b->node_freq = zp_xrealloc(b->node_freq, sizeof(double) * b->cap_nodes);
 	}
 	b->node_freq[b->n_nodes] = 0;
 	b->keys[i] = key;
 	b->vals[i] = b->n_nodes;
 	b->n_edges++;
-	if (b->n_edges * 2 > ((uint64_t) 1 << b->bits))
-		zp_lexbuilder_grow(b);
+	if (b->n_edges * 2 > ((uint64_t) 1 << b->bits) && zp_lexbuilder_grow(b) != 0)
+		return 0;
 	return b->n_nodes++;
 }
 
@@ -316,7 +367,7 @@ zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
 	uint32_t	node = 0;
 	size_t		i = 0;
 
-	if (len == 0 || !(freq > 0))
+	if (b->failed || len == 0 || !(freq > 0))
 		return -1;
 	/* all characters must be Han: the segmenter only walks Han runs */
 	while (i < len)
@@ -336,6 +387,8 @@ zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
 
 		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
 		node = zp_lexbuilder_edge(b, node, cp);
+		if (node == 0)
+			return -1;
 		if (b->usage && cp < ZP_LEX_ROOT_SIZE)
 			b->usage[cp] += freq;
 	}
@@ -360,7 +413,7 @@ zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp)
 {
 	uint32_t	i;
 
-	if (state < 0 || state > 3 || cp > 0x10FFFF)
+	if (b->failed || state < 0 || state > 3 || cp > 0x10FFFF)
 		return -1;
 	for (i = 0; i < b->n_emit; i++)	/* a few thousand entries, build time only */
 		if (b->emit_cp[i] == cp)
@@ -371,9 +424,18 @@ zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp)
 
 		if (b->n_emit == b->cap_emit)
 		{
-			b->cap_emit = b->cap_emit ? b->cap_emit * 2 : 1024;
-			b->emit_cp = zp_xrealloc(b->emit_cp, sizeof(uint32_t) * b->cap_emit);
-			b->emit_logp = zp_xrealloc(b->emit_logp, sizeof(float) * 4 * b->cap_emit);
+			uint32_t	cap = b->cap_emit ? b->cap_emit * 2 : 1024;
+			uint32_t   *ncp = zp_grow(b, b->emit_cp, sizeof(uint32_t) * cap);
+			float	   *nlp;
+
+			if (!ncp)
+				return -1;
+			b->emit_cp = ncp;
+			nlp = zp_grow(b, b->emit_logp, sizeof(float) * 4 * cap);
+			if (!nlp)
+				return -1;
+			b->emit_logp = nlp;
+			b->cap_emit = cap;
 		}
 		b->emit_cp[i] = cp;
 		for (s = 0; s < 4; s++)
@@ -416,7 +478,8 @@ zp_align8(uint64_t n)
 }
 
 int
-zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
+zp_lexbuilder_serialize(ZpLexBuilder *b, int compact, void **out, size_t *out_size,
+						char *err, size_t errlen)
 {
 	ZpLexHeader h;
 	uint32_t	tbits = 1,
@@ -424,20 +487,19 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	uint64_t	tslots,
 				eslots,
 				s,
-				i;
+				i,
+				off;
 	char	   *buf;
-	ZpLexRootEntry *root;
+	ZpLexRootEntry *root = NULL;
 	ZpLexEdge  *edges;
 	uint32_t   *ekeys;
 	float	   *evals;
 	uint8_t    *has_children;
-	FILE	   *f;
 	double		logtotal;
-	char		tmp[4096];
 
-	if (b->n_words == 0)
+	if (b->failed)
 	{
-		snprintf(err, errlen, "no words to write");
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (b->n_nodes > ZP_LEX_NODE_MASK)
@@ -461,17 +523,28 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	h.trie_bits = tbits;
 	h.emit_bits = ebits;
 	h.n_emit = b->n_emit;
-	logtotal = log(b->total_freq);
+	h.compact = compact ? 1 : 0;
+	logtotal = log(b->total_override > 0 ? b->total_override : (b->total_freq > 0 ? b->total_freq : 1));
 	h.unknown_logp = (float) (0.0 - logtotal);
 	memcpy(h.hmm_start, b->start, sizeof(h.hmm_start));
 	memcpy(h.hmm_trans, b->trans, sizeof(h.hmm_trans));
-	h.off_root = zp_align8(sizeof(ZpLexHeader));
-	h.off_edges = zp_align8(h.off_root + (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry));
+	off = zp_align8(sizeof(ZpLexHeader));
+	if (!compact)
+	{
+		h.off_root = off;
+		off = zp_align8(off + (uint64_t) ZP_LEX_ROOT_SIZE * sizeof(ZpLexRootEntry));
+	}
+	h.off_edges = off;
 	h.off_emit_keys = zp_align8(h.off_edges + tslots * sizeof(ZpLexEdge));
 	h.off_emit_vals = zp_align8(h.off_emit_keys + eslots * 4);
-	h.off_t2s = zp_align8(h.off_emit_vals + eslots * 16);
-	h.n_t2s = b->n_t2s;
-	h.file_size = h.off_t2s + (uint64_t) ZP_LEX_ROOT_SIZE * 4;
+	off = zp_align8(h.off_emit_vals + eslots * 16);
+	h.n_t2s = compact ? 0 : b->n_t2s;
+	if (!compact)
+	{
+		h.off_t2s = off;
+		off += (uint64_t) ZP_LEX_ROOT_SIZE * 4;
+	}
+	h.file_size = off;
 
 	buf = calloc(1, h.file_size);
 	has_children = calloc(b->n_nodes, 1);
@@ -487,7 +560,8 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 	for (s = 0; s < ((uint64_t) 1 << b->bits); s++)
 		if (b->keys[s] != 0)
 			has_children[(b->keys[s] - 1) >> 21] = 1;
-	root = (ZpLexRootEntry *) (buf + h.off_root);
+	if (!compact)
+		root = (ZpLexRootEntry *) (buf + h.off_root);
 	edges = (ZpLexEdge *) (buf + h.off_edges);
 	for (s = 0; s < ((uint64_t) 1 << b->bits); s++)
 	{
@@ -510,17 +584,18 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 		edges[i].key = key;
 		edges[i].child = ref;
 		edges[i].logp = logp;
-		if (parent == 0 && cp < ZP_LEX_ROOT_SIZE)
+		if (root && parent == 0 && cp < ZP_LEX_ROOT_SIZE)
 		{
 			root[cp].child = ref;
 			root[cp].logp = logp;
 		}
 	}
 	free(has_children);
-	for (s = 0; s < ZP_LEX_ROOT_SIZE; s++)
-		if (root[s].child == 0)
-			root[s].logp = ZP_LEX_NOT_WORD;
-	if (b->t2s)
+	if (root)
+		for (s = 0; s < ZP_LEX_ROOT_SIZE; s++)
+			if (root[s].child == 0)
+				root[s].logp = ZP_LEX_NOT_WORD;
+	if (!compact && b->t2s)
 		memcpy(buf + h.off_t2s, b->t2s, (size_t) ZP_LEX_ROOT_SIZE * 4);
 	ekeys = (uint32_t *) (buf + h.off_emit_keys);
 	evals = (float *) (buf + h.off_emit_vals);
@@ -534,7 +609,26 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 		ekeys[i] = key;
 		memcpy(evals + 4 * i, b->emit_logp + 4 * s, 16);
 	}
+	*out = buf;
+	*out_size = h.file_size;
+	return 0;
+}
 
+int
+zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
+{
+	void	   *buf;
+	size_t		size;
+	FILE	   *f;
+	char		tmp[4096];
+
+	if (b->n_words == 0)
+	{
+		snprintf(err, errlen, "no words to write");
+		return -1;
+	}
+	if (zp_lexbuilder_serialize(b, 0, &buf, &size, err, errlen) != 0)
+		return -1;
 	/* write to a temporary name, then rename: readers never see half a file */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "wb");
@@ -544,7 +638,7 @@ zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen)
 		free(buf);
 		return -1;
 	}
-	if (fwrite(buf, 1, h.file_size, f) != h.file_size || fclose(f) != 0)
+	if (fwrite(buf, 1, size, f) != size || fclose(f) != 0)
 	{
 		snprintf(err, errlen, "could not write \"%s\": %s", tmp, strerror(errno));
 		free(buf);

@@ -59,7 +59,7 @@ typedef struct ZpLexHeader
 	uint64_t	off_emit_vals;	/* float[4 << emit_bits] */
 	uint64_t	off_t2s;		/* uint32[ZP_LEX_ROOT_SIZE]: Simplified form of a BMP code point, 0 = same */
 	uint32_t	n_t2s;			/* how many code points have a Simplified form */
-	uint32_t	pad2;
+	uint32_t	compact;		/* 1: no root array, no T2S table (a small in-memory lexicon) */
 } ZpLexHeader;
 
 /* A root edge: child reference (0 = none) and the word's log probability. */
@@ -89,8 +89,9 @@ typedef struct ZpLexicon
 	uint64_t	trie_mask;
 	uint64_t	emit_mask;
 	uint32_t	trie_bits;
-	void	   *map;
+	void	   *map;			/* the mapped file, or NULL */
 	size_t		map_size;
+	void	   *buffer;			/* or the malloc'd buffer (zp_lexicon_open_buffer) */
 } ZpLexicon;
 
 /* Key of the trie edge (parent, cp); never 0, which marks an empty slot. */
@@ -117,7 +118,7 @@ zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 	uint64_t	key,
 				i;
 
-	if (node == 0 && cp < ZP_LEX_ROOT_SIZE)
+	if (node == 0 && cp < ZP_LEX_ROOT_SIZE && lex->root)
 	{
 		*logp = lex->root[cp].logp;
 		return lex->root[cp].child;
@@ -145,7 +146,7 @@ zp_lex_simplify(const ZpLexicon *lex, uint32_t cp)
 {
 	uint32_t	s;
 
-	if (cp >= ZP_LEX_ROOT_SIZE)
+	if (cp >= ZP_LEX_ROOT_SIZE || !lex->t2s)
 		return cp;
 	s = lex->t2s[cp];
 	return s != 0 ? s : cp;
@@ -163,14 +164,25 @@ float		zp_lex_lookup(const ZpLexicon *lex, const char *word, size_t len);
  */
 int			zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen);
 
-/* Unmap a lexicon opened with zp_lexicon_open. */
+/*
+ * Use a lexicon serialised in memory (zp_lexbuilder_serialize); on success the
+ * lexicon owns buf and frees it on close.  Returns 0, or -1 with a message.
+ */
+int			zp_lexicon_open_buffer(void *buf, size_t size, ZpLexicon *lex, char *err, size_t errlen);
+
+/* Unmap or free a lexicon. */
 void		zp_lexicon_close(ZpLexicon *lex);
 
 /* Building a lexicon file (the compiler and the unit tests). */
 typedef struct ZpLexBuilder ZpLexBuilder;
 
+/* A new builder, or NULL without memory.  Builders never exit: after a failed allocation
+ * every call is a no-op and serialising reports "out of memory". */
 ZpLexBuilder *zp_lexbuilder_new(void);
 void		zp_lexbuilder_free(ZpLexBuilder *b);
+
+/* Use total (not the sum of the words' frequencies) when turning frequencies into probabilities. */
+void		zp_lexbuilder_set_total(ZpLexBuilder *b, double total);
 
 /* Add a word with a frequency (> 0); returns 0, or -1 if the word holds a non-Han character. */
 int			zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq);
@@ -186,6 +198,13 @@ double		zp_lexbuilder_char_usage(const ZpLexBuilder *b, uint32_t cp);
 
 /* Record that Traditional code point from is written to in Simplified Chinese (both BMP). */
 int			zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to);
+
+/*
+ * Serialise to a malloc'd buffer; compact leaves out the root array and the
+ * T2S table (for small lexicons held in memory).  Returns 0, or -1 with a message.
+ */
+int			zp_lexbuilder_serialize(ZpLexBuilder *b, int compact, void **buf, size_t *size,
+									char *err, size_t errlen);
 
 /* Write the compiled file; returns 0, or -1 with a message in err. */
 int			zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen);

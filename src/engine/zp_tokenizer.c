@@ -72,13 +72,14 @@ zp_token_type_alias(int type)
 }
 
 int
-zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const char *text, size_t len,
-				  const ZpAllocator *mem)
+zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
+				  const char *text, size_t len, const ZpAllocator *mem)
 {
 	size_t		cap = len + 1 < ZP_CHUNK_CHARS ? len + 1 : ZP_CHUNK_CHARS;
 
 	memset(tk, 0, sizeof(*tk));
 	tk->lex = lex;
+	tk->user = user;
 	tk->text = (const unsigned char *) text;
 	tk->len = len;
 	tk->mem = *mem;
@@ -291,14 +292,35 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 				break;
 			node = child & ZP_LEX_NODE_MASK;
 		}
+		if (tk->user)
+		{
+			/* user words compete on the same scale (their frequencies use the lexicon's total) */
+			node = 0;
+			for (j = i; j < n; j++)
+			{
+				float		lp;
+				uint32_t	child = zp_lex_next(tk->user, node, tk->cps[j], &lp);
+
+				if (child == 0)
+					break;
+				if (lp <= 0 && (bestj < 0 || lp + tk->best[j + 1] >= bestv))
+				{
+					bestv = lp + tk->best[j + 1];
+					bestj = (int32_t) j + 1;
+				}
+				if (!(child & ZP_LEX_HAS_CHILDREN))
+					break;
+				node = child & ZP_LEX_NODE_MASK;
+			}
+		}
 		tk->best[i] = bestv;
 		tk->next[i] = bestj;
 	}
 }
 
-/* Is chars [a, b) a lexicon word? */
+/* Is chars [a, b) a word of lex? */
 static int
-zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
+zp_span_in(const ZpLexicon *lex, const uint32_t *cps, size_t a, size_t b)
 {
 	uint32_t	node = 0;
 	size_t		j;
@@ -306,13 +328,20 @@ zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
 
 	for (j = a; j < b; j++)
 	{
-		uint32_t	child = zp_lex_next(tk->lex, node, tk->cps[j], &lp);
+		uint32_t	child = zp_lex_next(lex, node, cps[j], &lp);
 
 		if (child == 0)
 			return 0;
 		node = child & ZP_LEX_NODE_MASK;
 	}
 	return lp <= 0;
+}
+
+/* Is chars [a, b) a lexicon or user word? */
+static int
+zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
+{
+	return zp_span_in(tk->lex, tk->cps, a, b) || (tk->user && zp_span_in(tk->user, tk->cps, a, b));
 }
 
 /* Push the token for chars [a, b) (a word or not), with a blank before it for any gap. */
@@ -951,6 +980,25 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 		q += l;
 	}
 	zp_emit_span(tk, tok, ZP_TOK_BLANK, p, q);
+}
+
+float
+zp_best_path_logp(const ZpLexicon *lex, const char *word, size_t len)
+{
+	ZpTokenizer tk;
+	float		score = 0;
+	size_t		n;
+
+	if (len == 0 || zp_tokenizer_init(&tk, lex, NULL, word, len, &zp_malloc_allocator) != 0)
+		return 0;
+	n = zp_collect_han(&tk);
+	if (n > 0)
+	{
+		zp_lattice_best_path(&tk, n);
+		score = tk.best[0];
+	}
+	zp_tokenizer_free(&tk);
+	return score;
 }
 
 int

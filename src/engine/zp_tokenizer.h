@@ -87,6 +87,7 @@ typedef struct ZpAllocator
 typedef struct ZpTokenizer
 {
 	const ZpLexicon *lex;
+	const ZpLexicon *user;		/* user words (compact, in memory), or NULL */
 	const unsigned char *text;
 	size_t		len;
 	size_t		pos;
@@ -108,9 +109,18 @@ typedef struct ZpTokenizer
 /* The allocator that uses malloc and free. */
 extern const ZpAllocator zp_malloc_allocator;
 
-/* Prepare to tokenize text; returns 0, or -1 if memory could not be had. */
-int			zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex,
+/*
+ * Prepare to tokenize text with a lexicon and, optionally, a lexicon of user
+ * words consulted alongside it; returns 0, or -1 if memory could not be had.
+ */
+int			zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
 							  const char *text, size_t len, const ZpAllocator *mem);
+
+/*
+ * Log probability of the best segmentation of a run of Han characters with
+ * lex alone (what a user word must beat to stay whole); 0 for empty text.
+ */
+float		zp_best_path_logp(const ZpLexicon *lex, const char *word, size_t len);
 
 /* Next token; returns 1, or 0 at the end of the text. */
 int			zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok);

@@ -66,7 +66,7 @@ main(int argc, char **argv)
 		zp_lexicon_close(&lex);
 		return 0;
 	}
-	if (!text || zp_tokenizer_init(&tk, &lex, text, len, &zp_malloc_allocator) != 0)
+	if (!text || zp_tokenizer_init(&tk, &lex, NULL, text, len, &zp_malloc_allocator) != 0)
 		return 1;
 	if (argc > 2 && strcmp(argv[2], "-n") == 0)
 	{

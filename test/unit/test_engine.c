@@ -62,7 +62,7 @@ tokens_of(const char *text, char *out, size_t outlen)
 	size_t		o = 0;
 
 	out[0] = '\0';
-	zp_tokenizer_init(&tk, &lex, text, strlen(text), &zp_malloc_allocator);
+	zp_tokenizer_init(&tk, &lex, NULL, text, strlen(text), &zp_malloc_allocator);
 	while (zp_tokenizer_next(&tk, &tok))
 	{
 		if (tok.type == ZP_TOK_BLANK)
@@ -85,7 +85,7 @@ covers_exactly(const char *text, size_t len, size_t *count)
 	int			ok = 1;
 
 	*count = 0;
-	if (zp_tokenizer_init(&tk, &lex, text, len, &zp_malloc_allocator) != 0)
+	if (zp_tokenizer_init(&tk, &lex, NULL, text, len, &zp_malloc_allocator) != 0)
 		return 0;
 	while (zp_tokenizer_next(&tk, &tok))
 	{
