@@ -43,8 +43,8 @@ ENGINE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Isrc/engine
 build:
 	mkdir -p build
 
-build/zp_lexcompile: src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c src/engine/*.h | build
-	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_lexcompile.c src/engine/zp_lexicon.c src/engine/zp_text.c -licui18n -licuuc -lm
+build/zp_lexcompile: src/tools/zp_lexcompile.c $(ENGINE_SRCS) src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_lexcompile.c $(ENGINE_SRCS) -licui18n -licuuc -lm
 
 build/zp_segment: src/tools/zp_segment.c $(ENGINE_SRCS) src/engine/*.h | build
 	$(CC) $(ENGINE_CFLAGS) -o $@ src/tools/zp_segment.c $(ENGINE_SRCS) -licuuc -lm
@@ -53,8 +53,8 @@ build/hmm.tsv: src/tools/export_jieba_hmm.py | build
 	@test -f $(JIEBA_DICT) || { echo "missing $(JIEBA_DICT): apt-get install python3-jieba" >&2; exit 1; }
 	$(HOST_PYTHON) src/tools/export_jieba_hmm.py $@
 
-build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT)
-	build/zp_lexcompile -o $@ -m build/hmm.tsv -t $(JIEBA_DICT)
+build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT) src/data/policy_words.txt
+	build/zp_lexcompile -o $@ -m build/hmm.tsv -t $(JIEBA_DICT) src/data/policy_words.txt
 
 build/test_engine: test/unit/test_engine.c $(ENGINE_SRCS) src/engine/*.h | build
 	$(CC) $(ENGINE_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm

@@ -13,6 +13,10 @@ SELECT alias, token FROM ts_debug('zhpolicy',
   '访问https://www.cac.gov.cn/2023/a.htm?id=1或写信至press@scio.gov.cn，官网www.gov.cn。1,234人，（２０２２年 １１月）Ｇ２０')
 WHERE alias <> 'blank';
 
+-- document numbers are one token, with or without their issuer; policy abbreviations stay whole
+SELECT alias, token FROM ts_debug('zhpolicy', '根据国发〔2023〕5号和工信部【2021】3号，以及〔2022〕12号，推进一带一路和放管服改革，中央网信办') WHERE alias <> 'blank';
+SELECT to_tsvector('zhpolicy', '国发〔2023〕5号') @@ websearch_to_tsquery('zhpolicy', '国发〔2023〕5号') AS docnum_found;
+
 -- names and words the lexicon lacks go through the character HMM
 SELECT zhpolicy.segment('福建师范大学马克思主义学院副教授杨选华指出');
 

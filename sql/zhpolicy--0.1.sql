@@ -55,7 +55,7 @@ COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy IS 'Chinese policy text
 -- Every token type that carries meaning is indexed; blank, image and blob are not.
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy
     ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
-                    oov, foreignword, int
+                    oov, foreignword, int, docnum
     WITH zhpolicy_dict;
 
 -- The words of a text as the index sees them, before stop words.

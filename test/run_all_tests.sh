@@ -27,6 +27,17 @@ else
     failed=$((failed + $(echo "$unit_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 fi
 
+echo "== lexicon compiler tests"
+lc_out=$(bash "$ZP_ROOT/test/unit/test_lexcompile.sh" "$ZP_ROOT/build")
+echo "$lc_out" | grep -v '^ok ' || true
+lc_line=$(echo "$lc_out" | grep -E '^lexcompile: [0-9]+ passed, [0-9]+ failed' | tail -1)
+if [ -z "$lc_line" ]; then
+    failed=$((failed + 1))
+else
+    passed=$((passed + $(echo "$lc_line" | sed -E 's/^lexcompile: ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$lc_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+fi
+
 echo "== pg_regress"
 # pg_regress runs as the PostgreSQL user in a scratch directory it owns, on a copy
 # of the test files (the work tree may not be readable or writable by that user).

@@ -39,6 +39,7 @@ const ZpTokenTypeInfo zp_token_types[] = {
 	{ZP_TOK_FOREIGN, "foreignword", "Word in another script", 1},
 	{ZP_TOK_BLOB, "blob", "Over-long run of letters or digits", 0},
 	{ZP_TOK_INT, "int", "Integer", 1},
+	{ZP_TOK_DOCNUM, "docnum", "Document number", 1},
 };
 const int	zp_n_token_types = sizeof(zp_token_types) / sizeof(zp_token_types[0]);
 
@@ -450,6 +451,103 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 		zp_push_han_token(tk, i, i + 1, tk->next[i] > 0, emitted_to);
 }
 
+/* Count ASCII or full-width digits at p; *end gets the byte after them. */
+static int zp_digits(const ZpTokenizer *tk, size_t p, size_t *end);
+
+/*
+ * The number part of a document number after its issuer, at p:
+ * 〔2023〕5号 (also with [] or 【】).  Returns its end, or p.
+ */
+static size_t
+zp_scan_docnum_tail(const ZpTokenizer *tk, size_t p)
+{
+	uint32_t	open,
+				close;
+	size_t		q,
+				r;
+	int			n;
+
+	if (p >= tk->len)
+		return p;
+	n = zp_peek(tk, p, &open);
+	if (open == 0x3014 || open == 0x3010 || open == '[')
+		close = open == 0x3014 ? 0x3015 : open == 0x3010 ? 0x3011 : ']';
+	else
+		return p;
+	if (zp_digits(tk, p + n, &q) != 4 || q >= tk->len)
+		return p;
+	n = zp_peek(tk, q, &open);
+	if (open != close)
+		return p;
+	n = zp_digits(tk, q + n, &r);
+	if (n < 1 || n > 5 || r >= tk->len)
+		return p;
+	n = zp_peek(tk, r, &open);
+	return open == 0x53F7 ? r + n : p;	/* 号 */
+}
+
+/* Single characters that never begin or end an issuer's abbreviation. */
+static const char zp_function_chars[] = "和及与或的在对按据以为于由是了并等从向将把被给跟同至见";
+
+/* Is the BMP code point cp one of the UTF-8 characters of set? */
+static int
+strchr3(const char *set, uint32_t cp)
+{
+	char		buf[4];
+	int			n = zp_utf8_encode(cp, buf);
+
+	buf[n] = '\0';
+	return strstr(set, buf) != NULL;
+}
+
+/*
+ * If a document number's number part follows the chunk just queued, take the
+ * issuer from the end of the chunk (trailing single characters such as 国 发,
+ * or one short word such as 工信部) and queue the whole as one docnum token.
+ */
+static void
+zp_merge_docnum(ZpTokenizer *tk)
+{
+	size_t		end,
+				k = 0,
+				bytes = 0;
+
+	if (tk->qcount == 0)
+		return;
+	end = zp_scan_docnum_tail(tk, tk->pos);
+	if (end == tk->pos)
+		return;
+	while (k < tk->qcount)
+	{
+		const ZpToken *t = &tk->queue[tk->qhead + tk->qcount - 1 - k];
+		uint32_t	cp;
+
+		if ((t->type != ZP_TOK_WORD && t->type != ZP_TOK_OOV) || t->len > 4 || bytes + t->len > 15)
+			break;
+		zp_peek(tk, t->start, &cp);
+		if (cp < 0x10000 && strchr3(zp_function_chars, cp))
+			break;				/* 和, 及, 根据 ... are not part of an issuer */
+		bytes += t->len;
+		k++;
+	}
+	if (k == 0)
+	{
+		const ZpToken *t = &tk->queue[tk->qhead + tk->qcount - 1];
+
+		/* one word of at least three characters, as 工信部 or 财政部 */
+		if ((t->type != ZP_TOK_WORD && t->type != ZP_TOK_OOV) || t->len < 9 || t->len > 12)
+			return;
+		k = 1;
+	}
+	{
+		size_t		start = tk->queue[tk->qhead + tk->qcount - k].start;
+
+		tk->qcount -= k;
+		zp_queue_push(tk, ZP_TOK_DOCNUM, start, end);
+		tk->pos = end;
+	}
+}
+
 /* Segment the Han chunk at tk->pos and queue its tokens. */
 static void
 zp_segment_chunk(ZpTokenizer *tk)
@@ -487,6 +585,7 @@ zp_segment_chunk(ZpTokenizer *tk)
 	if (in_singles)
 		zp_flush_singles(tk, singles, n, &emitted_to);
 	tk->pos = emitted_to;
+	zp_merge_docnum(tk);
 }
 
 /* ---------------------------------------------------------------- scanners */
@@ -904,6 +1003,11 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 				type;
 	ZpCharClass cls = zp_char_class(cp);
 
+	if ((q = zp_scan_docnum_tail(tk, p)) > p)
+	{
+		zp_emit_span(tk, tok, ZP_TOK_DOCNUM, p, q);	/* 〔2023〕5号 without an issuer */
+		return;
+	}
 	if (cp == '!' && p + 1 < tk->len && tk->text[p + 1] == '[')
 	{
 		q = zp_scan_image(tk, p);

@@ -44,10 +44,11 @@ typedef enum ZpTokenType
 	ZP_TOK_IMAGE = 13,			/* markdown image ![alt](url): not indexed */
 	ZP_TOK_FOREIGN = 14,		/* words in other scripts: kana, hangul, Cyrillic, é */
 	ZP_TOK_BLOB = 19,			/* over-long run of letters or digits: not indexed */
-	ZP_TOK_INT = 20				/* integer: 2035 */
+	ZP_TOK_INT = 20,			/* integer: 2035 */
+	ZP_TOK_DOCNUM = 21			/* document number: 国发〔2023〕5号 */
 } ZpTokenType;
 
-#define ZP_TOK_MAX_ID 20
+#define ZP_TOK_MAX_ID 21
 
 /* One row of the token-type table. */
 typedef struct ZpTokenTypeInfo

@@ -4,7 +4,9 @@
  * Usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...
  *
  * A word list has one entry a line: "word frequency [tag]", separated by
- * spaces or tabs; '#' starts a comment line.  Words holding characters other
+ * spaces or tabs; '#' starts a comment line.  The frequency "auto" means: just
+ * likely enough that the word beats its own best split by the other lists
+ * (the lexicon is built once without these words to find that split).  Words holding characters other
  * than CJK ideographs are counted and skipped (the segmenter only walks Han
  * runs).  The HMM file has lines "start STATE LOGP", "trans FROM TO LOGP" and
  * "emit STATE CODEPOINT LOGP" with states B, E, M, S.  Any malformed line
@@ -17,11 +19,14 @@
  * Simplified characters too and must not become 着 and 干.
  */
 #include "../engine/zp_lexicon.h"
+#include "../engine/zp_text.h"
+#include "../engine/zp_tokenizer.h"
 
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +181,76 @@ add_simplified_forms(ZpLexBuilder *b)
 	return added;
 }
 
+/* Words whose frequency is "auto", added after the first build. */
+static char **auto_words;
+static size_t n_auto,
+			cap_auto;
+
+/* Remember an "auto" word. */
+static void
+remember_auto(const char *word)
+{
+	if (n_auto == cap_auto)
+	{
+		cap_auto = cap_auto ? cap_auto * 2 : 256;
+		auto_words = realloc(auto_words, sizeof(char *) * cap_auto);
+		if (!auto_words)
+		{
+			fprintf(stderr, "zp_lexcompile: out of memory\n");
+			exit(1);
+		}
+	}
+	auto_words[n_auto] = strdup(word);
+	if (!auto_words[n_auto])
+	{
+		fprintf(stderr, "zp_lexcompile: out of memory\n");
+		exit(1);
+	}
+	n_auto++;
+}
+
+/*
+ * Give each "auto" word the frequency that makes it beat its best split by a
+ * factor of e (log probability + 1), at least 1000.
+ */
+static long
+add_auto_words(ZpLexBuilder *b)
+{
+	void	   *buf;
+	size_t		size,
+				i;
+	ZpLexicon	lex;
+	char		err[256];
+	double		logtotal;
+	long		added = 0;
+
+	if (n_auto == 0)
+		return 0;
+	if (zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err)) != 0 ||
+		zp_lexicon_open_buffer(buf, size, &lex, err, sizeof(err)) != 0)
+	{
+		fprintf(stderr, "zp_lexcompile: %s\n", err);
+		exit(1);
+	}
+	logtotal = -(double) lex.hdr->unknown_logp;
+	for (i = 0; i < n_auto; i++)
+	{
+		double		split = zp_best_path_logp(&lex, auto_words[i], strlen(auto_words[i]));
+		double		logp = split + 1.0;
+
+		if (logp < log(1000.0) - logtotal)
+			logp = log(1000.0) - logtotal;
+		if (logp > -0.01)
+			logp = -0.01;
+		if (zp_lexbuilder_add(b, auto_words[i], strlen(auto_words[i]), exp(logp + logtotal)) == 0)
+			added++;
+		free(auto_words[i]);
+	}
+	zp_lexicon_close(&lex);
+	free(auto_words);
+	return added;
+}
+
 /* Read one word list; returns the number of words added. */
 static long
 read_words(ZpLexBuilder *b, const char *file, long *skipped)
@@ -208,6 +283,23 @@ read_words(ZpLexBuilder *b, const char *file, long *skipped)
 		freq = strtok_r(NULL, " \t", &save);
 		if (!word || !freq)
 			die_at(file, line, "expected \"word frequency [tag]\"");
+		if (strcmp(freq, "auto") == 0)
+		{
+			size_t		k = 0;
+
+			/* check now, so a bad word fails with its line number */
+			while (word[k])
+			{
+				uint32_t	cp;
+
+				k += zp_utf8_decode((const unsigned char *) word + k, strlen(word) - k, &cp);
+				if (!zp_is_han(cp))
+					die_at(file, line, "an \"auto\" word must be Chinese characters only");
+			}
+			remember_auto(word);
+			added++;
+			continue;
+		}
 		errno = 0;
 		v = strtod(freq, &end);
 		if (errno != 0 || *end != '\0' || !(v > 0) || v > 1e12)
@@ -228,6 +320,12 @@ main(int argc, char **argv)
 			   *hmm = NULL;
 	ZpLexBuilder *b = zp_lexbuilder_new();
 	char		err[512];
+
+	if (!b)
+	{
+		fprintf(stderr, "zp_lexcompile: out of memory\n");
+		return 1;
+	}
 	long		added = 0,
 				skipped = 0,
 				simplified = 0;
@@ -261,6 +359,7 @@ main(int argc, char **argv)
 	}
 	if (hmm)
 		read_hmm(b, hmm);
+	add_auto_words(b);
 	if (want_t2s)
 		simplified = add_simplified_forms(b);
 	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)

@@ -199,6 +199,10 @@ test_tokens(void)
 	expect_tokens("图![cover](https://mmbiz.qpic.cn/a/0?wx_fmt=jpeg)文",
 				  "word:图|image:![cover](https://mmbiz.qpic.cn/a/0?wx_fmt=jpeg)|word:文");
 	expect_tokens("[链接](https://x.cn/a)", "word:链接|url:https://x.cn/a");
+	expect_tokens("根据国发〔2023〕5号文件和工信部【2021】3号",
+				  "word:根据|docnum:国发〔2023〕5号|word:文件|word:和|docnum:工信部【2021】3号");
+	expect_tokens("以及〔2023〕5号", "word:以及|docnum:〔2023〕5号");
+	expect_tokens("坚持放管服改革，建设一带一路", "word:坚持|word:放管服|word:改革|word:建设|word:一带一路");
 	expect_tokens("携 手 构 建 网 络 空 间", "word:携 手|word:构 建|word:网 络 空 间");
 	expect_tokens("新闻直播 要闻 国际", "word:新闻|word:直播|word:要闻|word:国际");
 	expect_tokens("こんにちは 한국어 Привет 😀 ＩＰｖ６",
