@@ -11,20 +11,25 @@ SET search_path = public;
 SELECT 'zhpolicy'::regconfig, 'zhpolicy_dict'::regdictionary;
 RESET search_path;
 
--- the dictionary: case and width folding, white space of line wraps removed, stop words
+-- the dictionary: case and width folding, white space of line wraps removed, each
+-- Chinese word also as its characters; no stop words, so that a search finds what LIKE finds
 SELECT ts_lexize('zhpolicy_dict', 'ＩＰｖ６') AS fullwidth,
        ts_lexize('zhpolicy_dict', 'UNGGE') AS upper,
        ts_lexize('zhpolicy_dict', E'有\n\n利于') AS wrapped,
-       ts_lexize('zhpolicy_dict', '的') AS stopword,
-       ts_lexize('zhpolicy_dict', '我们') AS stopword2;
+       ts_lexize('zhpolicy_dict', '的') AS one_char,
+       ts_lexize('zhpolicy_dict', '我们') AS two_chars;
 SELECT to_tsvector('zhpolicy', '我们的网络和你们的网络');
 
--- a user dictionary on the same template, and an unknown option
-CREATE TEXT SEARCH DICTIONARY zh_nostop (TEMPLATE = zhpolicy);
-SELECT ts_lexize('zh_nostop', '的');
+-- dictionaries on the same template: with the shipped stop-word list, without characters
+CREATE TEXT SEARCH DICTIONARY zh_stop (TEMPLATE = zhpolicy, StopWords = zhpolicy);
+SELECT ts_lexize('zh_stop', '的') AS stopword, ts_lexize('zh_stop', '我们') AS stopword2;
+CREATE TEXT SEARCH DICTIONARY zh_words (TEMPLATE = zhpolicy, Chars = false);
+SELECT ts_lexize('zh_words', '网络空间') AS words_only;
+DROP TEXT SEARCH DICTIONARY zh_words;
+-- an unknown option, a missing stop-word file
 CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, Stemmer = 'x');
 CREATE TEXT SEARCH DICTIONARY zh_bad (TEMPLATE = zhpolicy, StopWords = 'no_such_file');
-DROP TEXT SEARCH DICTIONARY zh_nostop;
+DROP TEXT SEARCH DICTIONARY zh_stop;
 
 -- normalisation options: Simplify (Traditional to Simplified) and Fold (NFKC, case), both on by default
 SELECT ts_lexize('zhpolicy_dict', '網絡空間') AS simplified, ts_lexize('zhpolicy_dict', 'ÄRGER') AS folded;

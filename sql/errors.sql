@@ -19,7 +19,7 @@ SELECT to_tsvector('zhpolicy', '😀👍🏽 数字 🇨🇳') AS emoji;
 SELECT to_tsvector('zhpolicy', '日本語のテキストです') AS japanese;
 SELECT to_tsvector('zhpolicy', '한국어 텍스트입니다') AS korean;
 SELECT to_tsvector('zhpolicy', U&'\+0E0000\+10FFFD\0378\E000 字') AS unassigned;
--- queries made only of stop words or punctuation match nothing
+-- stop words are indexed (a search finds what LIKE finds); queries of punctuation match nothing
 SELECT plainto_tsquery('zhpolicy', '的了是') AS stop_only, plainto_tsquery('zhpolicy', '，。') AS punct_only;
 SELECT count(*) FROM article WHERE tsv @@ plainto_tsquery('zhpolicy', '的');
 SELECT websearch_to_tsquery('zhpolicy', '&|!<->():* 网络 "" -');

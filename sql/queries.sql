@@ -18,7 +18,8 @@ SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ plainto_tsquery('zhpol
 -- phrase: adjacent, in order
 SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ phraseto_tsquery('zhpolicy', '网络空间命运共同体') ORDER BY id;
 SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ phraseto_tsquery('zhpolicy', '命运共同体网络空间') ORDER BY id;
-SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ to_tsquery('zhpolicy', '网络空间 <2> 共同体') ORDER BY id;
+-- distances count characters: 网络空间 ends 3 characters before 共同体 begins
+SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ to_tsquery('zhpolicy', '网络空间 <3> 共同体') ORDER BY id;
 -- websearch: quotes, OR, exclusion
 SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ websearch_to_tsquery('zhpolicy', '"命运共同体" -网络空间') ORDER BY id;
 SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ websearch_to_tsquery('zhpolicy', '乡村振兴 OR IPv6') ORDER BY id;
@@ -37,3 +38,14 @@ WHERE tsv @@ q ORDER BY ts_rank(tsv, q, 1) DESC;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM doc WHERE to_tsvector('zhpolicy', body) @@ plainto_tsquery('zhpolicy', '命运共同体');
 RESET enable_seqscan;
+
+-- a search finds what LIKE finds: parts of words, and strings across word boundaries
+-- (and, unlike LIKE, the Traditional text of doc 5)
+SELECT q, (SELECT string_agg(id::text, ',' ORDER BY id) FROM doc
+            WHERE to_tsvector('zhpolicy', body) @@ websearch_to_tsquery('zhpolicy', q)) AS search,
+          (SELECT string_agg(id::text, ',' ORDER BY id) FROM doc
+            WHERE body LIKE '%' || q || '%') AS "like"
+FROM unnest(ARRAY['共同体', '空间', '间命', '运共同', '网', '络空间命', '经济快速', '信息时代的必然', '5G网络', 'IPv6地址']) AS q;
+-- phrases do not cross punctuation
+SELECT to_tsvector('zhpolicy', '命运共同体，网络空间') @@ websearch_to_tsquery('zhpolicy', '体网') AS across_comma,
+       to_tsvector('zhpolicy', '命运共同体网络空间') @@ websearch_to_tsquery('zhpolicy', '体网') AS adjacent;

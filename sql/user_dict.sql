@@ -18,7 +18,8 @@ DELETE FROM zhpolicy.user_word WHERE word = '人民民主';
 SELECT * FROM dblink('other', $$SELECT zhpolicy.segment('发展全过程人民民主')::text$$) AS t(words text);
 SELECT dblink_disconnect('other');
 
--- stored tsvectors keep the old segmentation until re-indexed
+-- stored tsvectors keep the old segmentation until re-indexed; they still match, through
+-- the characters of the words, but only re-indexing gives the new word its lexeme
 CREATE TABLE ud_doc (body text, tsv tsvector);
 INSERT INTO ud_doc VALUES ('保护关键信息基础设施', to_tsvector('zhpolicy', '保护关键信息基础设施'));
 INSERT INTO zhpolicy.user_word (word) VALUES ('关键信息基础设施');

@@ -21,6 +21,8 @@ CREATE FUNCTION zhpolicy.prs_end(internal) RETURNS void
     AS 'MODULE_PATHNAME', 'zhpolicy_prs_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION zhpolicy.prs_lextype(internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_prs_lextype' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_headline(internal, internal, tsquery) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_headline' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- The parser, template, dictionary and configuration live in pg_catalog, like
 -- PostgreSQL's own, so that 'zhpolicy'::regconfig resolves whatever the search_path.
@@ -29,7 +31,7 @@ CREATE TEXT SEARCH PARSER pg_catalog.zhpolicy (
     GETTOKEN = zhpolicy.prs_gettoken,
     END = zhpolicy.prs_end,
     LEXTYPES = zhpolicy.prs_lextype,
-    HEADLINE = pg_catalog.prsd_headline
+    HEADLINE = zhpolicy.prs_headline
 );
 COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy IS 'Chinese word segmentation for policy text';
 
@@ -45,18 +47,26 @@ CREATE TEXT SEARCH TEMPLATE pg_catalog.zhpolicy (
 COMMENT ON TEXT SEARCH TEMPLATE pg_catalog.zhpolicy IS 'token to lexeme: white space removed, full-width and case folded, stop words';
 
 CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_dict (
-    TEMPLATE = zhpolicy,
-    StopWords = zhpolicy
+    TEMPLATE = zhpolicy
 );
-COMMENT ON TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_dict IS 'zhpolicy lexemes with Chinese stop words';
+COMMENT ON TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_dict IS 'zhpolicy lexemes: each word and each of its Chinese characters';
+
+-- Spaces and punctuation take a position but give no lexeme, so phrases never match across them.
+CREATE FUNCTION zhpolicy.gap_lexize(internal, internal, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_gap_lexize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TEXT SEARCH TEMPLATE pg_catalog.zhpolicy_gap (LEXIZE = zhpolicy.gap_lexize);
+CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_gap (TEMPLATE = zhpolicy_gap);
+COMMENT ON TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_gap IS 'no lexeme, one position: keeps phrases from matching across punctuation';
 
 CREATE TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy (PARSER = zhpolicy);
 COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy IS 'Chinese policy text';
--- Every token type that carries meaning is indexed; blank, image and blob are not.
+-- Every token type that carries meaning is indexed; blank takes a position
+-- without a lexeme; image and blob are not indexed.
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy
     ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
                     oov, foreignword, int, docnum
     WITH zhpolicy_dict;
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy ADD MAPPING FOR blank WITH zhpolicy_gap;
 
 -- The words of a text as the index sees them, before stop words.
 CREATE FUNCTION zhpolicy.segment(doc text) RETURNS text[]

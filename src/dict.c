@@ -3,9 +3,23 @@
  *
  * Options: StopWords = name of a file NAME.stop in $SHAREDIR/tsearch_data
  * (default none); Simplify = Traditional to Simplified Chinese (default true);
- * Fold = Unicode NFKC and case folding (default true).  The dictionary
- * recognises every token: it is meant to be the last (or only) dictionary of
- * a mapping, like simple.
+ * Fold = Unicode NFKC and case folding (default true); Chars = also index each
+ * character of a Chinese word (default true).  The dictionary recognises
+ * every token: it is meant to be the last (or only) dictionary of a mapping,
+ * like simple.
+ *
+ * Chars is what makes a search find every text that LIKE '%词%' finds.  A word
+ * of n Chinese characters gives n + 1 lexemes: the word and its first
+ * character at the word's position, then each further character one position
+ * on (TSL_ADDPOS).  Positions are thus those of characters, so a phrase of
+ * characters matches exactly where the characters stand side by side, whatever
+ * the words: 共同体 is found inside 命运共同体, 间命 across 网络空间|命运.  On
+ * the query side to_tsquery turns the same lexemes into (共同体 | 共) <-> 同 <-> 体:
+ * the word and its first character are variants of one position.
+ *
+ * The template zhpolicy_gap gives no lexeme but takes a position (like a stop
+ * word); the configuration maps spaces and punctuation to it, so a phrase of
+ * characters never matches across punctuation.
  */
 #include "zhpolicy.h"
 
@@ -14,9 +28,13 @@
 #include "tsearch/ts_locale.h"
 #include "tsearch/ts_public.h"
 #include "zp_normalize.h"
+#include "zp_text.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_dict_init);
 PG_FUNCTION_INFO_V1(zhpolicy_dict_lexize);
+PG_FUNCTION_INFO_V1(zhpolicy_gap_lexize);
+
+#define ZHPOLICY_MAX_CHARS 256	/* longer Chinese tokens are not split into characters */
 
 /*
  * A dictionary's state, in the dictionary's own memory context.  Stop words
@@ -28,6 +46,7 @@ typedef struct ZhpolicyDict
 	char	  **stop_slots;		/* NULL = empty */
 	uint32		stop_mask;		/* slots - 1, or 0 when there are no stop words */
 	int			norm_flags;		/* ZP_NORM_* */
+	bool		chars;			/* also one lexeme per Chinese character */
 } ZhpolicyDict;
 
 /* FNV-1a hash of a byte string. */
@@ -94,6 +113,7 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 	ListCell   *l;
 
 	d->norm_flags = ZP_NORM_SIMPLIFY | ZP_NORM_FOLD;
+	d->chars = true;
 
 	foreach(l, options)
 	{
@@ -118,6 +138,8 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 			else
 				d->norm_flags &= ~ZP_NORM_SIMPLIFY;
 		}
+		else if (strcmp(defel->defname, "chars") == 0)
+			d->chars = defGetBoolean(defel);
 		else if (strcmp(defel->defname, "fold") == 0)
 		{
 			if (defGetBoolean(defel))
@@ -129,7 +151,7 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unrecognized zhpolicy dictionary parameter: \"%s\"", defel->defname),
-					 errhint("The zhpolicy dictionary accepts StopWords, Simplify and Fold.")));
+					 errhint("The zhpolicy dictionary accepts StopWords, Simplify, Fold and Chars.")));
 	}
 	PG_RETURN_POINTER(d);
 }
@@ -146,10 +168,37 @@ zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 	size_t		n = zp_normalize_token(in, (size_t) len, word, lex, d->norm_flags);
 	TSLexeme   *res = palloc0(sizeof(TSLexeme) * 2);
 
+	size_t		offs[ZHPOLICY_MAX_CHARS + 1];
+	size_t		nchars;
+
 	word[n] = '\0';
 	if (n == 0 || is_stop_word(d, word, n))
+	{
 		pfree(word);
-	else
-		res[0].lexeme = word;
+		PG_RETURN_POINTER(res);
+	}
+	res[0].lexeme = word;
+	nchars = d->chars ? zp_han_char_offsets(word, n, offs, ZHPOLICY_MAX_CHARS) : 0;
+	if (nchars >= 2)
+	{
+		size_t		i;
+
+		res = repalloc(res, sizeof(TSLexeme) * (nchars + 2));
+		res[0].nvariant = 1;
+		for (i = 0; i < nchars; i++)
+		{
+			res[i + 1].lexeme = pnstrdup(word + offs[i], offs[i + 1] - offs[i]);
+			res[i + 1].nvariant = 2;
+			res[i + 1].flags = i > 0 ? TSL_ADDPOS : 0;
+		}
+		memset(&res[nchars + 1], 0, sizeof(TSLexeme));
+	}
 	PG_RETURN_POINTER(res);
+}
+
+/* The gap dictionary: no lexeme, but a position, like a stop word. */
+Datum
+zhpolicy_gap_lexize(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(palloc0(sizeof(TSLexeme)));
 }

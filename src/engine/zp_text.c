@@ -71,3 +71,23 @@ zp_char_class(uint32_t cp)
 		return ZP_CC_LETTER;
 	return ZP_CC_OTHER;
 }
+
+size_t
+zp_han_char_offsets(const char *s, size_t n, size_t *offs, size_t max)
+{
+	size_t		i = 0,
+				count = 0;
+
+	while (i < n)
+	{
+		uint32_t	cp;
+		int			l = zp_utf8_decode((const unsigned char *) s + i, n - i, &cp);
+
+		if (!zp_is_han(cp) || count == max)
+			return 0;
+		offs[count++] = i;
+		i += l;
+	}
+	offs[count] = n;
+	return count;
+}

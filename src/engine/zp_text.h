@@ -102,4 +102,11 @@ zp_display_width(uint32_t cp)
 	return 1;
 }
 
+/*
+ * If s[0..n) is made only of Han characters (at most max of them), store the
+ * byte offset of each and of the end in offs[0..count] and return count;
+ * otherwise return 0.
+ */
+size_t		zp_han_char_offsets(const char *s, size_t n, size_t *offs, size_t max);
+
 #endif							/* ZP_TEXT_H */
