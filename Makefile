@@ -5,7 +5,9 @@
 #   make run        the main job: install what is missing, start a private cluster,
 #                   load test/corpus (or DIR=...), index, search (src/scripts/run_main_job.sh)
 #   make test       every test: engine unit tests and pg_regress (test/run_all_tests.sh)
-#   make bench      benchmarks (memory and first-call latency of a backend)
+#   make bench      benchmarks (memory and first-call latency of a backend, throughput)
+#   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
+#   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
@@ -72,7 +74,13 @@ test:
 bench:
 	bash test/bench/run_bench.sh
 
-.PHONY: unittest run test bench
+bench-search:
+	bash test/bench/search.sh
+
+bench-accuracy:
+	bash test/bench/accuracy.sh
+
+.PHONY: unittest run test bench bench-search bench-accuracy
 
 print-regress:
 	@echo $(REGRESS)

@@ -49,3 +49,7 @@ FROM unnest(ARRAY['共同体', '空间', '间命', '运共同', '网', '络空�
 -- phrases do not cross punctuation
 SELECT to_tsvector('zhpolicy', '命运共同体，网络空间') @@ websearch_to_tsquery('zhpolicy', '体网') AS across_comma,
        to_tsvector('zhpolicy', '命运共同体网络空间') @@ websearch_to_tsquery('zhpolicy', '体网') AS adjacent;
+-- dates and quantities are found by their parts too
+SELECT to_tsvector('zhpolicy', '2023年11月8日发布，规模2.06万亿元') AS tsv;
+SELECT q, to_tsvector('zhpolicy', '2023年11月8日发布，规模2.06万亿元') @@ websearch_to_tsquery('zhpolicy', q) AS found
+FROM unnest(ARRAY['2023年', '11月', '11月8日', '8日发布', '万亿元', '2.06万亿', '2023年11月8日', '12月', '2024年']) AS q;

@@ -11,7 +11,9 @@
  * Chars is what makes a search find every text that LIKE '%词%' finds.  A word
  * of n Chinese characters gives n + 1 lexemes: the word and its first
  * character at the word's position, then each further character one position
- * on (TSL_ADDPOS).  Positions are thus those of characters, so a phrase of
+ * on (TSL_ADDPOS).  A token that mixes Chinese characters with digits or
+ * letters (2023年11月8日, 470.5万) is split the same way, each run of other
+ * characters being one piece (2023, 年, 11, 月, 8, 日), so 11月 finds it too.  Positions are thus those of characters, so a phrase of
  * characters matches exactly where the characters stand side by side, whatever
  * the words: 共同体 is found inside 命运共同体, 间命 across 网络空间|命运.  On
  * the query side to_tsquery turns the same lexemes into (共同体 | 共) <-> 同 <-> 体:
@@ -168,8 +170,10 @@ zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 	size_t		n = zp_normalize_token(in, (size_t) len, word, lex, d->norm_flags);
 	TSLexeme   *res = palloc0(sizeof(TSLexeme) * 2);
 
-	size_t		offs[ZHPOLICY_MAX_CHARS + 1];
-	size_t		nchars;
+	size_t		starts[ZHPOLICY_MAX_CHARS],
+				ends[ZHPOLICY_MAX_CHARS];
+	size_t		npieces;
+	bool		has_han;
 
 	word[n] = '\0';
 	if (n == 0 || is_stop_word(d, word, n))
@@ -178,20 +182,21 @@ zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(res);
 	}
 	res[0].lexeme = word;
-	nchars = d->chars ? zp_han_char_offsets(word, n, offs, ZHPOLICY_MAX_CHARS) : 0;
-	if (nchars >= 2)
+	npieces = d->chars ? zp_index_pieces(word, n, starts, ends, ZHPOLICY_MAX_CHARS) : 0;
+	has_han = npieces >= 2 && zp_has_han(word, n);
+	if (has_han)
 	{
 		size_t		i;
 
-		res = repalloc(res, sizeof(TSLexeme) * (nchars + 2));
+		res = repalloc(res, sizeof(TSLexeme) * (npieces + 2));
 		res[0].nvariant = 1;
-		for (i = 0; i < nchars; i++)
+		for (i = 0; i < npieces; i++)
 		{
-			res[i + 1].lexeme = pnstrdup(word + offs[i], offs[i + 1] - offs[i]);
+			res[i + 1].lexeme = pnstrdup(word + starts[i], ends[i] - starts[i]);
 			res[i + 1].nvariant = 2;
 			res[i + 1].flags = i > 0 ? TSL_ADDPOS : 0;
 		}
-		memset(&res[nchars + 1], 0, sizeof(TSLexeme));
+		memset(&res[npieces + 1], 0, sizeof(TSLexeme));
 	}
 	PG_RETURN_POINTER(res);
 }

@@ -91,3 +91,54 @@ zp_han_char_offsets(const char *s, size_t n, size_t *offs, size_t max)
 	offs[count] = n;
 	return count;
 }
+
+size_t
+zp_index_pieces(const char *s, size_t n, size_t *start, size_t *end, size_t max)
+{
+	size_t		i = 0,
+				count = 0;
+	int			in_run = 0;
+
+	while (i < n)
+	{
+		uint32_t	cp;
+		int			l = zp_utf8_decode((const unsigned char *) s + i, n - i, &cp);
+
+		if (zp_is_han(cp))
+		{
+			if (count == max)
+				return 0;
+			start[count] = i;
+			end[count++] = i + l;
+			in_run = 0;
+		}
+		else if (in_run)
+			end[count - 1] = i + l;
+		else
+		{
+			if (count == max)
+				return 0;
+			start[count] = i;
+			end[count++] = i + l;
+			in_run = 1;
+		}
+		i += l;
+	}
+	return count;
+}
+
+int
+zp_has_han(const char *s, size_t n)
+{
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		uint32_t	cp;
+
+		i += zp_utf8_decode((const unsigned char *) s + i, n - i, &cp);
+		if (zp_is_han(cp))
+			return 1;
+	}
+	return 0;
+}

@@ -109,4 +109,15 @@ zp_display_width(uint32_t cp)
  */
 size_t		zp_han_char_offsets(const char *s, size_t n, size_t *offs, size_t max);
 
+/* Does s[0..n) hold a Han character? */
+int			zp_has_han(const char *s, size_t n);
+
+/*
+ * Split a lexeme into the pieces that take one position each when characters
+ * are indexed: every Han character alone, and every run of other characters
+ * (2023年11月 -> 2023, 年, 11, 月).  Stores piece i as [start[i], end[i]) and
+ * returns the count, or 0 if there are more than max pieces.
+ */
+size_t		zp_index_pieces(const char *s, size_t n, size_t *start, size_t *end, size_t max);
+
 #endif							/* ZP_TEXT_H */

@@ -48,3 +48,21 @@ zp_pg_dir() {
     mkdir -p "$1"
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$1"; fi
 }
+
+# Start a throw-away cluster for a benchmark in a new temporary directory on PORT;
+# sets ZP_TMP (the directory, with corpus/ copied in) and PSQL (the client command),
+# and stops and removes everything when the calling script exits.
+zp_temp_cluster() {
+    local port=$1
+    ZP_TMP=$(mktemp -d /tmp/zhpolicy-bench.XXXXXX)
+    chmod a+rx "$ZP_TMP"
+    zp_pg_dir "$ZP_TMP/pg"
+    zp_as_pg "$PG_BIN/initdb" -D "$ZP_TMP/pg/data" -U postgres -E UTF8 --no-locale -A trust >/dev/null
+    zp_as_pg "$PG_BIN/pg_ctl" -D "$ZP_TMP/pg/data" -l "$ZP_TMP/pg/log" -w \
+        -o "-p $port -k $ZP_TMP/pg -c listen_addresses= -c shared_buffers=256MB -c max_parallel_workers_per_gather=0" \
+        start >/dev/null
+    trap 'zp_as_pg "$PG_BIN/pg_ctl" -D "$ZP_TMP/pg/data" -m fast stop >/dev/null 2>&1; rm -rf "$ZP_TMP"' EXIT
+    PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$ZP_TMP/pg" -p "$port" -U postgres -d postgres)
+    cp -r "$ZP_ROOT/test/corpus" "$ZP_TMP/corpus"
+    chmod -R a+rX "$ZP_TMP/corpus"
+}

@@ -12,19 +12,8 @@ BENCH_MB=${BENCH_MB:-20}
 zp_install_deps
 zp_build_install
 
-work=$(mktemp -d /tmp/zhpolicy-bench.XXXXXX)
-chmod a+rx "$work"
-zp_pg_dir "$work/pg"
-PORT=${BENCH_PORT:-54339}
-zp_as_pg "$PG_BIN/initdb" -D "$work/pg/data" -U postgres -E UTF8 --no-locale -A trust >/dev/null
-zp_as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-p $PORT -k $work/pg -c listen_addresses= -c shared_buffers=256MB -c max_parallel_workers_per_gather=0" start >/dev/null
-trap 'zp_as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1; rm -rf "$work"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/pg" -p "$PORT" -U postgres -d postgres)
-
-cp -r "$ZP_ROOT/test/corpus" "$work/corpus"
-chmod -R a+rX "$work/corpus"
-"${PSQL[@]}" -v corpus="$work/corpus/" -v mb="$BENCH_MB" <<'SQL'
+zp_temp_cluster "${BENCH_PORT:-54339}"
+"${PSQL[@]}" -v corpus="$ZP_TMP/corpus/" -v mb="$BENCH_MB" <<'SQL'
 CREATE EXTENSION zhpolicy;
 CREATE TABLE corpus AS SELECT zhpolicy.clean(pg_read_file(:'corpus' || f)) AS body
 FROM pg_ls_dir(:'corpus') f WHERE f LIKE '%.txt';
