@@ -161,7 +161,311 @@ $$;
 CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
     FOR EACH ROW EXECUTE FUNCTION zhpolicy.user_word_check();
 
-CREATE FUNCTION zhpolicy.user_word_changed() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'zhpolicy_user_word_changed' LANGUAGE C;
+-- Statement trigger: a cache invalidation for the table, so every backend drops what it built from it.
+CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C;
 CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.user_word_changed();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+
+-- ---------------------------------------------------------------- concept tagging
+-- The vocabulary: concepts in a hierarchy, with labels.  Edit with INSERT / UPDATE /
+-- DELETE; every change bumps zhpolicy.vocabulary_version and tells every backend to
+-- rebuild its matcher on its next call.
+CREATE TABLE zhpolicy.concept (
+    id          text PRIMARY KEY,
+    pref_label  text NOT NULL,
+    broader     text REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE,
+    weight      real NOT NULL DEFAULT 1,
+    note        text,
+    CONSTRAINT concept_id_format CHECK (id ~ '^[A-Za-z0-9_.:-]+$'),
+    CONSTRAINT concept_weight_positive CHECK (weight > 0),
+    CONSTRAINT concept_not_own_broader CHECK (broader IS DISTINCT FROM id)
+);
+CREATE INDEX concept_broader_idx ON zhpolicy.concept (broader);
+COMMENT ON TABLE zhpolicy.concept IS 'concepts of the vocabulary: stable id, preferred label, broader concept';
+
+CREATE TABLE zhpolicy.concept_label (
+    concept_id  text NOT NULL REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE,
+    label       text NOT NULL,
+    weight      real NOT NULL DEFAULT 1,
+    PRIMARY KEY (concept_id, label),
+    CONSTRAINT concept_label_weight_positive CHECK (weight > 0)
+);
+COMMENT ON TABLE zhpolicy.concept_label IS 'alternative labels: synonyms, abbreviations, older wordings';
+
+CREATE TABLE zhpolicy.vocabulary_version (
+    version     bigint NOT NULL,
+    changed_at  timestamptz NOT NULL,
+    singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton)
+);
+INSERT INTO zhpolicy.vocabulary_version VALUES (1, now(), true);
+
+GRANT SELECT ON zhpolicy.concept, zhpolicy.concept_label, zhpolicy.vocabulary_version TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept_label', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.vocabulary_version', '');
+
+-- Is a label something a text can contain: not empty, not only spaces or punctuation?
+CREATE FUNCTION zhpolicy.check_label(label text, what text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF label IS NULL OR btrim(label) = '' THEN
+        RAISE EXCEPTION '% must not be empty or blank', what
+            USING ERRCODE = 'check_violation';
+    ELSIF label !~ '[[:alnum:]]' THEN
+        RAISE EXCEPTION '% "%" has no letter, digit or Chinese character', what, label
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A label is matched as text: write the words it stands for.';
+    ELSIF label ~ '[[:cntrl:]]' OR label <> btrim(label) THEN
+        RAISE EXCEPTION '% "%" has control characters or surrounding spaces', what, label
+            USING ERRCODE = 'check_violation';
+    END IF;
+END
+$$;
+
+-- Row checks of concepts: label, existing broader concept, no cycle.
+CREATE FUNCTION zhpolicy.concept_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    cur text := NEW.broader;
+    depth int := 0;
+BEGIN
+    PERFORM zhpolicy.check_label(NEW.pref_label, 'preferred label');
+    IF NEW.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept WHERE id = NEW.broader) THEN
+        RAISE EXCEPTION 'broader concept "%" of "%" does not exist', NEW.broader, NEW.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Insert the broader concept first.';
+    END IF;
+    WHILE cur IS NOT NULL LOOP
+        IF cur = NEW.id THEN
+            RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', NEW.id, NEW.broader
+                USING ERRCODE = 'check_violation',
+                      HINT = 'A concept cannot be broader than itself, directly or through others.';
+        END IF;
+        depth := depth + 1;
+        IF depth > 1000 THEN
+            RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', NEW.id
+                USING ERRCODE = 'check_violation';
+        END IF;
+        SELECT broader INTO cur FROM zhpolicy.concept WHERE id = cur;
+    END LOOP;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_check BEFORE INSERT OR UPDATE ON zhpolicy.concept
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_check();
+
+CREATE FUNCTION zhpolicy.concept_label_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM zhpolicy.check_label(NEW.label, 'label');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_label_check BEFORE INSERT OR UPDATE ON zhpolicy.concept_label
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_label_check();
+
+-- Every change to the vocabulary bumps its version (tag_table re-tags rows tagged under an older one).
+CREATE FUNCTION zhpolicy.vocabulary_bump() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE zhpolicy.vocabulary_version SET version = version + 1, changed_at = now();
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.concept
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.concept_label
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+-- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
+CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+
+-- The current vocabulary version.
+CREATE FUNCTION zhpolicy.vocabulary_version() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT version FROM zhpolicy.vocabulary_version $$;
+
+-- A concept and all its narrower concepts, with their depth below it.
+CREATE FUNCTION zhpolicy.narrower(concept text, OUT id text, OUT depth int)
+RETURNS SETOF record
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+    WITH RECURSIVE t(id, depth) AS (
+        SELECT c.id, 0 FROM zhpolicy.concept c WHERE c.id = concept OR (c.pref_label = concept AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept WHERE id = concept))
+        UNION
+        SELECT c.id, t.depth + 1 FROM zhpolicy.concept c JOIN t ON c.broader = t.id
+    )
+    SELECT id, min(depth) FROM t GROUP BY id
+$$;
+
+-- A tsquery that finds texts about a concept: any label of it or of a narrower concept.
+CREATE FUNCTION zhpolicy.concept_query(concept text) RETURNS tsquery
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    q tsquery;
+BEGIN
+    SELECT tsquery_or_agg INTO q FROM (
+        SELECT string_agg('(' || websearch_to_tsquery('zhpolicy', '"' || replace(l.label, '"', ' ') || '"')::text || ')', ' | ')::tsquery AS tsquery_or_agg
+        FROM zhpolicy.narrower(concept) n
+        JOIN LATERAL (SELECT c.pref_label AS label FROM zhpolicy.concept c WHERE c.id = n.id
+                      UNION SELECT cl.label FROM zhpolicy.concept_label cl WHERE cl.concept_id = n.id) l ON true
+        WHERE websearch_to_tsquery('zhpolicy', '"' || replace(l.label, '"', ' ') || '"')::text <> ''
+    ) s;
+    IF q IS NULL THEN
+        RAISE EXCEPTION 'no concept "%"', concept
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Give a concept id or preferred label of zhpolicy.concept.';
+    END IF;
+    RETURN q;
+END
+$$;
+
+-- What tag_table did to each row: the text's hash and the vocabulary version it was tagged under.
+CREATE TABLE zhpolicy.tag_log (
+    table_name     text NOT NULL,
+    pk             text NOT NULL,
+    text_md5       text NOT NULL,
+    vocab_version  bigint NOT NULL,
+    tagged_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_name, pk)
+);
+COMMENT ON TABLE zhpolicy.tag_log IS 'rows tagged by zhpolicy.tag_table: text hash and vocabulary version';
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.tag_log', '');
+
+-- The column of tbl named col, with its type; a clear error if there is none.
+CREATE FUNCTION zhpolicy.column_type(tbl regclass, col name) RETURNS regtype
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+    t regtype;
+BEGIN
+    SELECT a.atttypid::regtype INTO t FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'column "%" of table % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    RETURN t;
+END
+$$;
+
+-- Tag the rows of a table that are new, whose text changed, or that were tagged under an older
+-- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
+-- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
+-- at once take turns batch by batch and never tag the same row twice.
+CREATE PROCEDURE zhpolicy.tag_table(tbl regclass, text_column name, tags_column name,
+                                    batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+LANGUAGE plpgsql AS $$
+DECLARE
+    pk name;
+    tname text := tbl::text;
+    ver bigint;
+    n bigint;
+    done bigint := 0;
+    todo bigint;
+    t0 timestamptz := clock_timestamp();
+    pending text;
+BEGIN
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text', text_column, tbl, zhpolicy.column_type(tbl, text_column)
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF zhpolicy.column_type(tbl, tags_column) <> 'text[]'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text[]', tags_column, tbl, zhpolicy.column_type(tbl, tags_column)
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('ALTER TABLE %s ADD COLUMN %I text[];', tbl, tags_column);
+    END IF;
+    SELECT a.attname INTO pk FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+    WHERE i.indrelid = tbl AND i.indisprimary AND i.indnatts = 1;
+    IF pk IS NULL THEN
+        RAISE EXCEPTION 'table % has no single-column primary key', tbl
+            USING ERRCODE = 'invalid_table_definition',
+                  HINT = 'tag_table remembers rows by their primary key; add one.';
+    END IF;
+    pending := format($q$
+        FROM %1$s t LEFT JOIN zhpolicy.tag_log l ON l.table_name = %2$L AND l.pk = t.%3$I::text
+        WHERE l.pk IS NULL OR l.vocab_version <> %%s OR l.text_md5 <> md5(coalesce(t.%4$I, ''))$q$,
+        tbl, tname, pk, text_column);
+    EXECUTE 'SELECT count(*) ' || format(pending, zhpolicy.vocabulary_version()) INTO todo;
+    COMMIT;
+    LOOP
+        -- one batch at a time per table: a second run waits here, then sees what this one did
+        PERFORM pg_advisory_xact_lock(hashtext('zhpolicy.tag_table:' || tname));
+        ver := zhpolicy.vocabulary_version();
+        EXECUTE format($q$
+            WITH todo AS (
+                SELECT t.%1$I AS pk, t.%2$I AS body %3$s
+                LIMIT %4$s FOR UPDATE OF t SKIP LOCKED
+            ), upd AS (
+                UPDATE %5$s t SET %6$I = zhpolicy.concepts(coalesce(todo.body, ''), %7$s)
+                FROM todo WHERE t.%1$I = todo.pk
+                RETURNING t.%1$I::text AS pk, md5(coalesce(todo.body, '')) AS h
+            )
+            INSERT INTO zhpolicy.tag_log AS l (table_name, pk, text_md5, vocab_version, tagged_at)
+            SELECT %8$L, pk, h, %9$s, now() FROM upd
+            ON CONFLICT (table_name, pk) DO UPDATE
+            SET text_md5 = excluded.text_md5, vocab_version = excluded.vocab_version,
+                tagged_at = excluded.tagged_at$q$,
+            pk, text_column, format(pending, ver), batch_size, tbl, tags_column,
+            coalesce(min_score, 0), tname, ver);
+        GET DIAGNOSTICS n = ROW_COUNT;
+        COMMIT;
+        EXIT WHEN n = 0;
+        done := done + n;
+        RAISE NOTICE 'zhpolicy.tag_table %: % rows tagged, about % left, % rows/s', tname, done,
+            greatest(todo - done, 0),
+            round(done / greatest(extract(epoch FROM clock_timestamp() - t0), 0.001)::numeric, 1);
+    END LOOP;
+    RAISE NOTICE 'zhpolicy.tag_table %: done, % rows tagged under vocabulary version %', tname, done, ver;
+END
+$$;
+
+-- Document frequencies of terms, for keywords(): gathered from a table's text column.
+CREATE TABLE zhpolicy.term_df (
+    corpus  text NOT NULL,
+    term    text NOT NULL,
+    df      bigint NOT NULL,
+    PRIMARY KEY (corpus, term)
+);
+CREATE TABLE zhpolicy.df_corpus (
+    corpus        text PRIMARY KEY,
+    n_docs        bigint NOT NULL,
+    collected_at  timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.term_df', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.df_corpus', '');
+
+-- A stop-word dictionary without characters, for choosing keyword terms.
+CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_stop (TEMPLATE = zhpolicy, StopWords = zhpolicy, Chars = false);
+
+-- The terms of a text that can be keywords: words of two or more characters, not stop words.
+CREATE FUNCTION zhpolicy.keyword_terms(doc text) RETURNS SETOF text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT t FROM unnest(zhpolicy.segment(doc)) t
+    WHERE char_length(t) >= 2 AND t ~ '^[[:alpha:]一-龥][[:alnum:]一-龥]*$'
+      AND ts_lexize('zhpolicy_stop', t) <> '{}'
+$$;
+
+-- Gather document frequencies of the terms of a table's text column; returns the number of documents.
+CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    name text := coalesce(corpus, tbl::text);
+    n bigint;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    DELETE FROM zhpolicy.term_df WHERE term_df.corpus = name;
+    EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
+    EXECUTE format($q$
+        INSERT INTO zhpolicy.term_df (corpus, term, df)
+        SELECT %L, t, count(*) FROM (SELECT DISTINCT ctid, t FROM %s, zhpolicy.keyword_terms(%I) t) x
+        GROUP BY t$q$, name, tbl, text_column);
+    INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
+    ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
+    RETURN n;
+END
+$$;

@@ -21,7 +21,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 
-PG_FUNCTION_INFO_V1(zhpolicy_user_word_changed);
+PG_FUNCTION_INFO_V1(zhpolicy_invalidate_cache);
 
 /* Frequency of a user word given none: about that of a common multi-character term. */
 #define USER_WORD_DEFAULT_FREQ 1000.0
@@ -145,16 +145,16 @@ zhpolicy_user_lexicon(void)
 	return user_lexicon_loaded ? &user_lexicon : NULL;
 }
 
-/* Statement trigger on zhpolicy.user_word: tell every backend its copy is stale. */
+/* Statement trigger (user_word, vocabulary_version): tell every backend its copy is stale. */
 Datum
-zhpolicy_user_word_changed(PG_FUNCTION_ARGS)
+zhpolicy_invalidate_cache(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("zhpolicy.user_word_changed() must be called as a trigger")));
+				 errmsg("zhpolicy.invalidate_cache() must be called as a trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
 	PG_RETURN_POINTER(NULL);
 }

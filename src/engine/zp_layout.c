@@ -119,3 +119,47 @@ zp_layout_is_wrap(const ZpLayout *layout, const char *text, size_t len,
 		return 0;
 	return zp_layout_line_width(text, gap_start) >= layout->margin - ZP_MARGIN_SLACK;
 }
+
+/* The code point that ends just before byte p, or 0 at the start. */
+static uint32_t
+zp_cp_before(const char *text, size_t p)
+{
+	size_t		s = p;
+	uint32_t	cp;
+
+	if (p == 0)
+		return 0;
+	s--;
+	while (s > 0 && p - s < 4 && (((unsigned char) text[s]) & 0xC0) == 0x80)
+		s--;
+	zp_utf8_decode((const unsigned char *) text + s, p - s, &cp);
+	return cp;
+}
+
+int
+zp_layout_gap_joins(const ZpLayout *layout, const char *text, size_t len,
+					size_t gap, size_t gap_end)
+{
+	size_t		i,
+				s;
+	uint32_t	cp,
+				after;
+	int			n;
+
+	for (i = gap; i < gap_end; i++)
+		if (text[i] == '\n' || text[i] == '\r')
+			return zp_layout_is_wrap(layout, text, len, gap, gap_end);
+	if (gap_end - gap > 3 || gap == 0 || gap_end >= len)
+		return 0;
+	/* spaces only: join when a neighbour is an isolated Han character */
+	s = gap - 1;				/* start of the Han character before the gap */
+	while (s > 0 && (((unsigned char) text[s]) & 0xC0) == 0x80)
+		s--;
+	if (!zp_is_han(zp_cp_before(text, s)))
+		return 1;
+	n = zp_utf8_decode((const unsigned char *) text + gap_end, len - gap_end, &cp);
+	if (gap_end + n >= len)
+		return 1;
+	zp_utf8_decode((const unsigned char *) text + gap_end + n, len - gap_end - n, &after);
+	return !zp_is_han(after);
+}

@@ -29,6 +29,15 @@ void		zp_layout_analyze(const char *text, size_t len, ZpLayout *out);
 int			zp_layout_is_wrap(const ZpLayout *layout, const char *text, size_t len,
 							  size_t gap_start, size_t gap_end);
 
+/*
+ * Is the white space [gap, gap_end) between two Han characters part of the
+ * running text, to be read through: a hard wrap (zp_layout_is_wrap), or at
+ * most 3 bytes of spaces next to a Han character that stands alone (the
+ * spaces of a spaced-out title, 携 手 构 建)?
+ */
+int			zp_layout_gap_joins(const ZpLayout *layout, const char *text, size_t len,
+								size_t gap, size_t gap_end);
+
 /* Display width of the line that ends at byte end (trailing blanks ignored). */
 int			zp_layout_line_width(const char *text, size_t end);
 

@@ -76,16 +76,29 @@ int
 zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
 				  const char *text, size_t len, const ZpAllocator *mem)
 {
-	size_t		cap = len + 1 < ZP_CHUNK_CHARS ? len + 1 : ZP_CHUNK_CHARS;
+	ZpLayout	layout;
+
+	zp_layout_analyze(text, len, &layout);
+	return zp_tokenizer_init_range(tk, lex, user, text, 0, len, &layout, mem);
+}
+
+int
+zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
+						const char *text, size_t start, size_t end,
+						const ZpLayout *layout, const ZpAllocator *mem)
+{
+	size_t		len = end;
+	size_t		cap = end - start + 1 < ZP_CHUNK_CHARS ? end - start + 1 : ZP_CHUNK_CHARS;
 
 	memset(tk, 0, sizeof(*tk));
 	tk->lex = lex;
 	tk->user = user;
 	tk->text = (const unsigned char *) text;
 	tk->len = len;
+	tk->pos = start;
 	tk->mem = *mem;
 	tk->cap = cap;
-	zp_layout_analyze(text, len, &tk->layout);
+	tk->layout = *layout;
 	tk->cps = mem->alloc(mem->ctx, sizeof(uint32_t) * cap);
 	tk->offs = mem->alloc(mem->ctx, sizeof(size_t) * cap);
 	tk->clen = mem->alloc(mem->ctx, cap);
@@ -132,22 +145,6 @@ zp_peek(const ZpTokenizer *tk, size_t p, uint32_t *cp)
 	return zp_utf8_decode(tk->text + p, tk->len - p, cp);
 }
 
-/* The code point that ends just before byte p, or 0 at the start. */
-static uint32_t
-zp_prev_cp(const ZpTokenizer *tk, size_t p)
-{
-	size_t		s = p;
-	uint32_t	cp;
-
-	if (p == 0)
-		return 0;
-	s--;
-	while (s > 0 && p - s < 4 && (tk->text[s] & 0xC0) == 0x80)
-		s--;
-	zp_utf8_decode(tk->text + s, p - s, &cp);
-	return cp;
-}
-
 /* Append a token to the queue, splitting it if it is too long. */
 static void
 zp_queue_push(ZpTokenizer *tk, int type, size_t start, size_t end)
@@ -161,45 +158,6 @@ zp_queue_push(ZpTokenizer *tk, int type, size_t start, size_t end)
 }
 
 /* ---------------------------------------------------------------- Han */
-
-/*
- * Decide whether the white space [gap, gap_end) between two Han characters is
- * part of the running text: a hard wrap, or a space in a spaced-out title.
- * first_after is the byte where the Han character after the gap starts.
- */
-static int
-zp_gap_bridgeable(const ZpTokenizer *tk, size_t gap, size_t gap_end)
-{
-	size_t		i;
-	int			has_newline = 0;
-	uint32_t	before,
-				after,
-				cp;
-	int			n;
-
-	for (i = gap; i < gap_end; i++)
-		if (tk->text[i] == '\n' || tk->text[i] == '\r')
-			has_newline = 1;
-	if (has_newline)
-		return zp_layout_is_wrap(&tk->layout, (const char *) tk->text, tk->len, gap, gap_end);
-	if (gap_end - gap > 3)
-		return 0;
-	/* spaces only: join when a neighbour is an isolated Han character (携 手 构 建) */
-	{
-		size_t		s = gap - 1;	/* start of the Han character before the gap */
-
-		while (s > 0 && (tk->text[s] & 0xC0) == 0x80)
-			s--;
-		before = zp_prev_cp(tk, s);
-	}
-	if (!zp_is_han(before))
-		return 1;
-	n = zp_peek(tk, gap_end, &cp);	/* the Han character after the gap */
-	if (gap_end + n >= tk->len)
-		return 1;
-	zp_peek(tk, gap_end + n, &after);
-	return !zp_is_han(after);
-}
 
 /* Collect the Han chunk starting at tk->pos into cps/offs/clen; returns its length. */
 static size_t
@@ -241,7 +199,7 @@ zp_collect_han(ZpTokenizer *tk)
 				if (q - p > 16)
 					break;
 			}
-			if (q > p && q < tk->len && zp_is_han(c2) && zp_gap_bridgeable(tk, p, q))
+			if (q > p && q < tk->len && zp_is_han(c2) && zp_layout_gap_joins(&tk->layout, (const char *) tk->text, tk->len, p, q))
 			{
 				p = q;
 				continue;

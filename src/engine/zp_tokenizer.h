@@ -118,6 +118,14 @@ int			zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *
 							  const char *text, size_t len, const ZpAllocator *mem);
 
 /*
+ * Tokenize only text[start, end) of a larger text whose layout is known (the
+ * tokens are those a whole-text parse gives there when start begins a run).
+ */
+int			zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
+									const char *text, size_t start, size_t end,
+									const ZpLayout *layout, const ZpAllocator *mem);
+
+/*
  * Log probability of the best segmentation of a run of Han characters with
  * lex alone (what a user word must beat to stay whole); 0 for empty text.
  */
