@@ -28,7 +28,7 @@ UPDATE ud_doc SET tsv = to_tsvector('zhpolicy', body);
 SELECT tsv @@ to_tsquery('zhpolicy', '关键信息基础设施') AS after_reindex, tsv FROM ud_doc;
 
 -- the table travels with pg_dump
-SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'zhpolicy';
+SELECT 'zhpolicy.user_word'::regclass = ANY (extconfig::regclass[]) AS dumped FROM pg_extension WHERE extname = 'zhpolicy';
 
 -- bad rows are rejected with a clear message and change nothing
 INSERT INTO zhpolicy.user_word (word) VALUES ('');
