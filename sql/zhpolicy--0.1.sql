@@ -212,7 +212,7 @@ BEGIN
     IF label IS NULL OR btrim(label) = '' THEN
         RAISE EXCEPTION '% must not be empty or blank', what
             USING ERRCODE = 'check_violation';
-    ELSIF label !~ '[[:alnum:]]' THEN
+    ELSIF regexp_replace(label, '[[:space:][:punct:]\u00a0-\u00bf\u2010-\u206f\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]', '', 'g') = '' THEN
         RAISE EXCEPTION '% "%" has no letter, digit or Chinese character', what, label
             USING ERRCODE = 'check_violation',
                   HINT = 'A label is matched as text: write the words it stands for.';
@@ -290,7 +290,9 @@ CREATE FUNCTION zhpolicy.narrower(concept text, OUT id text, OUT depth int)
 RETURNS SETOF record
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
     WITH RECURSIVE t(id, depth) AS (
-        SELECT c.id, 0 FROM zhpolicy.concept c WHERE c.id = concept OR (c.pref_label = concept AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept WHERE id = concept))
+        SELECT c.id, 0 FROM zhpolicy.concept c
+        WHERE c.id = $1
+           OR (c.pref_label = $1 AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c2 WHERE c2.id = $1))
         UNION
         SELECT c.id, t.depth + 1 FROM zhpolicy.concept c JOIN t ON c.broader = t.id
     )
@@ -318,6 +320,23 @@ BEGIN
     RETURN q;
 END
 $$;
+
+-- Tagging a text with the vocabulary (C, one matcher per backend, rebuilt when the vocabulary changes).
+CREATE FUNCTION zhpolicy.tag(doc text,
+    OUT concept_id text, OUT pref_label text, OUT hits integer, OUT score float8, OUT matched text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag(text) IS 'concepts of a text: hits, score, and whether matched directly or through narrower concepts';
+
+CREATE FUNCTION zhpolicy.tag_spans(doc text,
+    OUT concept_id text, OUT label text, OUT start_pos integer, OUT length integer, OUT matched_text text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag_spans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag_spans(text) IS 'every label match: substr(doc, start_pos, length) is the matched text';
+
+CREATE FUNCTION zhpolicy.concepts(doc text, min_score float8 DEFAULT 0) RETURNS text[]
+AS 'MODULE_PATHNAME', 'zhpolicy_concepts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.concepts(text, float8) IS 'ids of the concepts of a text with at least min_score, best first';
 
 -- What tag_table did to each row: the text's hash and the vocabulary version it was tagged under.
 CREATE TABLE zhpolicy.tag_log (
@@ -469,3 +488,37 @@ BEGIN
     RETURN n;
 END
 $$;
+
+-- A document's top terms by TF-IDF against a corpus gathered with collect_df (the most
+-- recent one by default), and whether a concept of the vocabulary covers each term yet.
+CREATE FUNCTION zhpolicy.keywords(doc text, n integer DEFAULT 10, corpus text DEFAULT NULL,
+    OUT term text, OUT tf integer, OUT df bigint, OUT score float8, OUT covered_by text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    c text := corpus;
+    n_docs bigint;
+BEGIN
+    IF doc IS NULL THEN
+        RETURN;
+    END IF;
+    IF c IS NULL THEN
+        SELECT d.corpus INTO c FROM zhpolicy.df_corpus d ORDER BY d.collected_at DESC LIMIT 1;
+    END IF;
+    SELECT d.n_docs INTO n_docs FROM zhpolicy.df_corpus d WHERE d.corpus = c;
+    IF n_docs IS NULL THEN
+        RAISE EXCEPTION 'no document frequencies%', coalesce(' for corpus "' || c || '"', '')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Gather them first: SELECT zhpolicy.collect_df(''my_table'', ''body'');';
+    END IF;
+    RETURN QUERY
+    SELECT t.term, t.tf::integer, coalesce(f.df, 0),
+           round((t.tf * (ln((n_docs + 1.0) / (coalesce(f.df, 0) + 1.0)) + 1))::numeric, 3)::float8,
+           (SELECT g.concept_id FROM zhpolicy.tag(t.term) g ORDER BY g.score DESC LIMIT 1)
+    FROM (SELECT k AS term, count(*) AS tf FROM zhpolicy.keyword_terms(doc) k GROUP BY k) t
+    LEFT JOIN zhpolicy.term_df f ON f.corpus = c AND f.term = t.term
+    ORDER BY 4 DESC, 1
+    LIMIT greatest(n, 0);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.keywords(text, integer, text) IS 'top terms by TF-IDF; covered_by is NULL for terms no concept covers yet';

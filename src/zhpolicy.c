@@ -22,6 +22,7 @@ void
 _PG_init(void)
 {
 	zhpolicy_user_dict_init();
+	zhpolicy_tag_init();
 }
 
 /* The backend's mapping of the lexicon (read-only, shared with other backends through the page cache). */

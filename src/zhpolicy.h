@@ -19,6 +19,9 @@ extern const ZpLexicon *zhpolicy_user_lexicon(void);
 /* Register the invalidation callback that keeps user words current (from _PG_init). */
 extern void zhpolicy_user_dict_init(void);
 
+/* Register the invalidation callback of the tagging vocabulary (from _PG_init). */
+extern void zhpolicy_tag_init(void);
+
 /* An engine allocator that pallocs in CurrentMemoryContext. */
 extern const ZpAllocator zhpolicy_palloc_allocator;
 

@@ -950,6 +950,76 @@ zp_emit_span(ZpTokenizer *tk, ZpToken *tok, int type, size_t start, size_t end)
 	tk->pos = start + len;
 }
 
+/* Scan a word of letters (and accented or other-script letters) at p: foreignword or blob. */
+static void
+zp_scan_foreign(ZpTokenizer *tk, ZpToken *tok, size_t p)
+{
+	size_t		q = p;
+	uint32_t	cp;
+
+	while (q < tk->len && q - p <= ZP_MAX_WORD_BYTES)
+	{
+		int			l = zp_peek(tk, q, &cp);
+		ZpCharClass c2 = zp_char_class(cp);
+
+		if (c2 != ZP_CC_LETTER && c2 != ZP_CC_LATIN && c2 != ZP_CC_DIGIT)
+			break;
+		q += l;
+	}
+	zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : ZP_TOK_FOREIGN, p, q);
+}
+
+/*
+ * Scan a token that starts with a Latin letter or a digit: URL, e-mail, host,
+ * date or time, number, word, or blob.  The caller limits tk->len to a window.
+ */
+static void
+zp_scan_latin(ZpTokenizer *tk, ZpToken *tok, size_t p, ZpCharClass cls)
+{
+	size_t		q;
+	uint32_t	cp;
+	int			type;
+
+	if ((q = zp_scan_url(tk, p)) > p)
+	{
+		zp_emit_span(tk, tok, q - p > 2000 ? ZP_TOK_BLOB : ZP_TOK_URL, p, q);
+		return;
+	}
+	if ((q = zp_scan_email(tk, p)) > p)
+	{
+		zp_emit_span(tk, tok, ZP_TOK_EMAIL, p, q);
+		return;
+	}
+	if ((q = zp_scan_host(tk, p)) > p)
+	{
+		/* a host followed by a path is a URL */
+		if (q < tk->len && tk->text[q] == '/')
+		{
+			while (q < tk->len && zp_url_char(tk->text[q]) && tk->text[q] != ')')
+				q++;
+			while (q > p && tk->text[q - 1] != 0 && strchr(".,;:!?'\"", tk->text[q - 1]) != NULL)
+				q--;
+			zp_emit_span(tk, tok, ZP_TOK_URL, p, q);
+		}
+		else
+			zp_emit_span(tk, tok, ZP_TOK_HOST, p, q);
+		return;
+	}
+	if (cls == ZP_CC_DIGIT && (q = zp_scan_date(tk, p, &type)) > p)
+	{
+		zp_emit_span(tk, tok, type, p, q);
+		return;
+	}
+	q = zp_scan_alnum(tk, p, &type);
+	if (q < tk->len && (type == ZP_TOK_ASCIIWORD || type == ZP_TOK_NUMWORD) &&
+		(zp_peek(tk, q, &cp), zp_char_class(cp) == ZP_CC_LETTER))
+	{
+		zp_scan_foreign(tk, tok, p);	/* accented or other letters follow: café */
+		return;
+	}
+	zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : type, p, q);
+}
+
 /* Scan one non-Han token at tk->pos. */
 static void
 zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
@@ -957,8 +1027,7 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 	size_t		p = tk->pos,
 				q;
 	uint32_t	cp;
-	int			n = zp_peek(tk, p, &cp),
-				type;
+	int			n = zp_peek(tk, p, &cp);
 	ZpCharClass cls = zp_char_class(cp);
 
 	if ((q = zp_scan_docnum_tail(tk, p)) > p)
@@ -975,60 +1044,22 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 			return;
 		}
 	}
-	if (cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT)
+	if (cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT || cls == ZP_CC_LETTER)
 	{
-		if ((q = zp_scan_url(tk, p)) > p)
-		{
-			zp_emit_span(tk, tok, q - p > 2000 ? ZP_TOK_BLOB : ZP_TOK_URL, p, q);
-			return;
-		}
-		if ((q = zp_scan_email(tk, p)) > p)
-		{
-			zp_emit_span(tk, tok, ZP_TOK_EMAIL, p, q);
-			return;
-		}
-		if ((q = zp_scan_host(tk, p)) > p)
-		{
-			/* a host followed by a path is a URL */
-			if (q < tk->len && tk->text[q] == '/')
-			{
-				while (q < tk->len && zp_url_char(tk->text[q]) && tk->text[q] != ')')
-					q++;
-				while (q > p && tk->text[q - 1] != 0 && strchr(".,;:!?'\"", tk->text[q - 1]) != NULL)
-					q--;
-				zp_emit_span(tk, tok, ZP_TOK_URL, p, q);
-			}
-			else
-				zp_emit_span(tk, tok, ZP_TOK_HOST, p, q);
-			return;
-		}
-		if (cls == ZP_CC_DIGIT && (q = zp_scan_date(tk, p, &type)) > p)
-		{
-			zp_emit_span(tk, tok, type, p, q);
-			return;
-		}
-		q = zp_scan_alnum(tk, p, &type);
-		if (q >= tk->len || (type != ZP_TOK_ASCIIWORD && type != ZP_TOK_NUMWORD) ||
-			(zp_peek(tk, q, &cp), zp_char_class(cp) != ZP_CC_LETTER))
-		{
-			zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : type, p, q);
-			return;
-		}
-		/* letters with accents or of another script follow: café, naïve */
-	}
-	if (cls == ZP_CC_LETTER || cls == ZP_CC_LATIN || cls == ZP_CC_DIGIT)
-	{
-		q = p + n;
-		while (q < tk->len)
-		{
-			int			l = zp_peek(tk, q, &cp);
-			ZpCharClass c2 = zp_char_class(cp);
+		/*
+		 * The scanners look at most ZP_SCAN_WINDOW bytes ahead: a run longer
+		 * than that is a blob whatever it holds, and looking further would
+		 * make a long run cost quadratic time (one look per piece).
+		 */
+		size_t		full_len = tk->len;
 
-			if (c2 != ZP_CC_LETTER && c2 != ZP_CC_LATIN && c2 != ZP_CC_DIGIT)
-				break;
-			q += l;
-		}
-		zp_emit_span(tk, tok, q - p > ZP_MAX_WORD_BYTES ? ZP_TOK_BLOB : ZP_TOK_FOREIGN, p, q);
+		if (tk->len - p > ZP_SCAN_WINDOW)
+			tk->len = p + ZP_SCAN_WINDOW;
+		if (cls == ZP_CC_LETTER)
+			zp_scan_foreign(tk, tok, p);
+		else
+			zp_scan_latin(tk, tok, p, cls);
+		tk->len = full_len;
 		return;
 	}
 	/* blank: spaces, punctuation, symbols, up to the next token */
@@ -1043,6 +1074,7 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 	}
 	zp_emit_span(tk, tok, ZP_TOK_BLANK, p, q);
 }
+
 
 float
 zp_best_path_logp(const ZpLexicon *lex, const char *word, size_t len)

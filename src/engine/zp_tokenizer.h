@@ -84,6 +84,8 @@ typedef struct ZpAllocator
 #define ZP_MAX_TOKEN_BYTES 1024
 /* A Latin, digit or foreign run longer than this is a blob, not a word. */
 #define ZP_MAX_WORD_BYTES 128
+/* How far the scanners of Latin text look ahead (longer than any URL we keep). */
+#define ZP_SCAN_WINDOW 4096
 
 typedef struct ZpTokenizer
 {

@@ -1,0 +1,63 @@
+/*
+ * zp_tagger.h — finding the labels of a vocabulary in a text.
+ *
+ * All labels are matched at once by an Aho–Corasick automaton over code
+ * points.  Text and labels are read through the same normaliser (zp_tag_fold):
+ * full-width forms and ASCII case folded, Traditional characters read as
+ * Simplified, white space that the parser reads through (hard wraps, spaced-out
+ * titles) skipped, other white space runs read as one space.  A match counts
+ * only where it starts and ends on a word boundary: for a Chinese character,
+ * a boundary of the zhpolicy segmentation of that run of text (so 联合国 is
+ * not found inside 联合国家 = 联合 + 国家); for a Latin letter or digit, a
+ * character that is not one (so AI is not found inside MAIL).
+ */
+#ifndef ZP_TAGGER_H
+#define ZP_TAGGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zp_layout.h"
+#include "zp_lexicon.h"
+#include "zp_tokenizer.h"
+
+#define ZP_TAG_MAX_LABEL_CHARS 128	/* longer labels are refused */
+
+typedef struct ZpMatcher ZpMatcher;
+
+/* One match: which label, and where in the original text. */
+typedef struct ZpTagMatch
+{
+	uint32_t	label;			/* the id given to zp_matcher_add */
+	size_t		byte_start;
+	size_t		byte_end;
+	size_t		char_start;		/* 0-based code point offsets */
+	size_t		char_end;
+} ZpTagMatch;
+
+/* Called for each accepted match, in order of its end; return nonzero to stop the scan. */
+typedef int (*ZpTagCallback) (void *arg, const ZpTagMatch *match);
+
+/* A new, empty matcher using lex for Traditional→Simplified folding and segmentation. */
+ZpMatcher  *zp_matcher_new(const ZpLexicon *lex, const ZpAllocator *mem);
+
+/*
+ * Add a label with an id; returns 0, or -1 when the label is empty after
+ * normalisation, longer than ZP_TAG_MAX_LABEL_CHARS, or memory failed.
+ */
+int			zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id);
+
+/* Compute failure links; after this, only zp_matcher_scan. Returns 0, or -1 without memory. */
+int			zp_matcher_build(ZpMatcher *m);
+
+/*
+ * Scan text and report accepted matches.  Returns the number reported, or
+ * -1 without memory.  *chars gets the text's length in code points.
+ */
+long		zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
+							ZpTagCallback cb, void *arg, size_t *chars);
+
+/* Free a matcher. */
+void		zp_matcher_free(ZpMatcher *m);
+
+#endif							/* ZP_TAGGER_H */

@@ -1,0 +1,448 @@
+/*
+ * tag.c — concept tagging: tag(), tag_spans(), concepts().
+ *
+ * Each backend builds one matcher from zhpolicy.concept and
+ * zhpolicy.concept_label on first use, in its own memory context, and keeps
+ * it until the vocabulary changes: the statement triggers of the vocabulary
+ * tables update zhpolicy.vocabulary_version, whose trigger sends a cache
+ * invalidation that marks the matcher stale in every backend.
+ *
+ * Score of a concept in a document (documented in the README):
+ *   direct  = sum over its accepted matches of label weight x concept weight x
+ *             (2 if the match starts in the first 200 characters, else 1),
+ *             divided by log2(2 + characters / 1000)
+ *   score   = direct + 0.5 x the sum of the scores of its narrower concepts
+ * so a concept found only through narrower ones is "inherited" and scores
+ * half of theirs per level.
+ */
+#include "zhpolicy.h"
+
+#include <math.h>
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "zp_tagger.h"
+
+PG_FUNCTION_INFO_V1(zhpolicy_tag);
+PG_FUNCTION_INFO_V1(zhpolicy_tag_spans);
+PG_FUNCTION_INFO_V1(zhpolicy_concepts);
+
+#define LEAD_CHARS 200			/* matches in the first 200 characters count double */
+#define INHERIT_FACTOR 0.5
+
+/* The vocabulary as the backend's matcher sees it. */
+typedef struct Vocabulary
+{
+	MemoryContext cxt;
+	ZpMatcher  *matcher;
+	int			n_concepts;
+	char	  **concept_id;
+	char	  **pref_label;
+	int		   *parent;			/* index, or -1 */
+	double	   *weight;
+	int			n_labels;
+	int		   *label_concept;
+	double	   *label_weight;
+	char	  **label_text;
+} Vocabulary;
+
+/* The backend's vocabulary cache (process-wide, rebuilt when stale). */
+static Vocabulary *vocabulary = NULL;
+static bool vocabulary_stale = true;
+static Oid	vocabulary_version_relid = InvalidOid;
+
+/* Relcache callback: zhpolicy.vocabulary_version (or everything) was invalidated. */
+static void
+vocabulary_invalidated(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == vocabulary_version_relid)
+		vocabulary_stale = true;
+}
+
+void
+zhpolicy_tag_init(void)
+{
+	CacheRegisterRelcacheCallback(vocabulary_invalidated, (Datum) 0);
+}
+
+/* Allocate in the vocabulary's memory context (the engine's allocator). */
+static void *
+vocab_alloc(void *ctx, size_t size)
+{
+	return MemoryContextAllocExtended((MemoryContext) ctx, size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+/* Free in the vocabulary's memory context. */
+static void
+vocab_free(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+/* Index of a concept id in the sorted id array, or -1. */
+static int
+concept_index(const Vocabulary *v, const char *id)
+{
+	int			lo = 0,
+				hi = v->n_concepts - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(v->concept_id[mid], id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Read the vocabulary tables and build the matcher in a new memory context. */
+static Vocabulary *
+load_vocabulary(void)
+{
+	const ZpLexicon *lex = zhpolicy_lexicon();
+	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "zhpolicy vocabulary",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old;
+	Vocabulary *v;
+	ZpAllocator mem = {vocab_alloc, vocab_free, cxt};
+	uint64		i;
+	int			nl = 0;
+
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		old = MemoryContextSwitchTo(cxt);
+		v = palloc0(sizeof(Vocabulary));
+		v->cxt = cxt;
+		MemoryContextSwitchTo(old);
+
+		if (SPI_execute("SELECT id, pref_label, broader, weight FROM zhpolicy.concept "
+						"ORDER BY id COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read zhpolicy.concept");
+		old = MemoryContextSwitchTo(cxt);
+		v->n_concepts = (int) SPI_processed;
+		v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
+		v->pref_label = palloc0(sizeof(char *) * (v->n_concepts + 1));
+		v->parent = palloc0(sizeof(int) * (v->n_concepts + 1));
+		v->weight = palloc0(sizeof(double) * (v->n_concepts + 1));
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[i];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			bool		isnull;
+
+			v->concept_id[i] = SPI_getvalue(t, d, 1);
+			v->pref_label[i] = SPI_getvalue(t, d, 2);
+			v->weight[i] = DatumGetFloat4(SPI_getbinval(t, d, 4, &isnull));
+			v->parent[i] = -1;
+		}
+		for (i = 0; i < SPI_processed; i++)
+		{
+			char	   *b = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+
+			if (b)
+				v->parent[i] = concept_index(v, b);
+		}
+		MemoryContextSwitchTo(old);
+
+		if (SPI_execute("SELECT concept_id, label, weight FROM zhpolicy.concept_label", true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read zhpolicy.concept_label");
+		old = MemoryContextSwitchTo(cxt);
+		v->n_labels = v->n_concepts + (int) SPI_processed;
+		v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
+		v->label_weight = palloc0(sizeof(double) * (v->n_labels + 1));
+		v->label_text = palloc0(sizeof(char *) * (v->n_labels + 1));
+		v->matcher = zp_matcher_new(lex, &mem);
+		if (!v->matcher)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		/* preferred labels first, then the others */
+		for (i = 0; i < (uint64) v->n_concepts; i++)
+		{
+			v->label_concept[nl] = (int) i;
+			v->label_weight[nl] = 1.0;
+			v->label_text[nl] = v->pref_label[i];
+			if (zp_matcher_add(v->matcher, v->pref_label[i], strlen(v->pref_label[i]), (uint32) nl) == 0)
+				nl++;
+		}
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[i];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			char	   *cid = SPI_getvalue(t, d, 1);
+			char	   *label = SPI_getvalue(t, d, 2);
+			bool		isnull;
+			int			ci = concept_index(v, cid);
+
+			CHECK_FOR_INTERRUPTS();
+			if (ci < 0 || label == NULL)
+				continue;
+			v->label_concept[nl] = ci;
+			v->label_weight[nl] = DatumGetFloat4(SPI_getbinval(t, d, 3, &isnull));
+			v->label_text[nl] = label;
+			if (zp_matcher_add(v->matcher, label, strlen(label), (uint32) nl) == 0)
+				nl++;
+		}
+		v->n_labels = nl;
+		if (zp_matcher_build(v->matcher) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		MemoryContextSwitchTo(old);
+		SPI_finish();
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(cxt);
+		vocabulary_stale = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return v;
+}
+
+/* The current vocabulary, rebuilt if a change made it stale. */
+static Vocabulary *
+current_vocabulary(void)
+{
+	if (vocabulary_stale || vocabulary == NULL)
+	{
+		Oid			nsp = get_namespace_oid("zhpolicy", true);
+
+		vocabulary_stale = false;
+		vocabulary_version_relid = OidIsValid(nsp) ? get_relname_relid("vocabulary_version", nsp) : InvalidOid;
+		if (vocabulary)
+		{
+			MemoryContextDelete(vocabulary->cxt);
+			vocabulary = NULL;
+		}
+		if (!OidIsValid(vocabulary_version_relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("the zhpolicy vocabulary tables are missing"),
+					 errhint("Create the extension in this database: CREATE EXTENSION zhpolicy.")));
+		vocabulary = load_vocabulary();
+	}
+	return vocabulary;
+}
+
+/* Matches of one document, collected for the SQL functions. */
+typedef struct MatchSet
+{
+	ZpTagMatch *m;
+	int			n;
+	int			cap;
+} MatchSet;
+
+/* Tagger callback: keep the match, and let a long scan be cancelled. */
+static int
+collect(void *arg, const ZpTagMatch *match)
+{
+	MatchSet   *s = arg;
+
+	if (s->n == s->cap)
+	{
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->m = s->m ? repalloc_huge(s->m, sizeof(ZpTagMatch) * s->cap) : palloc(sizeof(ZpTagMatch) * s->cap);
+	}
+	s->m[s->n++] = *match;
+	if ((s->n & 1023) == 0)
+		CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/* Scan a document; returns its matches and its length in characters. */
+static void
+scan_document(const Vocabulary *v, text *doc, MatchSet *set, size_t *chars)
+{
+	long		n;
+
+	zhpolicy_check_encoding();
+	memset(set, 0, sizeof(*set));
+	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars);
+	if (n < 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+}
+
+/* Per-concept hits and scores of a document (direct and inherited). */
+static void
+score_document(const Vocabulary *v, const MatchSet *set, size_t chars, int **hits_out, double **score_out)
+{
+	int		   *hits = palloc0(sizeof(int) * (v->n_concepts + 1));
+	double	   *direct = palloc0(sizeof(double) * (v->n_concepts + 1));
+	double	   *score = palloc0(sizeof(double) * (v->n_concepts + 1));
+	double		norm = log2(2.0 + (double) chars / 1000.0);
+	int			i;
+
+	for (i = 0; i < set->n; i++)
+	{
+		int			l = (int) set->m[i].label;
+		int			c = v->label_concept[l];
+
+		hits[c]++;
+		direct[c] += v->label_weight[l] * v->weight[c] * (set->m[i].char_start < LEAD_CHARS ? 2.0 : 1.0);
+	}
+	for (i = 0; i < v->n_concepts; i++)
+	{
+		double		s = direct[i] / norm;
+		int			p = i,
+					depth = 0;
+
+		if (s <= 0)
+			continue;
+		/* the concept, then each broader one at half the weight per level */
+		while (p >= 0 && depth < 1000)
+		{
+			score[p] += s;
+			s *= INHERIT_FACTOR;
+			p = v->parent[p];
+			depth++;
+		}
+	}
+	pfree(direct);
+	*hits_out = hits;
+	*score_out = score;
+}
+
+/* What the comparator of concept indexes needs. */
+typedef struct SortContext
+{
+	const double *score;
+	const Vocabulary *v;
+} SortContext;
+
+/* qsort_arg comparator: by score, highest first, then by id. */
+static int
+by_score(const void *a, const void *b, void *arg)
+{
+	const SortContext *sc = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+
+	if (sc->score[x] != sc->score[y])
+		return sc->score[x] > sc->score[y] ? -1 : 1;
+	return strcmp(sc->v->concept_id[x], sc->v->concept_id[y]);
+}
+
+/* Concepts of a document with score >= min_score, sorted; returns how many. */
+static int
+ranked_concepts(const Vocabulary *v, const double *score, double min_score, int *order)
+{
+	int			n = 0,
+				i;
+	SortContext sc = {score, v};
+
+	for (i = 0; i < v->n_concepts; i++)
+		if (score[i] > 0 && score[i] >= min_score)
+			order[n++] = i;
+	qsort_arg(order, n, sizeof(int), by_score, &sc);
+	return n;
+}
+
+/* zhpolicy.tag(doc): one row per concept found, directly or through narrower concepts. */
+Datum
+zhpolicy_tag(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Vocabulary *v;
+	MatchSet	set;
+	size_t		chars;
+	int		   *hits,
+			   *order;
+	double	   *score;
+	int			n,
+				i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	v = current_vocabulary();
+	scan_document(v, doc, &set, &chars);
+	score_document(v, &set, chars, &hits, &score);
+	order = palloc(sizeof(int) * (v->n_concepts + 1));
+	n = ranked_concepts(v, score, 0, order);
+	for (i = 0; i < n; i++)
+	{
+		int			c = order[i];
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(v->concept_id[c]);
+		values[1] = CStringGetTextDatum(v->pref_label[c]);
+		values[2] = Int32GetDatum(hits[c]);
+		values[3] = Float8GetDatum(round(score[c] * 1000.0) / 1000.0);
+		values[4] = CStringGetTextDatum(hits[c] > 0 ? "direct" : "narrower");
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* zhpolicy.tag_spans(doc): every accepted match, with its label and place. */
+Datum
+zhpolicy_tag_spans(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Vocabulary *v;
+	MatchSet	set;
+	size_t		chars;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	v = current_vocabulary();
+	scan_document(v, doc, &set, &chars);
+	for (i = 0; i < set.n; i++)
+	{
+		const ZpTagMatch *m = &set.m[i];
+		int			l = (int) m->label;
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(v->concept_id[v->label_concept[l]]);
+		values[1] = CStringGetTextDatum(v->label_text[l]);
+		values[2] = Int32GetDatum((int32) m->char_start + 1);
+		values[3] = Int32GetDatum((int32) (m->char_end - m->char_start));
+		values[4] = PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(doc) + m->byte_start,
+															 (int) (m->byte_end - m->byte_start)));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* zhpolicy.concepts(doc, min_score): concept ids by score, for storing in a column. */
+Datum
+zhpolicy_concepts(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	double		min_score = PG_GETARG_FLOAT8(1);
+	Vocabulary *v = current_vocabulary();
+	MatchSet	set;
+	size_t		chars;
+	int		   *hits,
+			   *order;
+	double	   *score;
+	int			n,
+				i;
+	Datum	   *elems;
+
+	scan_document(v, doc, &set, &chars);
+	score_document(v, &set, chars, &hits, &score);
+	order = palloc(sizeof(int) * (v->n_concepts + 1));
+	n = ranked_concepts(v, score, min_score, order);
+	elems = palloc(sizeof(Datum) * (n + 1));
+	for (i = 0; i < n; i++)
+		elems[i] = CStringGetTextDatum(v->concept_id[order[i]]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
