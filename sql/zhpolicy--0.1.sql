@@ -299,6 +299,40 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
     SELECT id, min(depth) FROM t GROUP BY id
 $$;
 
+-- The rows of a vocabulary shipped with the extension (file zhpolicy_vocabulary_NAME.tsv).
+CREATE FUNCTION zhpolicy.vocabulary_file(name text,
+    OUT id text, OUT broader text, OUT pref_label text, OUT alt_labels text, OUT note text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_file' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- Load (or refresh) a shipped vocabulary into the vocabulary tables; returns the number of
+-- concepts.  Concepts and labels of your own are kept; running it again changes nothing new.
+CREATE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+    lbl text;
+BEGIN
+    FOR r IN SELECT * FROM zhpolicy.vocabulary_file(name) LOOP
+        INSERT INTO zhpolicy.concept AS c (id, pref_label, broader, note)
+        VALUES (r.id, r.pref_label, r.broader, r.note)
+        ON CONFLICT (id) DO UPDATE
+        SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note
+        WHERE (c.pref_label, c.broader, c.note) IS DISTINCT FROM (excluded.pref_label, excluded.broader, excluded.note);
+        FOREACH lbl IN ARRAY coalesce(string_to_array(r.alt_labels, '|'), '{}') LOOP
+            IF btrim(lbl) <> '' THEN
+                INSERT INTO zhpolicy.concept_label (concept_id, label) VALUES (r.id, btrim(lbl))
+                ON CONFLICT DO NOTHING;
+            END IF;
+        END LOOP;
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.load_vocabulary(text) IS 'load a vocabulary shipped with zhpolicy (''policy''); CREATE EXTENSION loads none';
+
 -- A tsquery that finds texts about a concept: any label of it or of a narrower concept.
 CREATE FUNCTION zhpolicy.concept_query(concept text) RETURNS tsquery
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
@@ -415,7 +449,7 @@ BEGIN
         EXECUTE format($q$
             WITH todo AS (
                 SELECT t.%1$I AS pk, t.%2$I AS body %3$s
-                LIMIT %4$s FOR UPDATE OF t SKIP LOCKED
+                ORDER BY t.%1$I LIMIT %4$s FOR UPDATE OF t SKIP LOCKED
             ), upd AS (
                 UPDATE %5$s t SET %6$I = zhpolicy.concepts(coalesce(todo.body, ''), %7$s)
                 FROM todo WHERE t.%1$I = todo.pk

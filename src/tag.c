@@ -25,6 +25,10 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "common/string.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "storage/fd.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -445,4 +449,98 @@ zhpolicy_concepts(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		elems[i] = CStringGetTextDatum(v->concept_id[order[i]]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(zhpolicy_vocabulary_file);
+
+/* Split a line at tabs into at most max fields, in place; returns the count. */
+static int
+split_tabs(char *line, char **fields, int max)
+{
+	int			n = 0;
+	char	   *p = line;
+
+	while (n < max)
+	{
+		char	   *tab = strchr(p, '\t');
+
+		fields[n++] = p;
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return n;
+}
+
+/*
+ * zhpolicy.vocabulary_file(name): the rows of a vocabulary shipped with the
+ * extension, $SHAREDIR/extension/zhpolicy_vocabulary_NAME.tsv (columns id,
+ * broader, pref_label, alt_labels separated by |, note; a header line).
+ */
+Datum
+zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
+{
+	text	   *name_t = PG_GETARG_TEXT_PP(0);
+	char	   *name = text_to_cstring(name_t);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char		sharepath[MAXPGPATH],
+				path[MAXPGPATH];
+	FILE	   *f;
+	StringInfoData line;
+	int			lineno = 0;
+	const char *c;
+
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid vocabulary name \"%s\"", name),
+					 errhint("A vocabulary name is lowercase letters, digits and underscores, such as \"policy\".")));
+	if (*name == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("vocabulary name must not be empty")));
+	get_share_path(my_exec_path, sharepath);
+	snprintf(path, sizeof(path), "%s/extension/zhpolicy_vocabulary_%s.tsv", sharepath, name);
+	InitMaterializedSRF(fcinfo, 0);
+	f = AllocateFile(path, "r");
+	if (!f)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open vocabulary file \"%s\": %m", path),
+				 errhint("The vocabularies shipped with zhpolicy are installed by \"make install\"; \"policy\" is the one it ships.")));
+	initStringInfo(&line);
+	while (pg_get_line_buf(f, &line))
+	{
+		char	   *fields[6];
+		int			nf;
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		int			i;
+
+		lineno++;
+		CHECK_FOR_INTERRUPTS();
+		pg_strip_crlf(line.data);
+		if (lineno == 1 || line.data[0] == '\0' || line.data[0] == '#')
+			continue;			/* the header */
+		if (!pg_verifymbstr(line.data, strlen(line.data), true))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+					 errmsg("vocabulary file \"%s\", line %d, is not valid UTF-8", path, lineno)));
+		nf = split_tabs(line.data, fields, 6);
+		if (nf != 5 || fields[0][0] == '\0' || fields[2][0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
+					 errmsg("vocabulary file \"%s\", line %d, is malformed", path, lineno),
+					 errdetail("A line has five tab-separated fields: id, broader, pref_label, alt_labels, note; id and pref_label are not empty.")));
+		for (i = 0; i < 5; i++)
+		{
+			if (fields[i][0] == '\0')
+				nulls[i] = true;
+			else
+				values[i] = CStringGetTextDatum(fields[i]);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	FreeFile(f);
+	return (Datum) 0;
 }

@@ -21,17 +21,42 @@ zp_span_width(const unsigned char *s, const unsigned char *e)
 	while (s < e && width <= ZP_MAX_WIDTH)
 	{
 		uint32_t	cp;
-		int			n = zp_utf8_decode(s, (size_t) (e - s), &cp);
-		ZpCharClass cls = zp_char_class(cp);
+		int			n,
+					w,
+					blank;
 
-		if (cls == ZP_CC_SPACE || cls == ZP_CC_NEWLINE)
+		if (*s < 0x80)
 		{
-			if (seen)
-				pending += zp_display_width(cp);
+			/* ASCII: the common case of digits, letters and spaces */
+			cp = *s;
+			n = 1;
+			w = 1;
+			blank = cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\f' || cp == '\v';
 		}
 		else
 		{
-			width += pending + zp_display_width(cp);
+			n = zp_utf8_decode(s, (size_t) (e - s), &cp);
+			if (zp_is_han(cp))
+			{
+				w = 2;
+				blank = 0;
+			}
+			else
+			{
+				ZpCharClass cls = zp_char_class(cp);
+
+				w = zp_display_width(cp);
+				blank = cls == ZP_CC_SPACE || cls == ZP_CC_NEWLINE;
+			}
+		}
+		if (blank)
+		{
+			if (seen)
+				pending += w;
+		}
+		else
+		{
+			width += pending + w;
 			pending = 0;
 			seen = 1;
 		}

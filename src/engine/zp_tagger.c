@@ -449,6 +449,8 @@ typedef struct ScanCtx
 	RunCache	runs[2];
 	int			next_victim;
 	int			failed;
+	ZpTokenizer tk;				/* reused for every run, buffers of ZP_CHUNK_CHARS */
+	int			tk_ready;
 } ScanCtx;
 
 /* Byte where the code point ending at p starts. */
@@ -563,7 +565,6 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 	{
 		size_t		rs,
 					re;
-		ZpTokenizer tk;
 		ZpToken		tok;
 
 		rc = &x->runs[x->next_victim];
@@ -578,14 +579,20 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 		rc->start = rs;
 		rc->end = re;
 		rc->n = 0;
-		if (zp_tokenizer_init_range(&tk, x->m->lex, NULL, (const char *) x->text, rs, re,
-									x->layout, &x->m->mem) != 0)
+		if (!x->tk_ready)
 		{
-			x->failed = 1;
-			rc->end = 0;
-			return 0;
+			/* buffers for a whole chunk, whatever the run: set up on the whole text */
+			if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
+										x->len, x->layout, &x->m->mem) != 0)
+			{
+				x->failed = 1;
+				rc->end = 0;
+				return 0;
+			}
+			x->tk_ready = 1;
 		}
-		while (zp_tokenizer_next(&tk, &tok))
+		zp_tokenizer_reset_range(&x->tk, rs, re);
+		while (zp_tokenizer_next(&x->tk, &tok))
 		{
 			if (rc->n + 2 > rc->cap)
 			{
@@ -611,7 +618,6 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 				rc->bounds[rc->n++] = tok.start;
 			rc->bounds[rc->n++] = tok.start + tok.len;
 		}
-		zp_tokenizer_free(&tk);
 	}
 	/* binary search for the first boundary >= b */
 	lo = 0;
@@ -746,6 +752,8 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	for (k = 0; k < 2; k++)
 		if (x.runs[k].bounds)
 			m->mem.release(m->mem.ctx, x.runs[k].bounds);
+	if (x.tk_ready)
+		zp_tokenizer_free(&x.tk);
 	if (chars)
 		*chars = r.chars;
 	return reported;

@@ -1076,6 +1076,15 @@ zp_scan_other(ZpTokenizer *tk, ZpToken *tok)
 }
 
 
+void
+zp_tokenizer_reset_range(ZpTokenizer *tk, size_t start, size_t end)
+{
+	tk->pos = start;
+	tk->len = end;
+	tk->qhead = 0;
+	tk->qcount = 0;
+}
+
 float
 zp_best_path_logp(const ZpLexicon *lex, const char *word, size_t len)
 {

@@ -128,6 +128,13 @@ int			zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLex
 									const ZpLayout *layout, const ZpAllocator *mem);
 
 /*
+ * Point an initialised tokenizer at another range [start, end) of the same
+ * text, keeping its buffers (end - start must not exceed what it was set up for
+ * unless the buffers hold ZP_CHUNK_CHARS characters).
+ */
+void		zp_tokenizer_reset_range(ZpTokenizer *tk, size_t start, size_t end);
+
+/*
  * Log probability of the best segmentation of a run of Han characters with
  * lex alone (what a user word must beat to stay whole); 0 for empty text.
  */

@@ -4,14 +4,26 @@
  *
  * Usage: zp_segment LEXICON [-w|-c]   (-w: words only, space separated, a line per
  * input line; -c: print the cleaned text instead; -n: only count tokens and
- * bytes, for benchmarks and instruction counts)
+ * bytes, for benchmarks and instruction counts; -t LABELS: tag with the labels of a
+ * file, one a line, and print the throughput of the tagger)
  */
 #include "../engine/zp_clean.h"
+#include "../engine/zp_tagger.h"
 #include "../engine/zp_tokenizer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Count a match (for -t). */
+static int
+count_match(void *arg, const ZpTagMatch *match)
+{
+	(void) match;
+	(*(long *) arg)++;
+	return 0;
+}
 
 /* Read all of a stream into memory. */
 static char *
@@ -54,6 +66,45 @@ main(int argc, char **argv)
 		return 1;
 	}
 	text = read_all(stdin, &len);
+	if (text && argc > 3 && strcmp(argv[2], "-t") == 0)
+	{
+		FILE	   *lf = fopen(argv[3], "r");
+		ZpMatcher  *m = zp_matcher_new(&lex, &zp_malloc_allocator);
+		char		line[4096];
+		long		labels = 0,
+					matches = 0;
+		int			rep,
+					reps = 0;
+		clock_t		t0;
+		double		secs;
+		size_t		chars;
+
+		if (!lf || !m)
+			return 1;
+		while (fgets(line, sizeof(line), lf))
+		{
+			line[strcspn(line, "\r\n")] = '\0';
+			if (zp_matcher_add(m, line, strlen(line), (uint32_t) labels) == 0)
+				labels++;
+		}
+		fclose(lf);
+		zp_matcher_build(m);
+		t0 = clock();
+		/* repeat until at least 200 MB have been scanned */
+		for (rep = 0; (double) rep * len < 200.0 * 1048576 || rep < 1; rep++)
+		{
+			matches = 0;
+			zp_matcher_scan(m, text, len, count_match, &matches, &chars);
+			reps++;
+		}
+		secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+		printf("%ld labels, %zu bytes x %d, %ld matches a pass, %.1f MB/s\n", labels, len, reps, matches,
+			   secs > 0 ? (double) reps * len / 1048576 / secs : 0);
+		zp_matcher_free(m);
+		free(text);
+		zp_lexicon_close(&lex);
+		return 0;
+	}
 	if (text && argc > 2 && strcmp(argv[2], "-c") == 0)
 	{
 		size_t		n;

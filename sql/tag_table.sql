@@ -1,0 +1,59 @@
+-- tag_table: batches, only new or changed rows, vocabulary changes, errors.
+-- (its NOTICE lines report progress and a rate that varies: they are not compared here)
+SET client_min_messages = warning;
+CREATE TABLE news (id int PRIMARY KEY, body text, tags text[]);
+INSERT INTO news SELECT g, CASE g % 3 WHEN 0 THEN '保护关键信息基础设施' WHEN 1 THEN '联合国大会召开' ELSE '今天天气很好' END
+FROM generate_series(1, 10) g;
+CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 4);
+SELECT id, tags FROM news ORDER BY id;
+SELECT count(*) AS logged FROM zhpolicy.tag_log WHERE table_name = 'news';
+
+-- nothing to do the second time
+CALL zhpolicy.tag_table('news', 'body', 'tags');
+
+-- a changed text is tagged again, alone
+UPDATE news SET body = '维护数据安全' WHERE id = 2;
+CALL zhpolicy.tag_table('news', 'body', 'tags');
+SELECT id, tags FROM news WHERE id = 2;
+
+-- a vocabulary change re-tags every row
+INSERT INTO zhpolicy.concept_label (concept_id, label) VALUES ('t.un', '天气');
+CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 100);
+SELECT id, tags FROM news WHERE id IN (1, 2, 3) ORDER BY id;
+DELETE FROM zhpolicy.concept_label WHERE concept_id = 't.un' AND label = '天气';
+
+-- a run that stops half way (here: an error in row 7) keeps the batches it committed;
+-- the next run does the rest, and only the rest
+UPDATE news SET body = body || '。';
+CREATE FUNCTION fail_on_7() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id = 7 THEN RAISE EXCEPTION 'stopped at row 7'; END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER fail_on_7 BEFORE UPDATE OF tags ON news FOR EACH ROW EXECUTE FUNCTION fail_on_7();
+CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 3);
+SELECT count(*) FILTER (WHERE l.text_md5 = md5(n.body)) AS done_before_stop
+FROM news n JOIN zhpolicy.tag_log l ON l.table_name = 'news' AND l.pk = n.id::text;
+DROP TRIGGER fail_on_7 ON news;
+DROP FUNCTION fail_on_7();
+SELECT max(tagged_at) AS before_resume FROM zhpolicy.tag_log WHERE table_name = 'news' \gset
+CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 3);
+SELECT count(*) FILTER (WHERE l.text_md5 = md5(n.body)) AS current, count(*) AS rows,
+       count(*) FILTER (WHERE l.tagged_at > :'before_resume') AS tagged_on_resume
+FROM news n JOIN zhpolicy.tag_log l ON l.table_name = 'news' AND l.pk = n.id::text;
+
+-- errors name what is wrong and change nothing
+CALL zhpolicy.tag_table('no_such_table', 'body', 'tags');
+CALL zhpolicy.tag_table('news', 'no_such_column', 'tags');
+CALL zhpolicy.tag_table('news', 'body', 'no_such_column');
+CREATE TABLE bad_types (id int PRIMARY KEY, body int, tags text);
+CALL zhpolicy.tag_table('bad_types', 'body', 'tags');
+ALTER TABLE bad_types ALTER COLUMN body TYPE text;
+CALL zhpolicy.tag_table('bad_types', 'body', 'tags');
+CREATE TABLE no_pk (body text, tags text[]);
+CALL zhpolicy.tag_table('no_pk', 'body', 'tags');
+CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 0);
+BEGIN;
+CALL zhpolicy.tag_table('news', 'body', 'tags');
+ROLLBACK;
+DROP TABLE bad_types, no_pk;
