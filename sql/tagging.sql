@@ -17,9 +17,13 @@ SELECT * FROM zhpolicy.concepts('保护关键信息基础设施和关基，落�
 SELECT * FROM zhpolicy.concepts('保护关键信息基础设施和关基，落实数据安全法。', 1.5);
 
 -- word boundaries: 联合国 not inside 联合国家 (联合 + 国家); AI not inside MAIL; Traditional and
--- full-width forms match; a PDF line wrap inside a label is read through
+-- full-width forms match (one span for two labels of a concept that fold alike)
 SELECT concept_id, label, start_pos, length, matched_text
-FROM zhpolicy.tag_spans(E'联合国家与联合国，MAIL与AI和ａｉ，維護網絡安全，数据安\n全');
+FROM zhpolicy.tag_spans('联合国家与联合国，MAIL与AI和ａｉ，維護網絡安全');
+-- a label split by a hard line wrap of a PDF (a paragraph wrapped at 20 characters) is found
+SELECT count(*) FILTER (WHERE matched_text LIKE E'%\n%') AS across_wraps, count(*) AS spans
+FROM zhpolicy.tag_spans(regexp_replace(repeat('我们要保障数据安全和关键信息基础设施的安全，推动联合国框架下的合作。', 6),
+                                       '(.{20})', E'\\1\n\n', 'g'));
 
 -- every span's offsets point at the matched text
 SELECT count(*) AS spans,
@@ -66,6 +70,18 @@ FROM zhpolicy.concept WHERE id NOT LIKE 't.%';
 SELECT left(a.file, 3) AS file, string_agg(t.pref_label, ' ' ORDER BY t.score DESC, t.concept_id) AS top_concepts
 FROM article a, LATERAL (SELECT * FROM zhpolicy.tag(a.body) WHERE concept_id NOT LIKE 't.%' LIMIT 12) t
 GROUP BY a.file ORDER BY a.file;
+-- the concepts a policy reader lists for the white paper (004), the 2025 overview (002) and the
+-- rural article (000) are all there
+SELECT left(a.file, 3) AS file, e.concept,
+       EXISTS (SELECT 1 FROM zhpolicy.tag(a.body) t WHERE t.pref_label = e.concept) AS tagged
+FROM article a
+JOIN (VALUES ('002', '网络空间命运共同体'), ('002', '网络主权'), ('002', '网络安全'), ('002', '数字经济'),
+             ('002', '数字鸿沟'), ('002', '全球互联网治理'), ('004', '网络空间命运共同体'), ('004', '四项原则'),
+             ('002', '五点主张'), ('004', '网络主权'), ('004', '网络安全'), ('004', '数字经济'),
+             ('004', '数字鸿沟'), ('004', '全球互联网治理'), ('003', '三个倡导'), ('003', '倡导发展优先'),
+             ('000', '乡村振兴'), ('000', '脱贫攻坚'), ('000', '知识产权')) e(f, concept)
+  ON left(a.file, 3) = e.f
+ORDER BY 1, 2;
 SELECT left(a.file, 3) AS file, count(*) AS spans,
        count(*) FILTER (WHERE substr(a.body, s.start_pos, s.length) = s.matched_text) AS offsets_right
 FROM article a, zhpolicy.tag_spans(a.body) s GROUP BY a.file ORDER BY a.file;

@@ -504,8 +504,9 @@ $$;
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 DECLARE
-    name text := coalesce(corpus, tbl::text);
+    name text := coalesce(collect_df.corpus, tbl::text);
     n bigint;
 BEGIN
     IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN

@@ -246,16 +246,27 @@ current_vocabulary(void)
 /* Matches of one document, collected for the SQL functions. */
 typedef struct MatchSet
 {
+	const Vocabulary *v;
 	ZpTagMatch *m;
 	int			n;
 	int			cap;
 } MatchSet;
 
-/* Tagger callback: keep the match, and let a long scan be cancelled. */
+/*
+ * Tagger callback: keep the match unless another label of the same concept
+ * matched the same text (网络安全 and 網絡安全 fold alike), and let a long scan
+ * be cancelled.
+ */
 static int
 collect(void *arg, const ZpTagMatch *match)
 {
 	MatchSet   *s = arg;
+	int			k;
+
+	for (k = s->n - 1; k >= 0 && s->m[k].byte_end == match->byte_end; k--)
+		if (s->m[k].byte_start == match->byte_start &&
+			s->v->label_concept[s->m[k].label] == s->v->label_concept[match->label])
+			return 0;
 
 	if (s->n == s->cap)
 	{
@@ -276,6 +287,7 @@ scan_document(const Vocabulary *v, text *doc, MatchSet *set, size_t *chars)
 
 	zhpolicy_check_encoding();
 	memset(set, 0, sizeof(*set));
+	set->v = v;
 	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars);
 	if (n < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -476,7 +488,8 @@ split_tabs(char *line, char **fields, int max)
 /*
  * zhpolicy.vocabulary_file(name): the rows of a vocabulary shipped with the
  * extension, $SHAREDIR/extension/zhpolicy_vocabulary_NAME.tsv (columns id,
- * broader, pref_label, alt_labels separated by |, note; a header line).
+ * broader, pref_label, alt_labels separated by |, note; '#' comment lines,
+ * then a header line).
  */
 Datum
 zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
@@ -489,6 +502,7 @@ zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
 	FILE	   *f;
 	StringInfoData line;
 	int			lineno = 0;
+	bool		seen_header = false;
 	const char *c;
 
 	for (c = name; *c; c++)
@@ -520,8 +534,13 @@ zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
 		lineno++;
 		CHECK_FOR_INTERRUPTS();
 		pg_strip_crlf(line.data);
-		if (lineno == 1 || line.data[0] == '\0' || line.data[0] == '#')
-			continue;			/* the header */
+		if (line.data[0] == '\0' || line.data[0] == '#')
+			continue;			/* comments */
+		if (!seen_header)
+		{
+			seen_header = true;	/* the first other line names the columns */
+			continue;
+		}
 		if (!pg_verifymbstr(line.data, strlen(line.data), true))
 			ereport(ERROR,
 					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),

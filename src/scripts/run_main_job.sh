@@ -70,9 +70,12 @@ CREATE TABLE IF NOT EXISTS articles (
     tsv       tsvector GENERATED ALWAYS AS (
                   setweight(to_tsvector('zhpolicy', coalesce(title, '')), 'A') ||
                   setweight(to_tsvector('zhpolicy', body), 'D')) STORED,
+    tags      text[],
     loaded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING gin (tsv);
+CREATE INDEX IF NOT EXISTS articles_tags_idx ON articles USING gin (tags);
+SELECT zhpolicy.load_vocabulary() AS concepts_loaded \gset
 SQL
 
 loaded=0
@@ -96,6 +99,9 @@ SQL
     loaded=$((loaded + 1))
 done
 echo "zhpolicy: loaded $loaded file(s) from $DIR"
+# tag new and changed articles (title and body), as a scheduled job would
+"${PSQL[@]}" -c "CALL zhpolicy.tag_table('articles', 'body', 'tags', batch_size => 100, min_score => 1)" 2>&1 \
+    | sed -n 's/^NOTICE:  /zhpolicy: /p'
 
 "${PSQL[@]}" -v query="$QUERY" <<'SQL'
 \pset footer off
@@ -115,6 +121,15 @@ FROM articles, websearch_to_tsquery('zhpolicy', :'query') q
 WHERE tsv @@ q
 ORDER BY ts_rank(tsv, q, 1) DESC, id
 LIMIT 5;
+\echo
+\echo == Concepts of each article (zhpolicy.tag, stored by zhpolicy.tag_table in articles.tags) ==
+SELECT a.id, left(a.title, 20) AS title,
+       string_agg(t.pref_label || ' ' || t.score, '  ' ORDER BY t.score DESC) AS top_concepts
+FROM articles a, LATERAL (SELECT * FROM zhpolicy.tag(a.body) LIMIT 6) t
+GROUP BY a.id, a.title ORDER BY a.id;
+\echo
+\echo == Articles about 网络安全 or anything narrower (zhpolicy.concept_query) ==
+SELECT id, left(title, 40) AS title FROM articles WHERE tsv @@ zhpolicy.concept_query('网络安全') ORDER BY id;
 \echo
 \echo == The same search uses the GIN index ==
 SET enable_seqscan = off;

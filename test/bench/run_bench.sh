@@ -86,6 +86,26 @@ bytes=$("${PSQL[@]}" -At -c "SELECT sum(octet_length(body)) FROM big")
 read -r z_tsv z_gin <<<"$(tp zhpolicy)"
 read -r s_tsv s_gin <<<"$(tp simple)"
 
+# tagging: the C engine alone, then through SQL against a plain SQL join of documents and labels
+"${PSQL[@]}" -Atc "SELECT zhpolicy.load_vocabulary()" >/dev/null
+"${PSQL[@]}" -At -o "$ZP_TMP/labels.txt" -c "SELECT pref_label FROM zhpolicy.concept UNION SELECT label FROM zhpolicy.concept_label"
+n_labels=$(wc -l < "$ZP_TMP/labels.txt")
+cat "$ZP_ROOT"/test/corpus/* > "$ZP_TMP/corpus.txt"
+engine_tag=$("$ZP_ROOT/build/zp_segment" "$ZP_ROOT/build/zhpolicy.lex" -t "$ZP_TMP/labels.txt" < "$ZP_TMP/corpus.txt" \
+    | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
+tag_times=$("${PSQL[@]}" -At <<'SQL' | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tr '\n' ' '
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE labels AS SELECT id AS concept_id, pref_label AS label FROM zhpolicy.concept
+    UNION SELECT concept_id, label FROM zhpolicy.concept_label;
+SELECT count(zhpolicy.concepts('')) \g /dev/null
+\timing on
+SELECT count(zhpolicy.concepts(body)) FROM big \g /dev/null
+SELECT count(*) FROM (SELECT d.ctid, array_agg(DISTINCT l.concept_id)
+                      FROM big d JOIN labels l ON strpos(d.body, l.label) > 0 GROUP BY d.ctid) x \g /dev/null
+SQL
+)
+read -r sql_tag plain_tag <<<"$tag_times"
+
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
 echo
 echo "zhpolicy benchmark ($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), corpus ${mb} MB, $(date -u +%Y-%m-%d))"
@@ -103,4 +123,9 @@ printf '%-52s %14s %14s %8s\n' "to_tsvector throughput" \
     "$(awk -v a="$z_tsv" -v b="$s_tsv" 'BEGIN { printf "%.2f", b / a }')"
 printf '%-52s %14s %14s %8s\n' "GIN index build (speed ratio)" "$z_gin ms" "$s_gin ms" \
     "$(awk -v a="$z_gin" -v b="$s_gin" 'BEGIN { printf "%.2f", b / a }')"
-echo "targets: private memory < 2048 kB; first call < 20 ms"
+printf '%-52s %14s %14s %8s\n' "tagging, C engine ($n_labels labels, one core)" "$engine_tag MB/s" "-" "-"
+printf '%-52s %14s %14s %8s\n' "tagging through SQL: concepts(body) vs strpos join" \
+    "$(awk -v b="$bytes" -v t="$sql_tag" 'BEGIN { printf "%.1f MB/s", b / 1048576 / (t / 1000) }')" \
+    "$(awk -v b="$bytes" -v t="$plain_tag" 'BEGIN { printf "%.1f MB/s", b / 1048576 / (t / 1000) }')" \
+    "$(awk -v a="$sql_tag" -v b="$plain_tag" 'BEGIN { printf "%.1f", b / a }')"
+echo "targets: private memory < 2048 kB; first call < 20 ms; tagging engine >= 100 MB/s, SQL >= 20x the strpos join"
