@@ -10,7 +10,8 @@
  * a word of the query (a one-character query such as 网).  And a token that
  * matches several operands is followed by "repeated" entries, which made
  * prsd_headline end a fragment before the punctuation after the token; we
- * take that punctuation back in.
+ * take that punctuation back in, and we give those entries the type of a
+ * space so that MaxWords and MinWords count tokens, not operands.
  */
 #include "zhpolicy.h"
 
@@ -98,6 +99,15 @@ zhpolicy_prs_headline(PG_FUNCTION_ARGS)
 	size_t		bufcap = 0;
 	const ZpLexicon *lex = zhpolicy_lexicon();
 
+	/*
+	 * A token that matches several operands (a word and its characters) is
+	 * followed by "repeated" entries; prsd_headline counts them as words, which
+	 * made MaxWords fragments a few tokens long.  Give them the type of a space
+	 * (they are never printed) so that they are not counted.
+	 */
+	for (i = 0; i < prs->curwords; i++)
+		if (prs->words[i].repeated)
+			prs->words[i].type = ZP_TOK_BLANK;
 	DirectFunctionCall3(prsd_headline, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
 	needles = query_needles(query, &nneedles);
 

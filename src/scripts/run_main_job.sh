@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS articles (
     tags      text[],
     loaded_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS tags text[];
 CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING gin (tsv);
 CREATE INDEX IF NOT EXISTS articles_tags_idx ON articles USING gin (tags);
 SELECT zhpolicy.load_vocabulary() AS concepts_loaded \gset
@@ -116,7 +117,7 @@ SELECT websearch_to_tsquery('zhpolicy', :'query') AS tsquery;
 SELECT left(title, 28) AS title,
        round(ts_rank(tsv, q, 1)::numeric, 4) AS rank,
        regexp_replace(ts_headline('zhpolicy', body, q,
-                      'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "'), '\s+', ' ', 'g') AS snippet
+                      'MaxWords=40, MinWords=20'), '\s+', ' ', 'g') AS snippet
 FROM articles, websearch_to_tsquery('zhpolicy', :'query') q
 WHERE tsv @@ q
 ORDER BY ts_rank(tsv, q, 1) DESC, id
