@@ -25,9 +25,16 @@ zp_span_width(const unsigned char *s, const unsigned char *e)
 					w,
 					blank;
 
-		if (*s < 0x80)
+		if (*s >= 0xE4 && *s <= 0xE9 && e - s >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
 		{
-			/* ASCII: the common case of digits, letters and spaces */
+			/* U+4000..U+9FFF: CJK ideographs, the common case, two columns wide */
+			n = 3;
+			w = 2;
+			blank = 0;
+		}
+		else if (*s < 0x80)
+		{
+			/* ASCII: digits, letters and spaces */
 			cp = *s;
 			n = 1;
 			w = 1;

@@ -20,6 +20,14 @@
 #define RING 256				/* > ZP_TAG_MAX_LABEL_CHARS: logical characters remembered */
 #define RUN_LIMIT 8192			/* runs longer than this (bytes each side) skip the boundary check */
 
+/* An edge of the goto table: key (state, code point) + 1, 0 = empty. */
+struct GotoSlot
+{
+	uint64_t	key;
+	uint32_t	next;
+	uint32_t	pad;
+};
+
 struct ZpMatcher
 {
 	const ZpLexicon *lex;
@@ -35,9 +43,8 @@ struct ZpMatcher
 	uint32_t   *first_child;	/* 0 = none (the root is never a child) */
 	uint32_t   *next_sibling;
 	uint32_t   *edge_cp;		/* code point of the edge into the state */
-	/* goto edges */
-	uint64_t   *keys;
-	uint32_t   *vals;
+	/* goto edges: key and target side by side, one cache line a probe */
+	struct GotoSlot *slots;
 	uint32_t	bits;
 	uint64_t	n_edges;
 	/* outputs */
@@ -92,11 +99,47 @@ fold_cp(const ZpLexicon *lex, uint32_t cp)
 	return cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp;
 }
 
+/* Read the white space run at r->pos: through it (return 0) or as one space (return 1). */
+static int
+fold_space(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cstart)
+{
+	size_t		start = r->pos,
+				q = start,
+				c = 0;
+	uint32_t	next = 0;
+
+	while (q < r->len)
+	{
+		int			l = zp_utf8_decode(r->text + q, r->len - q, &next);
+
+		if (!is_space(next))
+			break;
+		q += l;
+		c++;
+	}
+	if (r->prev_han && q < r->len && zp_is_han(next) &&
+		zp_layout_gap_joins(r->layout, (const char *) r->text, r->len, start, q))
+	{
+		r->pos = q;
+		r->chars += c;
+		return 0;
+	}
+	r->pos = q;
+	*out = ' ';
+	*bstart = start;
+	*bend = q;
+	*cstart = r->chars;
+	r->chars += c;
+	r->prev_han = 0;
+	return 1;
+}
+
 /*
  * Next logical character: its folded code point, byte range and first code
- * point index.  Returns 0 at the end.
+ * point index.  Returns 0 at the end.  The common case (a character that is
+ * not white space) is inline; runs of white space go to fold_space.
  */
-static int
+static inline int
 fold_next(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cstart)
 {
 	while (r->pos < r->len)
@@ -105,6 +148,16 @@ fold_next(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cs
 		size_t		start = r->pos;
 		int			n = zp_utf8_decode(r->text + start, r->len - start, &cp);
 
+		if (zp_is_han(cp))
+		{
+			r->pos += n;
+			*out = r->lex ? zp_lex_simplify(r->lex, cp) : cp;
+			*bstart = start;
+			*bend = r->pos;
+			*cstart = r->chars++;
+			r->prev_han = 1;
+			return 1;
+		}
 		if (!is_space(cp))
 		{
 			r->pos += n;
@@ -112,40 +165,11 @@ fold_next(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cs
 			*bstart = start;
 			*bend = r->pos;
 			*cstart = r->chars++;
-			r->prev_han = zp_is_han(cp);
-			return 1;
-		}
-		/* a run of white space: read through it (a wrap, a spaced title) or as one space */
-		{
-			size_t		q = start,
-						c = 0;
-			uint32_t	next = 0;
-
-			while (q < r->len)
-			{
-				int			l = zp_utf8_decode(r->text + q, r->len - q, &next);
-
-				if (!is_space(next))
-					break;
-				q += l;
-				c++;
-			}
-			if (r->prev_han && q < r->len && zp_is_han(next) &&
-				zp_layout_gap_joins(r->layout, (const char *) r->text, r->len, start, q))
-			{
-				r->pos = q;
-				r->chars += c;
-				continue;
-			}
-			r->pos = q;
-			*out = ' ';
-			*bstart = start;
-			*bend = q;
-			*cstart = r->chars;
-			r->chars += c;
 			r->prev_han = 0;
 			return 1;
 		}
+		if (fold_space(r, out, bstart, bend, cstart))
+			return 1;
 	}
 	return 0;
 }
@@ -193,14 +217,14 @@ ensure_state(ZpMatcher *m)
 	return 0;
 }
 
-/* Probe the goto table for (state, cp); returns the slot. */
+/* Probe the goto table for a key; returns the slot (the key's, or an empty one). */
 static inline uint64_t
-goto_slot(const uint64_t *keys, uint32_t bits, uint64_t key)
+goto_slot(const struct GotoSlot *slots, uint32_t bits, uint64_t key)
 {
 	uint64_t	mask = ((uint64_t) 1 << bits) - 1;
 	uint64_t	i = zp_lex_hash(key, bits);
 
-	while (keys[i] != 0 && keys[i] != key)
+	while (slots[i].key != 0 && slots[i].key != key)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -210,9 +234,9 @@ static inline uint32_t
 goto_state(const ZpMatcher *m, uint32_t s, uint32_t cp)
 {
 	uint64_t	key = zp_lex_edge_key(s, cp);
-	uint64_t	i = goto_slot(m->keys, m->bits, key);
+	uint64_t	i = goto_slot(m->slots, m->bits, key);
 
-	return m->keys[i] == key ? m->vals[i] : 0;
+	return m->slots[i].key == key ? m->slots[i].next : 0;
 }
 
 /* Double the goto table. */
@@ -223,30 +247,20 @@ grow_edges(ZpMatcher *m)
 	uint64_t	nslots = (uint64_t) 1 << nbits,
 				oslots = m->bits ? (uint64_t) 1 << m->bits : 0,
 				s;
-	uint64_t   *nkeys = m->mem.alloc(m->mem.ctx, nslots * 8);
-	uint32_t   *nvals = m->mem.alloc(m->mem.ctx, nslots * 4);
+	struct GotoSlot *nslot = m->mem.alloc(m->mem.ctx, nslots * sizeof(struct GotoSlot));
 
-	if (!nkeys || !nvals)
+	if (!nslot)
 	{
 		m->failed = 1;
 		return -1;
 	}
-	memset(nkeys, 0, nslots * 8);
+	memset(nslot, 0, nslots * sizeof(struct GotoSlot));
 	for (s = 0; s < oslots; s++)
-		if (m->keys[s] != 0)
-		{
-			uint64_t	i = goto_slot(nkeys, nbits, m->keys[s]);
-
-			nkeys[i] = m->keys[s];
-			nvals[i] = m->vals[s];
-		}
-	if (m->keys)
-	{
-		m->mem.release(m->mem.ctx, m->keys);
-		m->mem.release(m->mem.ctx, m->vals);
-	}
-	m->keys = nkeys;
-	m->vals = nvals;
+		if (m->slots[s].key != 0)
+			nslot[goto_slot(nslot, nbits, m->slots[s].key)] = m->slots[s];
+	if (m->slots)
+		m->mem.release(m->mem.ctx, m->slots);
+	m->slots = nslot;
 	m->bits = nbits;
 	return 0;
 }
@@ -318,9 +332,9 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 				m->root_bits[cps[i] >> 6] |= (uint64_t) 1 << (cps[i] & 63);
 			m->next_sibling[next] = m->first_child[s];
 			m->first_child[s] = next;
-			slot = goto_slot(m->keys, m->bits, key);
-			m->keys[slot] = key;
-			m->vals[slot] = next;
+			slot = goto_slot(m->slots, m->bits, key);
+			m->slots[slot].key = key;
+			m->slots[slot].next = next;
 			m->n_edges++;
 		}
 		s = next;
@@ -415,8 +429,7 @@ zp_matcher_free(ZpMatcher *m)
 	bufs[n++] = m->first_child;
 	bufs[n++] = m->next_sibling;
 	bufs[n++] = m->edge_cp;
-	bufs[n++] = m->keys;
-	bufs[n++] = m->vals;
+	bufs[n++] = m->slots;
 	bufs[n++] = m->out_label;
 	bufs[n++] = m->out_next;
 	bufs[n++] = m->out_chars;
@@ -686,10 +699,22 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 
 		ring_bstart[i % RING] = bs;
 		ring_cstart[i % RING] = cs;
-		while (s != 0 && goto_state(m, s, cp) == 0)
+		/* follow fail links until an edge for cp exists (one probe a state) */
+		for (;;)
+		{
+			uint32_t	next;
+
+			if (s == 0 && cp < 65536 && !((m->root_bits[cp >> 6] >> (cp & 63)) & 1))
+				next = 0;		/* no label starts with cp: no probe */
+			else
+				next = goto_state(m, s, cp);
+			if (next != 0 || s == 0)
+			{
+				s = next;
+				break;
+			}
 			s = m->fail[s];
-		if (s != 0 || cp >= 65536 || (m->root_bits[cp >> 6] >> (cp & 63)) & 1)
-			s = goto_state(m, s, cp);
+		}
 		if (s == 0)
 		{
 			i++;
@@ -711,7 +736,9 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				match.byte_end = be;
 				match.char_start = ring_cstart[first % RING];
 				match.char_end = r.chars;
-				if (kind & 16)
+				if ((kind & 16) && m->out_chars[o] > ZP_TAG_CHECKED_CHARS)
+					ok = 1;		/* a long Chinese label is specific enough: no check */
+				else if (kind & 16)
 				{
 					/* all Han: whole words, or a part of one word (网络 in 网络安全) */
 					int			bs_ok = han_boundary(&x, match.byte_start, match.byte_start, NULL),

@@ -6,10 +6,13 @@
  * full-width forms and ASCII case folded, Traditional characters read as
  * Simplified, white space that the parser reads through (hard wraps, spaced-out
  * titles) skipped, other white space runs read as one space.  A match counts
- * only where it starts and ends on a word boundary: for a Chinese character,
- * a boundary of the zhpolicy segmentation of that run of text (so 联合国 is
- * not found inside 联合国家 = 联合 + 国家); for a Latin letter or digit, a
- * character that is not one (so AI is not found inside MAIL).
+ * only where it respects word boundaries: a label of Chinese characters of up
+ * to ZP_TAG_CHECKED_CHARS characters must cover whole words of the zhpolicy
+ * segmentation of that run of text, or lie inside one word (so 联合国 is not
+ * found inside 联合国家 = 联合 + 国家, but 网络 is found in 网络安全); longer
+ * Chinese labels are specific enough to match anywhere; a label that begins or
+ * ends with a Latin letter or digit needs a character that is not one next to
+ * it (so AI is not found inside MAIL).
  */
 #ifndef ZP_TAGGER_H
 #define ZP_TAGGER_H
@@ -22,6 +25,7 @@
 #include "zp_tokenizer.h"
 
 #define ZP_TAG_MAX_LABEL_CHARS 128	/* longer labels are refused */
+#define ZP_TAG_CHECKED_CHARS 3	/* Chinese labels up to this long must respect word boundaries */
 
 typedef struct ZpMatcher ZpMatcher;
 

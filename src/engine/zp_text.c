@@ -57,6 +57,13 @@ zp_char_class(uint32_t cp)
 	}
 	if (zp_is_han(cp))
 		return ZP_CC_HAN;
+	/* fast paths for the punctuation of Chinese text, without asking ICU */
+	if ((cp >= 0x3001 && cp <= 0x3004) || (cp >= 0x3008 && cp <= 0x3011) ||
+		(cp >= 0x3014 && cp <= 0x301F) || (cp >= 0x2010 && cp <= 0x2027) ||
+		(cp >= 0x2030 && cp <= 0x205E) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+		(cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
+		(cp >= 0xFF5B && cp <= 0xFF65))
+		return ZP_CC_OTHER;
 	if (cp >= 0xFF10 && cp <= 0xFF19)
 		return ZP_CC_DIGIT;
 	if ((cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))
