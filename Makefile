@@ -85,3 +85,13 @@ bench-accuracy:
 print-regress:
 	@echo $(REGRESS)
 .PHONY: print-regress
+
+# libFuzzer target for the engine (clang); FUZZ_SECONDS of fuzzing
+FUZZ_SECONDS ?= 60
+build/fuzz_engine: test/fuzz/fuzz_engine.c $(ENGINE_SRCS) src/engine/*.h | build
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/engine -o $@ test/fuzz/fuzz_engine.c $(ENGINE_SRCS) -licuuc -lm
+
+fuzz: build/fuzz_engine build/zhpolicy.lex
+	mkdir -p build/fuzz-corpus && cp -n test/corpus/* build/fuzz-corpus/ 2>/dev/null || true
+	build/fuzz_engine -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz-corpus
+.PHONY: fuzz
