@@ -73,6 +73,7 @@ test:
 
 bench:
 	bash test/bench/run_bench.sh
+	bash test/bench/engine.sh
 
 bench-search:
 	bash test/bench/search.sh
