@@ -133,7 +133,7 @@ SELECT pg_catalog.pg_extension_config_dump('zhpolicy.user_word', '');
 
 -- Clear messages for bad rows (the constraints above stay as the guarantee).
 CREATE FUNCTION zhpolicy.user_word_check() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     IF NEW.word IS NULL OR NEW.word = '' THEN
         RAISE EXCEPTION 'user word must not be empty'
@@ -163,7 +163,7 @@ CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
 
 -- Statement trigger: a cache invalidation for the table, so every backend drops what it built from it.
 CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C;
+    AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C VOLATILE;
 CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
 
@@ -225,7 +225,7 @@ $$;
 
 -- Row checks of concepts: label, existing broader concept, no cycle.
 CREATE FUNCTION zhpolicy.concept_check() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     cur text := NEW.broader;
     depth int := 0;
@@ -256,7 +256,7 @@ CREATE TRIGGER concept_check BEFORE INSERT OR UPDATE ON zhpolicy.concept
     FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_check();
 
 CREATE FUNCTION zhpolicy.concept_label_check() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     PERFORM zhpolicy.check_label(NEW.label, 'label');
     RETURN NEW;
@@ -267,7 +267,7 @@ CREATE TRIGGER concept_label_check BEFORE INSERT OR UPDATE ON zhpolicy.concept_l
 
 -- Every change to the vocabulary bumps its version (tag_table re-tags rows tagged under an older one).
 CREATE FUNCTION zhpolicy.vocabulary_bump() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     UPDATE zhpolicy.vocabulary_version SET version = version + 1, changed_at = now();
     RETURN NULL;
@@ -308,7 +308,7 @@ AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_file' LANGUAGE C STABLE STRICT PARALL
 -- Load (or refresh) a shipped vocabulary into the vocabulary tables; returns the number of
 -- concepts.  Concepts and labels of your own are kept; running it again changes nothing new.
 CREATE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE AS $$
 DECLARE
     r record;
     n integer := 0;
@@ -386,7 +386,7 @@ SELECT pg_catalog.pg_extension_config_dump('zhpolicy.tag_log', '');
 
 -- The column of tbl named col, with its type; a clear error if there is none.
 CREATE FUNCTION zhpolicy.column_type(tbl regclass, col name) RETURNS regtype
-LANGUAGE plpgsql STABLE STRICT AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     t regtype;
 BEGIN
@@ -494,7 +494,7 @@ CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_stop (TEMPLATE = zhpolicy, Sto
 
 -- The terms of a text that can be keywords: words of two or more characters, not stop words.
 CREATE FUNCTION zhpolicy.keyword_terms(doc text) RETURNS SETOF text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
     SELECT t FROM unnest(zhpolicy.segment(doc)) t
     WHERE char_length(t) >= 2 AND t ~ '^[[:alpha:]一-龥][[:alnum:]一-龥]*$'
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
@@ -503,7 +503,7 @@ $$;
 -- Gather document frequencies of the terms of a table's text column; returns the number of documents.
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE AS $$
 #variable_conflict use_column
 DECLARE
     name text := coalesce(collect_df.corpus, tbl::text);
