@@ -368,6 +368,20 @@ ranked_concepts(const Vocabulary *v, const double *score, double min_score, int 
 	return n;
 }
 
+/* Scan and score a document; returns how many concepts reach min_score, best first in *order. */
+static int
+document_concepts(const Vocabulary *v, text *doc, double min_score, int **hits, double **score,
+				  int **order)
+{
+	MatchSet	set;
+	size_t		chars;
+
+	scan_document(v, doc, &set, &chars);
+	score_document(v, &set, chars, hits, score);
+	*order = palloc(sizeof(int) * (v->n_concepts + 1));
+	return ranked_concepts(v, *score, min_score, *order);
+}
+
 /* zhpolicy.tag(doc): one row per concept found, directly or through narrower concepts. */
 Datum
 zhpolicy_tag(PG_FUNCTION_ARGS)
@@ -375,8 +389,6 @@ zhpolicy_tag(PG_FUNCTION_ARGS)
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Vocabulary *v;
-	MatchSet	set;
-	size_t		chars;
 	int		   *hits,
 			   *order;
 	double	   *score;
@@ -385,10 +397,7 @@ zhpolicy_tag(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	v = current_vocabulary();
-	scan_document(v, doc, &set, &chars);
-	score_document(v, &set, chars, &hits, &score);
-	order = palloc(sizeof(int) * (v->n_concepts + 1));
-	n = ranked_concepts(v, score, 0, order);
+	n = document_concepts(v, doc, 0, &hits, &score, &order);
 	for (i = 0; i < n; i++)
 	{
 		int			c = order[i];
@@ -444,8 +453,6 @@ zhpolicy_concepts(PG_FUNCTION_ARGS)
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	double		min_score = PG_GETARG_FLOAT8(1);
 	Vocabulary *v = current_vocabulary();
-	MatchSet	set;
-	size_t		chars;
 	int		   *hits,
 			   *order;
 	double	   *score;
@@ -453,10 +460,7 @@ zhpolicy_concepts(PG_FUNCTION_ARGS)
 				i;
 	Datum	   *elems;
 
-	scan_document(v, doc, &set, &chars);
-	score_document(v, &set, chars, &hits, &score);
-	order = palloc(sizeof(int) * (v->n_concepts + 1));
-	n = ranked_concepts(v, score, min_score, order);
+	n = document_concepts(v, doc, min_score, &hits, &score, &order);
 	elems = palloc(sizeof(Datum) * (n + 1));
 	for (i = 0; i < n; i++)
 		elems[i] = CStringGetTextDatum(v->concept_id[order[i]]);
