@@ -42,6 +42,27 @@ SELECT count(*) FILTER (WHERE l.text_md5 = md5(n.body)) AS current, count(*) AS 
        count(*) FILTER (WHERE l.tagged_at > :'before_resume') AS tagged_on_resume
 FROM news n JOIN zhpolicy.tag_log l ON l.table_name = 'news' AND l.pk = n.id::text;
 
+-- two runs at once (one in another connection) never tag the same row twice
+CREATE TABLE race (id int PRIMARY KEY, body text, tags text[], updates int NOT NULL DEFAULT 0);
+CREATE FUNCTION count_updates() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updates := OLD.updates + 1;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER count_updates BEFORE UPDATE OF tags ON race FOR EACH ROW EXECUTE FUNCTION count_updates();
+INSERT INTO race SELECT g, '保护关键信息基础设施，联合国大会' FROM generate_series(1, 600) g;
+CREATE EXTENSION IF NOT EXISTS dblink;
+SELECT dblink_connect('racer', format('dbname=%s port=%s host=%s', current_database(),
+       current_setting('port'), split_part(current_setting('unix_socket_directories'), ',', 1)));
+SELECT dblink_send_query('racer', $$CALL zhpolicy.tag_table('race', 'body', 'tags', batch_size => 7)$$);
+CALL zhpolicy.tag_table('race', 'body', 'tags', batch_size => 5);
+SELECT * FROM dblink_get_result('racer') AS t(status text);
+SELECT dblink_disconnect('racer');
+SELECT count(*) FILTER (WHERE updates = 1) AS tagged_once, count(*) FILTER (WHERE updates <> 1) AS not_once
+FROM race;
+DROP TABLE race;
+DROP FUNCTION count_updates();
+
 -- errors name what is wrong and change nothing
 CALL zhpolicy.tag_table('no_such_table', 'body', 'tags');
 CALL zhpolicy.tag_table('news', 'no_such_column', 'tags');
