@@ -64,7 +64,7 @@ COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy IS 'Chinese policy text
 -- without a lexeme; image and blob are not indexed.
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy
     ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
-                    oov, foreignword, int, docnum
+                    oov, foreignword, int, docnum, ordinal
     WITH zhpolicy_dict;
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy ADD MAPPING FOR blank WITH zhpolicy_gap;
 

@@ -40,6 +40,7 @@ const ZpTokenTypeInfo zp_token_types[] = {
 	{ZP_TOK_BLOB, "blob", "Over-long run of letters or digits", 0},
 	{ZP_TOK_INT, "int", "Integer", 1},
 	{ZP_TOK_DOCNUM, "docnum", "Document number", 1},
+	{ZP_TOK_ORDINAL, "ordinal", "Ordinal number in digits", 1},
 };
 const int	zp_n_token_types = sizeof(zp_token_types) / sizeof(zp_token_types[0]);
 
@@ -159,6 +160,15 @@ zp_queue_push(ZpTokenizer *tk, int type, size_t start, size_t end)
 
 /* ---------------------------------------------------------------- Han */
 
+#define ZP_NAME_DOT 0xB7			/* how a name dot stands in cps[] */
+
+/* Is cp a dot that joins the parts of a transliterated name (· • ・ ･)? */
+static inline int
+zp_is_name_dot(uint32_t cp)
+{
+	return cp == 0xB7 || cp == 0x2022 || cp == 0x30FB || cp == 0xFF65 || cp == 0x2027;
+}
+
 /* Collect the Han chunk starting at tk->pos into cps/offs/clen; returns its length. */
 static size_t
 zp_collect_han(ZpTokenizer *tk)
@@ -179,6 +189,22 @@ zp_collect_han(ZpTokenizer *tk)
 			n++;
 			p += l;
 			continue;
+		}
+		if (zp_is_name_dot(cp) && n > 0 && p + l < tk->len)
+		{
+			uint32_t	after;
+
+			zp_peek(tk, p + l, &after);
+			if (zp_is_han(after))
+			{
+				/* the dot of a transliterated name, 马丁·查尔斯: kept in the run */
+				tk->cps[n] = ZP_NAME_DOT;
+				tk->offs[n] = p;
+				tk->clen[n] = (uint8_t) l;
+				n++;
+				p += l;
+				continue;
+			}
 		}
 		/* white space followed by Han may be bridged */
 		{
@@ -411,6 +437,8 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 
 /* Count ASCII or full-width digits at p; *end gets the byte after them. */
 static int zp_digits(const ZpTokenizer *tk, size_t p, size_t *end);
+static inline uint32_t zp_fold_at(const ZpTokenizer *tk, size_t p, int *n);
+static inline int zp_isalpha(uint32_t c);
 
 /*
  * The number part of a document number after its issuer, at p:
@@ -506,6 +534,71 @@ zp_merge_docnum(ZpTokenizer *tk)
 	}
 }
 
+/*
+ * Join each name dot with the tokens right before and after it into one
+ * unknown word: 马丁 · 查尔斯 -> 马丁·查尔斯 (repeatedly, for names of three parts).
+ */
+static void
+zp_merge_name_dots(ZpTokenizer *tk)
+{
+	size_t		r,
+				w = tk->qhead,
+				end = tk->qhead + tk->qcount;
+	ZpToken    *q = tk->queue;
+
+	for (r = tk->qhead; r < end; r++)
+	{
+		uint32_t	cp;
+		int			is_dot = q[r].type == ZP_TOK_OOV &&
+			zp_peek(tk, q[r].start, &cp) == (int) q[r].len && zp_is_name_dot(cp);
+
+		if (is_dot && w > tk->qhead && r + 1 < end &&
+			(q[w - 1].type == ZP_TOK_WORD || q[w - 1].type == ZP_TOK_OOV) &&
+			q[w - 1].start + q[w - 1].len == q[r].start &&
+			(q[r + 1].type == ZP_TOK_WORD || q[r + 1].type == ZP_TOK_OOV) &&
+			q[r + 1].start == q[r].start + q[r].len)
+		{
+			q[w - 1].type = ZP_TOK_OOV;
+			q[w - 1].len = q[r + 1].start + q[r + 1].len - q[w - 1].start;
+			r++;				/* the token after the dot is taken in too */
+			continue;
+		}
+		q[w] = q[r];
+		if (is_dot)
+			q[w].type = ZP_TOK_BLANK;	/* a dot that joins nothing is punctuation */
+		w++;
+	}
+	tk->qcount = w - tk->qhead;
+}
+
+/* If the chunk ends with 第 and digits follow, make 第 and the digits one ordinal token: 第18. */
+static void
+zp_merge_ordinal(ZpTokenizer *tk)
+{
+	ZpToken    *last;
+	uint32_t	cp;
+	size_t		end;
+
+	if (tk->qcount == 0)
+		return;
+	last = &tk->queue[tk->qhead + tk->qcount - 1];
+	if (last->start + last->len != tk->pos || zp_peek(tk, last->start, &cp) != (int) last->len ||
+		cp != 0x7B2C /* 第 */ )
+		return;
+	if (zp_digits(tk, tk->pos, &end) == 0 || end - tk->pos > 32)
+		return;
+	{
+		int			n;
+		uint32_t	after = zp_fold_at(tk, end, &n);
+
+		if (after == '.' || zp_isalpha(after))
+			return;				/* 第3.5 or 第5G: leave to the number scanners */
+	}
+	last->type = ZP_TOK_ORDINAL;
+	last->len = end - last->start;
+	tk->pos = end;
+}
+
 /* Segment the Han chunk at tk->pos and queue its tokens. */
 static void
 zp_segment_chunk(ZpTokenizer *tk)
@@ -523,6 +616,15 @@ zp_segment_chunk(ZpTokenizer *tk)
 	{
 		size_t		j = (size_t) (tk->next[i] > 0 ? tk->next[i] : -tk->next[i]);
 
+		if (tk->cps[i] == ZP_NAME_DOT)
+		{
+			if (in_singles)
+				zp_flush_singles(tk, singles, i, &emitted_to);
+			in_singles = 0;
+			zp_push_han_token(tk, i, i + 1, 0, &emitted_to);
+			i++;
+			continue;
+		}
 		if (j - i == 1)
 		{
 			if (!in_singles)
@@ -543,7 +645,9 @@ zp_segment_chunk(ZpTokenizer *tk)
 	if (in_singles)
 		zp_flush_singles(tk, singles, n, &emitted_to);
 	tk->pos = emitted_to;
+	zp_merge_name_dots(tk);
 	zp_merge_docnum(tk);
+	zp_merge_ordinal(tk);
 }
 
 /* ---------------------------------------------------------------- scanners */

@@ -45,10 +45,11 @@ typedef enum ZpTokenType
 	ZP_TOK_FOREIGN = 14,		/* words in other scripts: kana, hangul, Cyrillic, é */
 	ZP_TOK_BLOB = 19,			/* over-long run of letters or digits: not indexed */
 	ZP_TOK_INT = 20,			/* integer: 2035 */
-	ZP_TOK_DOCNUM = 21			/* document number: 国发〔2023〕5号 */
+	ZP_TOK_DOCNUM = 21,			/* document number: 国发〔2023〕5号 */
+	ZP_TOK_ORDINAL = 22			/* ordinal in digits: 第18 */
 } ZpTokenType;
 
-#define ZP_TOK_MAX_ID 21
+#define ZP_TOK_MAX_ID 22
 
 /* One row of the token-type table. */
 typedef struct ZpTokenTypeInfo

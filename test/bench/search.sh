@@ -21,7 +21,7 @@ CREATE EXTENSION zhpolicy;
 CREATE TEXT SEARCH DICTIONARY zh_words (TEMPLATE = zhpolicy, Chars = false);
 CREATE TEXT SEARCH CONFIGURATION zh_words (COPY = zhpolicy);
 ALTER TEXT SEARCH CONFIGURATION zh_words ALTER MAPPING FOR asciiword, word, numword, email, url,
-    host, num, quantity, date, time, oov, foreignword, int, docnum WITH zh_words;
+    host, num, quantity, date, time, oov, foreignword, int, docnum, ordinal WITH zh_words;
 
 CREATE TABLE rows AS
 SELECT row_number() OVER () AS id, s AS body

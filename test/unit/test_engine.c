@@ -204,6 +204,8 @@ test_tokens(void)
 	expect_tokens("根据国发〔2023〕5号文件和工信部【2021】3号",
 				  "word:根据|docnum:国发〔2023〕5号|word:文件|word:和|docnum:工信部【2021】3号");
 	expect_tokens("以及〔2023〕5号", "word:以及|docnum:〔2023〕5号");
+	expect_tokens("大使马丁·查尔斯说，法乌齐亚·布迈扎·奥马尔", "word:大使|oov:马丁·查尔斯|word:说|oov:法乌齐亚·布迈扎·奥马尔");
+	expect_tokens("第18届，第2名，第3.5版", "ordinal:第18|word:届|ordinal:第2|word:名|word:第|num:3.5|word:版");
 	expect_tokens("坚持放管服改革，建设一带一路", "word:坚持|word:放管服|word:改革|word:建设|word:一带一路");
 	expect_tokens("携 手 构 建 网 络 空 间", "word:携 手|word:构 建|word:网 络 空 间");
 	expect_tokens("新闻直播 要闻 国际", "word:新闻|word:直播|word:要闻|word:国际");
