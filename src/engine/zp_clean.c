@@ -19,7 +19,8 @@
  *     such as 新闻 or 财经) is dropped too; markdown headings never are.
  * Last, kept lines are joined: a break after a line that reaches the page
  * margin of a hard-wrapped text (zp_layout) is removed, so 有\n利于 becomes
- * 有利于; other breaks are kept as a line break or a blank line, as they were.
+ * 有利于, unless the next line is a heading of at most four characters without
+ * punctuation (前言); other breaks are kept as a line break or a blank line.
  */
 #include "zp_clean.h"
 #include "zp_layout.h"
@@ -516,8 +517,9 @@ zp_clean(const char *text, size_t len, size_t *outlen, const ZpAllocator *mem)
 				else
 					drops++;
 			}
+			/* a very short line without punctuation (前言, 结束语) is a heading, not a wrap's tail */
 			if (drops == 0 && empties <= 1 && layout.wrapped &&
-				prev->width >= layout.margin - 4)
+				prev->width >= layout.margin - 4 && !(ln->short_plain && ln->width <= 8))
 			{
 				/* a hard wrap: join, with a space only between two Latin letters or digits */
 				uint32_t	last = (unsigned char) out[o - 1],
