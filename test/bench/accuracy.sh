@@ -13,18 +13,10 @@ set -euo pipefail
 GOLD=$ZP_ROOT/test/gold/gsdsimp-dev.seg.utf8
 DICT=/usr/lib/python3/dist-packages/jieba/dict.txt
 SCORER=(/usr/bin/python3 "$ZP_ROOT/test/bench/score_segmentation.py")
-PORT=${ACCURACY_PORT:-54337}
 zp_install_deps
 zp_build_install
-
-work=$(mktemp -d /tmp/zhpolicy-accuracy.XXXXXX)
-chmod a+rx "$work"
-zp_pg_dir "$work/pg"
-zp_as_pg "$PG_BIN/initdb" -D "$work/pg/data" -U postgres -E UTF8 --no-locale -A trust >/dev/null
-zp_as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-p $PORT -k $work/pg -c listen_addresses=" start >/dev/null
-trap 'zp_as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1; rm -rf "$work"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/pg" -p "$PORT" -U postgres -d postgres)
+zp_temp_cluster "${ACCURACY_PORT:-54337}"
+work=$ZP_TMP
 
 # The gold file travels base64-encoded through psql's client-side \copy, so the
 # server never reads the work tree and no character of the text is special.
