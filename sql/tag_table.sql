@@ -31,7 +31,9 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE TRIGGER fail_on_7 BEFORE UPDATE OF tags ON news FOR EACH ROW EXECUTE FUNCTION fail_on_7();
+\set VERBOSITY terse
 CALL zhpolicy.tag_table('news', 'body', 'tags', batch_size => 3);
+\set VERBOSITY default
 SELECT count(*) FILTER (WHERE l.text_md5 = md5(n.body)) AS done_before_stop
 FROM news n JOIN zhpolicy.tag_log l ON l.table_name = 'news' AND l.pk = n.id::text;
 DROP TRIGGER fail_on_7 ON news;

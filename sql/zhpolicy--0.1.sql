@@ -265,17 +265,32 @@ $$;
 CREATE TRIGGER concept_label_check BEFORE INSERT OR UPDATE ON zhpolicy.concept_label
     FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_label_check();
 
--- Every change to the vocabulary bumps its version (tag_table re-tags rows tagged under an older one).
+-- Every change to the vocabulary bumps its version (tag_table re-tags rows tagged under an older
+-- one).  A statement that changes no row (an upsert that finds nothing new) bumps nothing.
 CREATE FUNCTION zhpolicy.vocabulary_bump() RETURNS trigger
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-    UPDATE zhpolicy.vocabulary_version SET version = version + 1, changed_at = now();
+    IF TG_OP = 'TRUNCATE' OR EXISTS (SELECT 1 FROM changed_rows) THEN
+        UPDATE zhpolicy.vocabulary_version SET version = version + 1, changed_at = now();
+    END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER concept_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.concept
+CREATE TRIGGER concept_bump_insert AFTER INSERT ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_update AFTER UPDATE ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_delete AFTER DELETE ON zhpolicy.concept
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_truncate AFTER TRUNCATE ON zhpolicy.concept
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
-CREATE TRIGGER concept_label_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.concept_label
+CREATE TRIGGER concept_label_bump_insert AFTER INSERT ON zhpolicy.concept_label
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_update AFTER UPDATE ON zhpolicy.concept_label
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_delete AFTER DELETE ON zhpolicy.concept_label
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_truncate AFTER TRUNCATE ON zhpolicy.concept_label
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
 -- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
 CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
