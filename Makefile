@@ -56,7 +56,7 @@ build/hmm.tsv: src/tools/export_jieba_hmm.py | build
 	$(HOST_PYTHON) src/tools/export_jieba_hmm.py $@
 
 build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT) src/data/policy_words.txt
-	build/zp_lexcompile -o $@ -m build/hmm.tsv -t $(JIEBA_DICT) src/data/policy_words.txt
+	build/zp_lexcompile -o $@ -m build/hmm.tsv -t -g $(JIEBA_DICT) -w src/data/policy_words.txt
 
 build/test_engine: test/unit/test_engine.c $(ENGINE_SRCS) src/engine/*.h | build
 	$(CC) $(ENGINE_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm

@@ -6,12 +6,12 @@ FROM article a, ts_parse('zhpolicy', a.raw) p
 JOIN ts_token_type('zhpolicy') t ON t.tokid = p.tokid
 GROUP BY a.file, t.alias ORDER BY a.file, t.alias;
 
--- the most frequent lexemes of each article
+-- the most frequent lexemes of each article, dictionary compounds whole (zhpolicy_compound)
 SELECT file, string_agg(word || ':' || nentry, ' ' ORDER BY nentry DESC, word) AS top
 FROM (SELECT a.file, s.word, s.nentry,
              row_number() OVER (PARTITION BY a.file ORDER BY s.nentry DESC, s.word) AS r
       FROM article a, ts_stat(format('SELECT to_tsvector(%L, body) FROM article WHERE file = %L',
-                                     'zhpolicy', a.file)) s
+                                     'zhpolicy_compound', a.file)) s
       WHERE length(s.word) > 1) x
 WHERE r <= 8 GROUP BY file ORDER BY file;
 

@@ -2,6 +2,9 @@
 SELECT to_tsvector('zhpolicy', NULL) IS NULL AS null_in_null_out,
        zhpolicy.segment(NULL) IS NULL AS seg_null, zhpolicy.clean(NULL) IS NULL AS clean_null;
 SELECT to_tsvector('zhpolicy', '') AS empty, zhpolicy.segment('') AS seg_empty, zhpolicy.clean('') AS clean_empty;
+-- a granularity that does not exist
+SELECT zhpolicy.segment('网络安全', 'coarse');
+SELECT zhpolicy.segment('网络安全', NULL) IS NULL AS granularity_null;
 SELECT to_tsvector('zhpolicy', '，。！？、；：“”‘’（）《》【】—…·　 ') AS only_punct,
        to_tsvector('zhpolicy', E' \n\t\r\n  ') AS only_space;
 -- a 10 MB document

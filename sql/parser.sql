@@ -31,8 +31,19 @@ SELECT alias, token FROM ts_debug('zhpolicy', 'こんにちは 한국어 При�
 SELECT zhpolicy.segment('携 手 构 建 网 络 空 间 命 运 共 同 体');
 -- a paragraph wrapped at 20 characters a line segments as the paragraph does
 SELECT zhpolicy.segment(regexp_replace(p, '(.{20})', E'\\1\n\n', 'g')) = zhpolicy.segment(p) AS same_words,
-       zhpolicy.segment(regexp_replace(p, '(.{20})', E'\\1\n\n', 'g')) @> ARRAY['有利于', '网络空间'] AS has_rejoined
+       zhpolicy.segment(regexp_replace(p, '(.{20})', E'\\1\n\n', 'g'), 'compound') @> ARRAY['有利于', '网络空间'] AS has_rejoined
 FROM (SELECT '随着互联网的快速发展，国际社会越来越成为你中有我、我中有你的命运共同体，有利于推动构建和平、安全、开放、合作、有序的网络空间。这一进程需要各国共同推动构建网络空间命运共同体，携手应对风险挑战，共享发展成果，让互联网发展成果惠及世界人民，为全球经济增长提供新的动能和机遇。'::text AS p) x;
+
+-- granularity: the parser zhpolicy follows the fine-grained convention of treebank
+-- standards (numeral | classifier, stem | suffix, compound -> its words); the parser
+-- zhpolicy_compound keeps the lexicon's compounds whole; idioms, names, policy terms
+-- and user words stay whole in both
+SELECT zhpolicy.segment('这个博物馆的体育用品位于总面积之一的区域，实事求是地保护知识产权') AS fine,
+       zhpolicy.segment('这个博物馆的体育用品位于总面积之一的区域，实事求是地保护知识产权', 'compound') AS compound;
+SELECT alias, token FROM ts_debug('zhpolicy_compound', '一带一路的网络安全');
+-- both configurations find the same documents: every character is indexed in both
+SELECT to_tsvector('zhpolicy', '保护知识产权') @@ to_tsquery('zhpolicy_compound', '识产') AS fine_doc_compound_query,
+       to_tsvector('zhpolicy_compound', '保护知识产权') @@ to_tsquery('zhpolicy', '知识产权') AS compound_doc_fine_query;
 
 -- every byte of the input is covered by tokens, in order
 SELECT string_agg(token, '' ORDER BY ordinality) = '5G网络，覆盖率39.8%！ＡＢＣ 😀 ok' AS covers_all

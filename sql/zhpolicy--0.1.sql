@@ -17,6 +17,8 @@ CREATE FUNCTION zhpolicy.prs_start(internal, int4) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_prs_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION zhpolicy.prs_gettoken(internal, internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_prs_gettoken' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_start_compound(internal, int4) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_start_compound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION zhpolicy.prs_end(internal) RETURNS void
     AS 'MODULE_PATHNAME', 'zhpolicy_prs_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION zhpolicy.prs_lextype(internal) RETURNS internal
@@ -33,7 +35,16 @@ CREATE TEXT SEARCH PARSER pg_catalog.zhpolicy (
     LEXTYPES = zhpolicy.prs_lextype,
     HEADLINE = zhpolicy.prs_headline
 );
-COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy IS 'Chinese word segmentation for policy text';
+COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy IS 'Chinese word segmentation for policy text (the fine-grained convention of treebank standards)';
+-- The same segmenter keeping the lexicon's compounds whole (知识产权, 网络安全): for term statistics.
+CREATE TEXT SEARCH PARSER pg_catalog.zhpolicy_compound (
+    START = zhpolicy.prs_start_compound,
+    GETTOKEN = zhpolicy.prs_gettoken,
+    END = zhpolicy.prs_end,
+    LEXTYPES = zhpolicy.prs_lextype,
+    HEADLINE = zhpolicy.prs_headline
+);
+COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy_compound IS 'Chinese word segmentation for policy text, dictionary compounds kept whole';
 
 CREATE FUNCTION zhpolicy.dict_init(internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_dict_init' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -67,11 +78,22 @@ ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy
                     oov, foreignword, int, docnum, ordinal
     WITH zhpolicy_dict;
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy ADD MAPPING FOR blank WITH zhpolicy_gap;
+-- The same configuration over the compound parser: the same matches, coarser word lexemes.
+CREATE TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound (PARSER = zhpolicy_compound);
+COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound IS 'Chinese policy text, dictionary compounds kept whole as lexemes';
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound
+    ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
+                    oov, foreignword, int, docnum, ordinal
+    WITH zhpolicy_dict;
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound ADD MAPPING FOR blank WITH zhpolicy_gap;
 
 -- The words of a text as the index sees them, before stop words.
 CREATE FUNCTION zhpolicy.segment(doc text) RETURNS text[]
     AS 'MODULE_PATHNAME', 'zhpolicy_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION zhpolicy.segment(text) IS 'words of a text, as the zhpolicy parser and dictionary see them';
+CREATE FUNCTION zhpolicy.segment(doc text, granularity text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'zhpolicy_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.segment(text, text) IS 'words of a text at a granularity: fine (parser zhpolicy) or compound (parser zhpolicy_compound)';
 
 -- Repair a raw document: front matter, markdown, navigation text, hard line wraps.
 CREATE FUNCTION zhpolicy.clean(doc text) RETURNS text
@@ -507,10 +529,11 @@ SELECT pg_catalog.pg_extension_config_dump('zhpolicy.df_corpus', '');
 -- A stop-word dictionary without characters, for choosing keyword terms.
 CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_stop (TEMPLATE = zhpolicy, StopWords = zhpolicy, Chars = false);
 
--- The terms of a text that can be keywords: words of two or more characters, not stop words.
+-- The terms of a text that can be keywords: words of two or more characters, not stop words,
+-- with dictionary compounds whole (知识产权 rather than 知识 and 产权).
 CREATE FUNCTION zhpolicy.keyword_terms(doc text) RETURNS SETOF text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-    SELECT t FROM unnest(zhpolicy.segment(doc)) t
+    SELECT t FROM unnest(zhpolicy.segment(doc, 'compound')) t
     WHERE char_length(t) >= 2 AND t ~ '^[[:alpha:]一-龥][[:alnum:]一-龥]*$'
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
 $$;

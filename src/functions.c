@@ -26,7 +26,8 @@ token_is_indexed(int type)
 	return false;
 }
 
-/* The words of a text as the index sees them (before stop words), as text[]. */
+/* The words of a text as the index sees them (before stop words), as text[]; an optional
+ * second argument names the granularity ('fine' or 'compound'). */
 Datum
 zhpolicy_segment(PG_FUNCTION_ARGS)
 {
@@ -38,9 +39,24 @@ zhpolicy_segment(PG_FUNCTION_ARGS)
 	ZpToken		tok;
 	char	   *buf;
 
+	bool		compounds = false;
+
 	zhpolicy_check_encoding();
+	if (PG_NARGS() > 1)
+	{
+		char	   *g = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+		if (strcmp(g, "compound") == 0)
+			compounds = true;
+		else if (strcmp(g, "fine") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown granularity \"%s\"", g),
+					 errhint("Use 'fine' (the parser zhpolicy) or 'compound' (the parser zhpolicy_compound).")));
+	}
 	if (zp_tokenizer_init(&tk, zhpolicy_lexicon(), zhpolicy_user_lexicon(), s, len, &zhpolicy_palloc_allocator) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	tk.compounds = compounds ? 1 : 0;
 	buf = palloc(ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES));
 	astate = initArrayResult(TEXTOID, CurrentMemoryContext, false);
 	while (zp_tokenizer_next(&tk, &tok))

@@ -86,6 +86,49 @@ query_needles(TSQuery query, int *count)
 	return needles;
 }
 
+/*
+ * One highlight for adjacent highlighted tokens: 地球村 is the tokens 地球 and
+ * 村, and reads better as <b>地球村</b> than as <b>地球</b><b>村</b>.  The entries
+ * are copies of the tokens, so the first becomes their concatenation and the
+ * second is skipped (generateHeadline prints no skipped entry).
+ */
+static void
+merge_adjacent_highlights(HeadlineParsedText *prs)
+{
+	int			i = 0;
+
+	while (i < prs->curwords)
+	{
+		HeadlineWordEntry *w = &prs->words[i];
+		int			k = i + 1;
+
+		if (!w->selected || !w->in || w->repeated || w->skip || w->type == ZP_TOK_BLANK)
+		{
+			i++;
+			continue;
+		}
+		while (k < prs->curwords && prs->words[k].repeated)
+			k++;
+		if (k < prs->curwords && prs->words[k].selected && prs->words[k].in && !prs->words[k].skip &&
+			prs->words[k].type != ZP_TOK_BLANK && prs->words[k].len > 0 &&
+			(int) w->len + (int) prs->words[k].len <= 0xFFFF)
+		{
+			HeadlineWordEntry *x = &prs->words[k];
+			char	   *joined = palloc(w->len + x->len);
+
+			memcpy(joined, w->word, w->len);
+			memcpy(joined + w->len, x->word, x->len);
+			w->word = joined;
+			w->len += x->len;
+			x->skip = 1;
+			x->selected = 0;
+			x->type = ZP_TOK_BLANK;
+			continue;			/* w may join the token after x too */
+		}
+		i = k;
+	}
+}
+
 /* Call prsd_headline, then keep highlights on needles only and keep trailing punctuation. */
 Datum
 zhpolicy_prs_headline(PG_FUNCTION_ARGS)
@@ -148,5 +191,6 @@ zhpolicy_prs_headline(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+	merge_adjacent_highlights(prs);
 	PG_RETURN_POINTER(prs);
 }

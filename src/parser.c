@@ -13,16 +13,15 @@
 #include "tsearch/ts_public.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_prs_start);
+PG_FUNCTION_INFO_V1(zhpolicy_prs_start_compound);
 PG_FUNCTION_INFO_V1(zhpolicy_prs_gettoken);
 PG_FUNCTION_INFO_V1(zhpolicy_prs_end);
 PG_FUNCTION_INFO_V1(zhpolicy_prs_lextype);
 
-/* Begin parsing a text: map the lexicon (first call only) and set up a tokenizer. */
-Datum
-zhpolicy_prs_start(PG_FUNCTION_ARGS)
+/* A tokenizer for a parse, in the caller's memory context. */
+static ZpTokenizer *
+start_parse(char *text, int len, bool compounds)
 {
-	char	   *text = (char *) PG_GETARG_POINTER(0);
-	int			len = PG_GETARG_INT32(1);
 	ZpTokenizer *tk;
 
 	zhpolicy_check_encoding();
@@ -30,7 +29,22 @@ zhpolicy_prs_start(PG_FUNCTION_ARGS)
 	if (zp_tokenizer_init(tk, zhpolicy_lexicon(), zhpolicy_user_lexicon(), text, (size_t) len,
 						  &zhpolicy_palloc_allocator) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	PG_RETURN_POINTER(tk);
+	tk->compounds = compounds ? 1 : 0;
+	return tk;
+}
+
+/* Begin parsing a text with the fine-grained convention (parser zhpolicy). */
+Datum
+zhpolicy_prs_start(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(start_parse((char *) PG_GETARG_POINTER(0), PG_GETARG_INT32(1), false));
+}
+
+/* Begin parsing a text keeping dictionary compounds whole (parser zhpolicy_compound). */
+Datum
+zhpolicy_prs_start_compound(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(start_parse((char *) PG_GETARG_POINTER(0), PG_GETARG_INT32(1), true));
 }
 
 /* Hand out the next token: its type, and a pointer into the input text. */

@@ -212,6 +212,7 @@ struct ZpLexBuilder
 {
 	int			failed;			/* an allocation failed: everything after is a no-op */
 	double	   *node_freq;		/* 0 = not a word */
+	uint8_t    *node_split;		/* split point in characters, 0 = none */
 	uint32_t	n_nodes;
 	uint32_t	cap_nodes;
 	uint64_t   *keys;
@@ -255,11 +256,12 @@ zp_lexbuilder_new(void)
 		return NULL;
 	b->cap_nodes = 1024;
 	b->node_freq = calloc(b->cap_nodes, sizeof(double));
+	b->node_split = calloc(b->cap_nodes, 1);
 	b->n_nodes = 1;
 	b->bits = 12;
 	b->keys = calloc((size_t) 1 << b->bits, sizeof(uint64_t));
 	b->vals = calloc((size_t) 1 << b->bits, sizeof(uint32_t));
-	if (!b->node_freq || !b->keys || !b->vals)
+	if (!b->node_freq || !b->node_split || !b->keys || !b->vals)
 		b->failed = 1;
 	for (i = 0; i < 4; i++)
 	{
@@ -276,6 +278,7 @@ zp_lexbuilder_free(ZpLexBuilder *b)
 	if (!b)
 		return;
 	free(b->node_freq);
+	free(b->node_split);
 	free(b->keys);
 	free(b->vals);
 	free(b->emit_cp);
@@ -346,10 +349,16 @@ zp_lexbuilder_edge(ZpLexBuilder *b, uint32_t parent, uint32_t cp)
 	if (b->n_nodes == b->cap_nodes)
 	{
 		double	   *nf = zp_grow(b, b->node_freq, sizeof(double) * b->cap_nodes * 2);
+		uint8_t    *ns;
 
 		if (!nf)
 			return 0;
 		b->node_freq = nf;
+		ns = zp_grow(b, b->node_split, (size_t) b->cap_nodes * 2);
+		if (!ns)
+			return 0;
+		memset(ns + b->cap_nodes, 0, b->cap_nodes);
+		b->node_split = ns;
 		b->cap_nodes *= 2;
 	}
 	b->node_freq[b->n_nodes] = 0;
@@ -398,6 +407,63 @@ zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq)
 	if (freq > b->node_freq[node])
 		b->node_freq[node] = freq;
 	b->total_freq += b->node_freq[node];
+	return 0;
+}
+
+/* The node a word ends at, without creating any; 0 if the word is not in the trie. */
+static uint32_t
+zp_lexbuilder_find(const ZpLexBuilder *b, const char *word, size_t len)
+{
+	uint32_t	node = 0;
+	size_t		i = 0;
+	uint64_t	mask = ((uint64_t) 1 << b->bits) - 1;
+
+	if (b->failed || len == 0)
+		return 0;
+	while (i < len)
+	{
+		uint32_t	cp;
+		uint64_t	key,
+					s;
+
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
+		key = zp_lex_edge_key(node, cp);
+		s = zp_lex_hash(key, b->bits);
+		while (b->keys[s] != 0 && b->keys[s] != key)
+			s = (s + 1) & mask;
+		if (b->keys[s] == 0)
+			return 0;
+		node = b->vals[s];
+	}
+	return node;
+}
+
+double
+zp_lexbuilder_freq(const ZpLexBuilder *b, const char *word, size_t len)
+{
+	uint32_t	node = zp_lexbuilder_find(b, word, len);
+
+	return node ? b->node_freq[node] : 0;
+}
+
+int
+zp_lexbuilder_set_split(ZpLexBuilder *b, const char *word, size_t len, unsigned chars)
+{
+	uint32_t	node = zp_lexbuilder_find(b, word, len);
+
+	size_t		i = 0,
+				n = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp;
+
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cp);
+		n++;
+	}
+	if (node == 0 || b->node_freq[node] == 0 || chars == 0 || chars > ZP_LEX_SPLIT_MAX || chars >= n)
+		return -1;
+	b->node_split[node] = (uint8_t) chars;
 	return 0;
 }
 
@@ -576,7 +642,8 @@ zp_lexbuilder_serialize(ZpLexBuilder *b, int compact, void **out, size_t *out_si
 			continue;
 		parent = (key - 1) >> 21;
 		cp = (key - 1) & 0x1FFFFF;
-		ref = child | (has_children[child] ? ZP_LEX_HAS_CHILDREN : 0);
+		ref = child | (has_children[child] ? ZP_LEX_HAS_CHILDREN : 0) |
+			((uint32_t) b->node_split[child] << ZP_LEX_SPLIT_SHIFT);
 		logp = b->node_freq[child] > 0 ? (float) (log(b->node_freq[child]) - logtotal) : ZP_LEX_NOT_WORD;
 		i = zp_lex_hash(key, tbits);
 		while (edges[i].key != 0)

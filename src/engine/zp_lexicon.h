@@ -14,7 +14,10 @@
  * children, and the log probability of the word ending at the child: one
  * read answers "is there an edge, is it a word, can it go on".  Edges from
  * the root for BMP code points are also kept in a direct array indexed by
- * code point (512 kB, hot in cache).  Node ids only ever form keys, never
+ * code point (512 kB, hot in cache).  A word's child reference also holds
+ * its split point (in characters, 0 = none): where the fine-grained
+ * convention cuts a dictionary compound (体育用品 -> 体育 用品, 一个 -> 一 个);
+ * the tokenizer cuts there when it emits the word.  Node ids only ever form keys, never
  * index an array, so a corrupt file cannot make a reader go out of bounds.
  */
 #ifndef ZP_LEXICON_H
@@ -23,12 +26,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZP_LEX_MAGIC "ZPLEXv03"
-#define ZP_LEX_VERSION 3
+#define ZP_LEX_MAGIC "ZPLEXv04"
+#define ZP_LEX_VERSION 4
 #define ZP_LEX_BYTE_ORDER 0x01020304u
 #define ZP_LEX_NOT_WORD 1.0f	/* logp of a prefix that is no word */
 #define ZP_LEX_HAS_CHILDREN 0x80000000u /* flag in a child reference */
-#define ZP_LEX_NODE_MASK 0x7FFFFFFFu
+#define ZP_LEX_NODE_MASK 0x03FFFFFFu
+#define ZP_LEX_SPLIT_SHIFT 26		/* bits 26-30 of a child reference: where the word splits */
+#define ZP_LEX_SPLIT_MAX 31
 #define ZP_LEX_ROOT_SIZE 65536	/* root edges of BMP code points, by code point */
 
 /* HMM states of the character-tagging model, in file order. */
@@ -140,6 +145,13 @@ zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 	}
 }
 
+/* Split point, in characters, stored in a word's child reference (0 = keep whole). */
+static inline unsigned
+zp_lex_split_of(uint32_t child)
+{
+	return (child >> ZP_LEX_SPLIT_SHIFT) & ZP_LEX_SPLIT_MAX;
+}
+
 /* The Simplified Chinese form of a code point (itself when it has none). */
 static inline uint32_t
 zp_lex_simplify(const ZpLexicon *lex, uint32_t cp)
@@ -186,6 +198,13 @@ void		zp_lexbuilder_set_total(ZpLexBuilder *b, double total);
 
 /* Add a word with a frequency (> 0); returns 0, or -1 if the word holds a non-Han character. */
 int			zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq);
+
+/* Frequency of a word added so far (0 when it is not a word). */
+double		zp_lexbuilder_freq(const ZpLexBuilder *b, const char *word, size_t len);
+
+/* Make the tokenizer cut a word after its first `chars` characters (1..ZP_LEX_SPLIT_MAX,
+ * fewer than the word has); returns 0, or -1 if the word is unknown or chars is out of range. */
+int			zp_lexbuilder_set_split(ZpLexBuilder *b, const char *word, size_t len, unsigned chars);
 
 /* Set the HMM start and transition log probabilities (B E M S order). */
 void		zp_lexbuilder_set_hmm(ZpLexBuilder *b, const float start[4], const float trans[4][4]);

@@ -602,6 +602,7 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 				rc->end = 0;
 				return 0;
 			}
+			x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
 			x->tk_ready = 1;
 		}
 		zp_tokenizer_reset_range(&x->tk, rs, re);

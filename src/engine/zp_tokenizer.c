@@ -329,12 +329,46 @@ zp_span_is_word(const ZpTokenizer *tk, size_t a, size_t b)
 	return zp_span_in(tk->lex, tk->cps, a, b) || (tk->user && zp_span_in(tk->user, tk->cps, a, b));
 }
 
+/* Where the fine-grained convention cuts lexicon word [a, b), in characters (0 = keep whole). */
+static size_t
+zp_fine_split(const ZpTokenizer *tk, size_t a, size_t b)
+{
+	uint32_t	node = 0,
+				child = 0;
+	size_t		j;
+	float		lp = ZP_LEX_NOT_WORD;
+
+	for (j = a; j < b; j++)
+	{
+		child = zp_lex_next(tk->lex, node, tk->cps[j], &lp);
+		if (child == 0)
+			return 0;
+		node = child & ZP_LEX_NODE_MASK;
+	}
+	if (lp > 0 || (tk->user && zp_span_in(tk->user, tk->cps, a, b)))
+		return 0;				/* not a lexicon word, or a user word: users' words stay whole */
+	return zp_lex_split_of(child) < b - a ? zp_lex_split_of(child) : 0;
+}
+
 /* Push the token for chars [a, b) (a word or not), with a blank before it for any gap. */
 static void
 zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emitted_to)
 {
 	size_t		start = tk->offs[a];
 	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
+
+	if (is_word && b - a >= 2 && !tk->compounds)
+	{
+		size_t		k = zp_fine_split(tk, a, b);
+
+		if (k > 0)
+		{
+			/* each part is a lexicon word, perhaps with a split of its own */
+			zp_push_han_token(tk, a, a + k, 1, emitted_to);
+			zp_push_han_token(tk, a + k, b, 1, emitted_to);
+			return;
+		}
+	}
 
 	if (start > *emitted_to)
 		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);

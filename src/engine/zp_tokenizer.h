@@ -108,6 +108,7 @@ typedef struct ZpTokenizer
 	ZpToken    *queue;
 	size_t		qhead;
 	size_t		qcount;
+	int			compounds;		/* 1: dictionary compounds stay whole (no fine-grained split) */
 } ZpTokenizer;
 
 /* The allocator that uses malloc and free. */

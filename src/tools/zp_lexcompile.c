@@ -1,7 +1,7 @@
 /*
  * zp_lexcompile — compile word lists and HMM tables into a zhpolicy lexicon.
  *
- * Usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...
+ * Usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] [-g] [-w WHOLELIST]... WORDLIST...
  *
  * A word list has one entry a line: "word frequency [tag]", separated by
  * spaces or tabs; '#' starts a comment line.  The frequency "auto" means: just
@@ -17,6 +17,16 @@
  * Traditional character is rare in the word lists (its words' frequencies add
  * up to under 2% of those of the Simplified one): 著 (显著) and 乾 (乾坤) are
  * Simplified characters too and must not become 着 and 干.
+ *
+ * With -g, words of the WORDLISTs get the split points of the fine-grained
+ * convention of treebank segmentation standards (Penn Chinese Treebank, UD
+ * Chinese): a numeral or demonstrative and its classifier are two words
+ * (一个 -> 一 个), a verb and the preposition it takes are two words (位于 -> 位 于),
+ * a derivational or place suffix or prefix is a word of its own (博物馆 -> 博物 馆,
+ * 总面积 -> 总 面积), and a compound of two dictionary words of two or more
+ * characters is those words (体育用品 -> 体育 用品).  Idioms (tag i), fixed
+ * expressions (l) and person names (nr) stay whole, and so does every word of
+ * a WHOLELIST (-w: the policy lexicon), whatever the other lists hold.
  */
 #include "../engine/zp_lexicon.h"
 #include "../engine/zp_text.h"
@@ -181,6 +191,193 @@ add_simplified_forms(ZpLexBuilder *b)
 	return added;
 }
 
+/* A word of a general list and its tag, kept for the fine-grained splits (-g). */
+typedef struct ListedWord
+{
+	char	   *word;
+	char		tag[8];
+} ListedWord;
+
+static ListedWord *listed;
+static size_t n_listed,
+			cap_listed;
+static char **whole_words;		/* words of -w lists, sorted before use */
+static size_t n_whole,
+			cap_whole;
+
+/* Append a copy of s to a growing array of strings, or stop without memory. */
+static char *
+keep_string(const char *s)
+{
+	char	   *c = strdup(s);
+
+	if (!c)
+	{
+		fprintf(stderr, "zp_lexcompile: out of memory\n");
+		exit(1);
+	}
+	return c;
+}
+
+/* Remember a word of a general list with its tag. */
+static void
+remember_listed(const char *word, const char *tag)
+{
+	if (n_listed == cap_listed)
+	{
+		cap_listed = cap_listed ? cap_listed * 2 : 4096;
+		listed = realloc(listed, sizeof(ListedWord) * cap_listed);
+		if (!listed)
+		{
+			fprintf(stderr, "zp_lexcompile: out of memory\n");
+			exit(1);
+		}
+	}
+	listed[n_listed].word = keep_string(word);
+	snprintf(listed[n_listed].tag, sizeof(listed[n_listed].tag), "%s", tag ? tag : "");
+	n_listed++;
+}
+
+/* Remember a word of a -w list. */
+static void
+remember_whole(const char *word)
+{
+	if (n_whole == cap_whole)
+	{
+		cap_whole = cap_whole ? cap_whole * 2 : 1024;
+		whole_words = realloc(whole_words, sizeof(char *) * cap_whole);
+		if (!whole_words)
+		{
+			fprintf(stderr, "zp_lexcompile: out of memory\n");
+			exit(1);
+		}
+	}
+	whole_words[n_whole++] = keep_string(word);
+}
+
+/* strcmp for qsort and bsearch over char pointers. */
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Is cp one of the code points of the UTF-8 string set? */
+static int
+cp_in(uint32_t cp, const char *set)
+{
+	size_t		i = 0,
+				n = strlen(set);
+
+	while (i < n)
+	{
+		uint32_t	c;
+
+		i += zp_utf8_decode((const unsigned char *) set + i, n - i, &c);
+		if (c == cp)
+			return 1;
+	}
+	return 0;
+}
+
+/* Numerals and demonstratives that take a classifier, and the classifiers (一个, 这种, 每年). */
+static const char numeral_det_chars[] = "一二两三四五六七八九十百千万亿几数多这那每哪该各某此另半整";
+static const char classifier_chars[] = "个种座部条位名次件项家所只张本台辆架艘届期批类份篇首门句段层场支枚颗株棵块片群对双套间栋户口头匹年月日天周岁代号度";
+/* Derivational suffixes and the heads of place, institution and facility names. */
+static const char suffix_chars[] = "者家员手师士生工匠夫汉迷族界坛业学论性化度率型式法品物量额费税价机器仪车船舰艇"
+	"站场馆院所室厅店厂局部处科系组队团会社党军省市县区乡镇村街路桥港湾山河江湖海岛峰城国州"
+	"门楼宫寺庙塔期节赛案战史书报刊语文词人长商台线圈带";
+static const char prefix_chars[] = "总副非反超准伪亚泛";
+static const char numeral_chars[] = "一二三四五六七八九十";
+static const char preposition_chars[] = "因由对为自从在于据借";
+
+/*
+ * The split point (in characters, 0 = none) of a dictionary word under the
+ * fine-grained convention; the parts it names are words of the lexicon.
+ */
+static unsigned
+fine_split(const ZpLexBuilder *b, const char *word, const char *tag)
+{
+	uint32_t	cps[ZP_LEX_SPLIT_MAX + 2];
+	size_t		offs[ZP_LEX_SPLIT_MAX + 2];
+	size_t		len = strlen(word),
+				i = 0,
+				n = 0,
+				k;
+	double		best = 0;
+	unsigned	best_k = 0;
+
+	while (i < len)
+	{
+		if (n > ZP_LEX_SPLIT_MAX)
+			return 0;
+		offs[n] = i;
+		i += zp_utf8_decode((const unsigned char *) word + i, len - i, &cps[n]);
+		n++;
+	}
+	offs[n] = len;
+	if (n == 2)
+	{
+		if (cp_in(cps[0], numeral_det_chars) && cp_in(cps[1], classifier_chars))
+			return 1;			/* 一个, 这种 */
+		if ((cps[1] == 0x4E3A || cps[1] == 0x4E8E) && strcmp(tag, "v") == 0)
+			return 1;			/* 为, 于 after a verb: 成为, 位于 */
+		if (cps[0] == 0x4E4B && cp_in(cps[1], numeral_chars))
+			return 1;			/* 之一 */
+		if (cps[1] == 0x6B64 && cp_in(cps[0], preposition_chars))
+			return 1;			/* 此 after a preposition: 因此, 由此 */
+		return 0;
+	}
+	if (n < 3)
+		return 0;
+	if (cp_in(cps[n - 1], suffix_chars) && zp_lexbuilder_freq(b, word, offs[n - 1]) > 0)
+		return (unsigned) (n - 1);	/* 博物馆 -> 博物 馆 */
+	if (cp_in(cps[0], prefix_chars) && zp_lexbuilder_freq(b, word + offs[1], len - offs[1]) > 0)
+		return 1;				/* 总面积 -> 总 面积 */
+	if (n < 4 || strcmp(tag, "i") == 0 || strcmp(tag, "l") == 0 || strcmp(tag, "nr") == 0)
+		return 0;
+	/* a compound of two words of two or more characters: the most frequent pair */
+	for (k = 2; k + 2 <= n; k++)
+	{
+		double		fa = zp_lexbuilder_freq(b, word, offs[k]),
+					fb = zp_lexbuilder_freq(b, word + offs[k], len - offs[k]);
+
+		if (fa > 0 && fb > 0 && fa * fb > best)
+		{
+			best = fa * fb;
+			best_k = (unsigned) k;
+		}
+	}
+	return best_k;
+}
+
+/* Store the split points of the general lists' words (-g); returns how many words split. */
+static long
+add_fine_splits(ZpLexBuilder *b)
+{
+	size_t		i;
+	long		split = 0;
+
+	qsort(whole_words, n_whole, sizeof(char *), cmp_strp);
+	for (i = 0; i < n_listed; i++)
+	{
+		unsigned	k;
+
+		if (!(n_whole > 0 && bsearch(&listed[i].word, whole_words, n_whole, sizeof(char *), cmp_strp)))
+		{
+			k = fine_split(b, listed[i].word, listed[i].tag);
+			if (k > 0 && zp_lexbuilder_set_split(b, listed[i].word, strlen(listed[i].word), k) == 0)
+				split++;
+		}
+		free(listed[i].word);
+	}
+	for (i = 0; i < n_whole; i++)
+		free(whole_words[i]);
+	free(listed);
+	free(whole_words);
+	return split;
+}
+
 /* Words whose frequency is "auto", added after the first build. */
 static char **auto_words;
 static size_t n_auto,
@@ -253,7 +450,7 @@ add_auto_words(ZpLexBuilder *b)
 
 /* Read one word list; returns the number of words added. */
 static long
-read_words(ZpLexBuilder *b, const char *file, long *skipped)
+read_words(ZpLexBuilder *b, const char *file, int whole, int fine, long *skipped)
 {
 	FILE	   *f = fopen(file, "r");
 	char		buf[4096];
@@ -269,6 +466,7 @@ read_words(ZpLexBuilder *b, const char *file, long *skipped)
 	{
 		char	   *word,
 				   *freq,
+				   *tag,
 				   *save = NULL,
 				   *end;
 		double		v;
@@ -281,8 +479,13 @@ read_words(ZpLexBuilder *b, const char *file, long *skipped)
 			continue;
 		word = strtok_r(buf, " \t", &save);
 		freq = strtok_r(NULL, " \t", &save);
+		tag = strtok_r(NULL, " \t", &save);
 		if (!word || !freq)
 			die_at(file, line, "expected \"word frequency [tag]\"");
+		if (whole)
+			remember_whole(word);
+		else if (fine)
+			remember_listed(word, tag);
 		if (strcmp(freq, "auto") == 0)
 		{
 			size_t		k = 0;
@@ -331,7 +534,9 @@ main(int argc, char **argv)
 				simplified = 0;
 	int			i,
 				nfiles = 0,
-				want_t2s = 0;
+				want_t2s = 0,
+				want_fine = 0;
+	long		fine_splits = 0;
 
 	for (i = 1; i < argc; i++)
 	{
@@ -341,25 +546,34 @@ main(int argc, char **argv)
 			hmm = argv[++i];
 		else if (strcmp(argv[i], "-t") == 0)
 			want_t2s = 1;
+		else if (strcmp(argv[i], "-g") == 0)
+			want_fine = 1;
+		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
+		{
+			added += read_words(b, argv[++i], 1, 0, &skipped);
+			nfiles++;
+		}
 		else if (argv[i][0] == '-')
 		{
-			fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...\n");
+			fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] [-g] [-w WHOLELIST]... WORDLIST...\n");
 			return 2;
 		}
 		else
 		{
-			added += read_words(b, argv[i], &skipped);
+			added += read_words(b, argv[i], 0, want_fine, &skipped);
 			nfiles++;
 		}
 	}
 	if (!out || nfiles == 0)
 	{
-		fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] WORDLIST...\n");
+		fprintf(stderr, "usage: zp_lexcompile -o OUT [-m HMM.tsv] [-t] [-g] [-w WHOLELIST]... WORDLIST...\n");
 		return 2;
 	}
 	if (hmm)
 		read_hmm(b, hmm);
 	add_auto_words(b);
+	if (want_fine)
+		fine_splits = add_fine_splits(b);
 	if (want_t2s)
 		simplified = add_simplified_forms(b);
 	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)
@@ -367,8 +581,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "zp_lexcompile: %s: %s\n", out, err);
 		return 1;
 	}
-	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han), %ld Traditional forms\n",
-		   out, added, skipped, simplified);
+	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han), %ld Traditional forms, "
+		   "%ld words with a fine-grained split\n", out, added, skipped, simplified, fine_splits);
 	zp_lexbuilder_free(b);
 	return 0;
 }

@@ -29,5 +29,17 @@ if "$bin" -o "$tmp/good.lex" "$tmp/good.txt" >/dev/null 2>&1 && [ -s "$tmp/good.
 else
     echo "not ok - a well-formed list did not compile"; failed=$((failed + 1))
 fi
+# -g: dictionary compounds get the fine-grained split; words of a -w list stay whole
+printf '体育 100 n\n用品 100 n\n体育用品 1000 n\n网络 100 n\n空间 100 n\n网络空间 1000 n\n' > "$tmp/general.txt"
+printf '网络空间 1000\n' > "$tmp/whole.txt"
+seg() { printf "体育用品和网络空间\n" | "$1/zp_segment" "$2" -w | sed "s/ *$//"; }
+if "$bin" -o "$tmp/fine.lex" -g "$tmp/general.txt" -w "$tmp/whole.txt" >/dev/null 2>&1 &&
+    "$bin" -o "$tmp/coarse.lex" "$tmp/general.txt" >/dev/null 2>&1 &&
+    [ "$(seg "$1" "$tmp/fine.lex")" = "体育 用品 和 网络空间" ] &&
+    [ "$(seg "$1" "$tmp/coarse.lex")" = "体育用品 和 网络空间" ]; then
+    echo "ok - -g splits compounds, -w keeps its words whole"; passed=$((passed + 1))
+else
+    echo "not ok - -g/-w: fine '$(seg "$1" "$tmp/fine.lex" 2>&1)', coarse '$(seg "$1" "$tmp/coarse.lex" 2>&1)'"; failed=$((failed + 1))
+fi
 echo "lexcompile: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
