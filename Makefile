@@ -40,6 +40,9 @@ all:
 	@echo "PostgreSQL 15 server headers not found: run 'make run' or 'make test' (they install them), or apt-get install postgresql-server-dev-15" >&2; exit 1
 endif
 
+# every object depends on every header: a changed struct must never leave a stale object
+$(OBJS): $(wildcard src/engine/*.h) src/zhpolicy.h
+
 ENGINE_CFLAGS = -O2 -g -Wall -Wextra -Werror -Isrc/engine
 
 build:

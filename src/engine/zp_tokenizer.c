@@ -454,11 +454,36 @@ zp_hmm_cut(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 	}
 }
 
+static int	strchr3(const char *set, uint32_t cp);
+
+/* Classifiers and measure words: after a number they are a word of their own (9512 个 村). */
+static int
+zp_is_classifier(uint32_t cp)
+{
+	static const char set[] = "个种座部条位名次件项家所只张本台辆架艘届期批类份篇首门句段层场支枚颗株棵块片群对双套间栋户口头匹天周岁代度"
+		"亩元角吨斤克米升倍人例起宗笔轮股成";
+
+	return strchr3(set, cp);
+}
+
 /* Push the tokens of a run of single characters [a, b) on the best path. */
 static void
 zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 {
 	size_t		i;
+
+	if (a == 0 && b - a >= 2 && tk->number_end != 0 && tk->number_end == tk->offs[0] &&
+		zp_is_classifier(tk->cps[0]))
+	{
+		/* the classifier of the number before the run: the HMM must not join it to the run */
+		zp_push_han_token(tk, 0, 1, tk->next[0] > 0, emitted_to);
+		a = 1;
+		if (b - a == 1)
+		{
+			zp_push_han_token(tk, a, b, tk->next[a] > 0, emitted_to);
+			return;
+		}
+	}
 
 	if (b - a >= 2 && tk->lex->hdr->n_emit > 0 && !zp_span_is_word(tk, a, b))
 	{
@@ -1253,6 +1278,8 @@ zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok)
 		if (!zp_is_han(cp))
 		{
 			zp_scan_other(tk, tok);
+			if (tok->type == ZP_TOK_INT || tok->type == ZP_TOK_NUM || tok->type == ZP_TOK_QUANTITY)
+				tk->number_end = tok->start + tok->len;
 			return 1;
 		}
 		zp_segment_chunk(tk);

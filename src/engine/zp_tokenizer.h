@@ -109,6 +109,7 @@ typedef struct ZpTokenizer
 	size_t		qhead;
 	size_t		qcount;
 	int			compounds;		/* 1: dictionary compounds stay whole (no fine-grained split) */
+	size_t		number_end;		/* end of the last number token handed out (0 = none) */
 } ZpTokenizer;
 
 /* The allocator that uses malloc and free. */

@@ -320,8 +320,9 @@ fine_split(const ZpLexBuilder *b, const char *word, const char *tag)
 	{
 		if (cp_in(cps[0], numeral_det_chars) && cp_in(cps[1], classifier_chars))
 			return 1;			/* 一个, 这种 */
-		if ((cps[1] == 0x4E3A || cps[1] == 0x4E8E) && strcmp(tag, "v") == 0)
-			return 1;			/* 为, 于 after a verb: 成为, 位于 */
+		if ((cps[1] == 0x4E3A || cps[1] == 0x4E8E) && strcmp(tag, "v") == 0 &&
+			zp_lexbuilder_freq(b, word, offs[1]) >= zp_lexbuilder_freq(b, word, len))
+			return 1;			/* 为, 于 after a verb that is a word on its own: 成为, 位于 (not 认为) */
 		if (cps[0] == 0x4E4B && cp_in(cps[1], numeral_chars))
 			return 1;			/* 之一 */
 		if (cps[1] == 0x6B64 && cp_in(cps[0], preposition_chars))

@@ -4,6 +4,7 @@
 # measure (word-level precision, recall and F1 by character span), plus recall
 # of gold words that are not in jieba's dict.txt (OOV recall).
 #   - ts_parse('zhpolicy', sentence) in a temporary cluster, as to_tsvector sees it
+#     (and, for comparison, ts_parse('zhpolicy_compound', ...), compounds kept whole)
 #   - build/zp_segment -w, the engine alone, as a cross-check
 # Environment: ACCURACY_PORT (port of the temporary cluster, default 54337),
 # ACCURACY_ERRORS=N (also list the N most frequent differences from gold),
@@ -33,6 +34,11 @@ work=$ZP_TMP
     translate(encode(convert_to(p.token, 'UTF8'), 'base64'), E'\n', '')
     FROM gold g CROSS JOIN LATERAL ts_parse('zhpolicy', g.sentence) WITH ORDINALITY AS p(tokid, token, ord)
     ORDER BY g.id, p.ord) TO STDOUT" > "$work/ts_parse.tsv"
+# the same through the parser that keeps dictionary compounds whole, for comparison
+"${PSQL[@]}" -c "\copy (SELECT g.id, p.tokid,
+    translate(encode(convert_to(p.token, 'UTF8'), 'base64'), E'\n', '')
+    FROM gold g CROSS JOIN LATERAL ts_parse('zhpolicy_compound', g.sentence) WITH ORDINALITY AS p(tokid, token, ord)
+    ORDER BY g.id, p.ord) TO STDOUT" > "$work/ts_parse_compound.tsv"
 
 tr -d ' ' < "$GOLD" | "$ZP_ROOT/build/zp_segment" "$ZP_ROOT/build/zhpolicy.lex" -w > "$work/engine.txt"
 
@@ -45,3 +51,7 @@ echo
 echo "zhpolicy segmentation accuracy: UD_Chinese-GSDSimp dev (Universal Dependencies, CC BY-SA 4.0), SIGHAN measure, $(date -u +%Y-%m-%d)"
 "${SCORER[@]}" score "$GOLD" --lexicon "$DICT" --ts-parse "$work/ts_parse.tsv" \
     --engine "$work/engine.txt" --errors "${ACCURACY_ERRORS:-0}"
+echo
+echo "for comparison, dictionary compounds kept whole:"
+"${SCORER[@]}" score "$GOLD" --lexicon "$DICT" --ts-parse "$work/ts_parse_compound.tsv" \
+    | sed -n "s/^ts_parse('zhpolicy', ...)  /ts_parse('zhpolicy_compound', ...)/p"

@@ -212,6 +212,8 @@ test_tokens(void)
 	expect_tokens("一个博物馆的体育用品，总面积之一，因此位于",
 				  "word:一|word:个|word:博物|word:馆|word:的|word:体育|word:用品|"
 				  "word:总|word:面积|word:之|word:一|word:因|word:此|word:位|word:于");
+	/* the classifier after a number is a word of its own, not the start of an unknown word */
+	expect_tokens("9512个村", "int:9512|word:个|word:村");
 	expect_tokens("实事求是地推进一带一路", "word:实事求是|word:地|word:推进|word:一带一路");
 	expect_tokens("新闻直播 要闻 国际", "word:新闻|word:直播|word:要闻|word:国际");
 	expect_tokens("こんにちは 한국어 Привет 😀 ＩＰｖ６",
