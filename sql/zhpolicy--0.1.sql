@@ -87,6 +87,15 @@ ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound
     WITH zhpolicy_dict;
 ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound ADD MAPPING FOR blank WITH zhpolicy_gap;
 
+-- to_tsvector(config, doc), built without PostgreSQL's generic parse pipeline when the
+-- configuration is one of zhpolicy's (any other configuration goes through to_tsvector).
+CREATE FUNCTION zhpolicy.tsvector(config regconfig, doc text) RETURNS tsvector
+    AS 'MODULE_PATHNAME', 'zhpolicy_tsvector' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tsvector(regconfig, text) IS 'the same tsvector as to_tsvector(config, doc), several times faster for zhpolicy configurations';
+CREATE FUNCTION zhpolicy.tsvector(doc text) RETURNS tsvector
+    AS 'MODULE_PATHNAME', 'zhpolicy_tsvector_default' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tsvector(text) IS 'the same tsvector as to_tsvector(''zhpolicy'', doc), several times faster';
+
 -- The words of a text as the index sees them, before stop words.
 CREATE FUNCTION zhpolicy.segment(doc text) RETURNS text[]
     AS 'MODULE_PATHNAME', 'zhpolicy_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

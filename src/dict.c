@@ -36,7 +36,6 @@ PG_FUNCTION_INFO_V1(zhpolicy_dict_init);
 PG_FUNCTION_INFO_V1(zhpolicy_dict_lexize);
 PG_FUNCTION_INFO_V1(zhpolicy_gap_lexize);
 
-#define ZHPOLICY_MAX_CHARS 256	/* longer Chinese tokens are not split into characters */
 
 /*
  * A dictionary's state, in the dictionary's own memory context.  Stop words
@@ -158,37 +157,51 @@ zhpolicy_dict_init(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(d);
 }
 
+size_t
+zhpolicy_dict_normalize(const void *dict_data, const char *in, size_t len, char *word,
+						size_t *starts, size_t *ends, size_t *npieces)
+{
+	const ZhpolicyDict *d = (const ZhpolicyDict *) dict_data;
+	const ZpLexicon *lex = (d->norm_flags & ZP_NORM_SIMPLIFY) ? zhpolicy_lexicon() : NULL;
+	size_t		n = zp_normalize_token(in, len, word, lex, d->norm_flags);
+
+	word[n] = '\0';
+	*npieces = 0;
+	if (n == 0 || is_stop_word(d, word, n))
+		return 0;
+	if (d->chars)
+	{
+		size_t		k = zp_index_pieces(word, n, starts, ends, ZHPOLICY_MAX_CHARS);
+
+		if (k >= 2 && zp_has_han(word, n))
+			*npieces = k;
+	}
+	return n;
+}
+
 /* Normalise a token; a stop word or a token of nothing but white space gives no lexeme. */
 Datum
 zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 {
-	ZhpolicyDict *d = (ZhpolicyDict *) PG_GETARG_POINTER(0);
+	void	   *d = PG_GETARG_POINTER(0);
 	char	   *in = (char *) PG_GETARG_POINTER(1);
 	int32		len = PG_GETARG_INT32(2);
 	char	   *word = palloc(ZP_NORM_OUT_SIZE((size_t) len) + 1);
-	const ZpLexicon *lex = (d->norm_flags & ZP_NORM_SIMPLIFY) ? zhpolicy_lexicon() : NULL;
-	size_t		n = zp_normalize_token(in, (size_t) len, word, lex, d->norm_flags);
-	TSLexeme   *res = palloc0(sizeof(TSLexeme) * 2);
-
 	size_t		starts[ZHPOLICY_MAX_CHARS],
 				ends[ZHPOLICY_MAX_CHARS];
-	size_t		npieces;
-	bool		has_han;
+	size_t		npieces,
+				i;
+	size_t		n = zhpolicy_dict_normalize(d, in, (size_t) len, word, starts, ends, &npieces);
+	TSLexeme   *res = palloc0(sizeof(TSLexeme) * (npieces + 2));
 
-	word[n] = '\0';
-	if (n == 0 || is_stop_word(d, word, n))
+	if (n == 0)
 	{
 		pfree(word);
 		PG_RETURN_POINTER(res);
 	}
 	res[0].lexeme = word;
-	npieces = d->chars ? zp_index_pieces(word, n, starts, ends, ZHPOLICY_MAX_CHARS) : 0;
-	has_han = npieces >= 2 && zp_has_han(word, n);
-	if (has_han)
+	if (npieces > 0)
 	{
-		size_t		i;
-
-		res = repalloc(res, sizeof(TSLexeme) * (npieces + 2));
 		res[0].nvariant = 1;
 		for (i = 0; i < npieces; i++)
 		{
@@ -196,7 +209,6 @@ zhpolicy_dict_lexize(PG_FUNCTION_ARGS)
 			res[i + 1].nvariant = 2;
 			res[i + 1].flags = i > 0 ? TSL_ADDPOS : 0;
 		}
-		memset(&res[npieces + 1], 0, sizeof(TSLexeme));
 	}
 	PG_RETURN_POINTER(res);
 }

@@ -6,6 +6,7 @@
 #define ZHPOLICY_H
 
 #include "postgres.h"
+#include "fmgr.h"
 
 #include "zp_lexicon.h"
 #include "zp_tokenizer.h"
@@ -27,5 +28,24 @@ extern const ZpAllocator zhpolicy_palloc_allocator;
 
 /* Refuse to work in a database whose encoding is not UTF8. */
 extern void zhpolicy_check_encoding(void);
+
+#define ZHPOLICY_MAX_CHARS 256	/* longer Chinese tokens are not split into characters */
+
+/*
+ * The lexemes the zhpolicy dictionary (dict_data: its dictData) makes of a
+ * token: normalises it into word (ZP_NORM_OUT_SIZE(len) + 1 bytes), returns
+ * the length (0 = no lexeme: a stop word or white space) and, when the word
+ * is indexed with its characters, their npieces byte ranges (arrays of
+ * ZHPOLICY_MAX_CHARS): the first shares the word's position, each further
+ * piece takes the next one.
+ */
+extern size_t zhpolicy_dict_normalize(const void *dict_data, const char *in, size_t len, char *word,
+									  size_t *starts, size_t *ends, size_t *npieces);
+
+/* The support functions of the parsers and dictionaries, which zhpolicy.tsvector recognises. */
+extern Datum zhpolicy_prs_start(PG_FUNCTION_ARGS);
+extern Datum zhpolicy_prs_start_compound(PG_FUNCTION_ARGS);
+extern Datum zhpolicy_dict_lexize(PG_FUNCTION_ARGS);
+extern Datum zhpolicy_gap_lexize(PG_FUNCTION_ARGS);
 
 #endif							/* ZHPOLICY_H */

@@ -105,10 +105,11 @@ zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *
 	tk->clen = mem->alloc(mem->ctx, cap);
 	tk->best = mem->alloc(mem->ctx, sizeof(float) * (cap + 1));
 	tk->next = mem->alloc(mem->ctx, sizeof(int32_t) * (cap + 1));
+	tk->split = mem->alloc(mem->ctx, cap + 1);
 	tk->viterbi = mem->alloc(mem->ctx, sizeof(double) * 4 * cap);
 	tk->back = mem->alloc(mem->ctx, 4 * cap);
 	tk->queue = mem->alloc(mem->ctx, sizeof(ZpToken) * (2 * cap + 2));
-	if (!tk->cps || !tk->offs || !tk->clen || !tk->best || !tk->next || !tk->viterbi ||
+	if (!tk->cps || !tk->offs || !tk->clen || !tk->best || !tk->next || !tk->split || !tk->viterbi ||
 		!tk->back || !tk->queue)
 	{
 		zp_tokenizer_free(tk);
@@ -120,7 +121,7 @@ zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *
 void
 zp_tokenizer_free(ZpTokenizer *tk)
 {
-	void	   *bufs[] = {tk->cps, tk->offs, tk->clen, tk->best, tk->next, tk->viterbi,
+	void	   *bufs[] = {tk->cps, tk->offs, tk->clen, tk->best, tk->next, tk->split, tk->viterbi,
 	tk->back, tk->queue};
 	size_t		i;
 
@@ -255,6 +256,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		size_t		j;
 		float		bestv = unknown + tk->best[i + 1];
 		int32_t		bestj = -((int32_t) i + 1);
+		uint8_t		bests = 0;
 
 		for (j = i; j < n; j++)
 		{
@@ -271,6 +273,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 				{
 					bestv = v;
 					bestj = (int32_t) j + 1;
+					bests = (uint8_t) zp_lex_split_of(child);
 				}
 			}
 			if (!(child & ZP_LEX_HAS_CHILDREN))
@@ -293,6 +296,8 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 					bestv = lp + tk->best[j + 1];
 					bestj = (int32_t) j + 1;
 				}
+				if (lp <= 0 && bestj == (int32_t) j + 1)
+					bests = 0;	/* a user word stays whole */
 				if (!(child & ZP_LEX_HAS_CHILDREN))
 					break;
 				node = child & ZP_LEX_NODE_MASK;
@@ -300,6 +305,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		}
 		tk->best[i] = bestv;
 		tk->next[i] = bestj;
+		tk->split[i] = bests;
 	}
 }
 
@@ -373,6 +379,19 @@ zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emit
 	if (start > *emitted_to)
 		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
 	zp_queue_push(tk, is_word ? ZP_TOK_WORD : ZP_TOK_OOV, start, end);
+	*emitted_to = end;
+}
+
+/* Push lattice word [a, b), whose split point (none) the lattice already gave. */
+static void
+zp_push_lattice_word(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
+{
+	size_t		start = tk->offs[a];
+	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
+
+	if (start > *emitted_to)
+		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
+	zp_queue_push(tk, ZP_TOK_WORD, start, end);
 	*emitted_to = end;
 }
 
@@ -697,7 +716,14 @@ zp_segment_chunk(ZpTokenizer *tk)
 			if (in_singles)
 				zp_flush_singles(tk, singles, i, &emitted_to);
 			in_singles = 0;
-			zp_push_han_token(tk, i, j, 1, &emitted_to);
+			if (tk->split[i] != 0 && !tk->compounds && tk->split[i] < j - i)
+			{
+				/* the split point came with the lattice edge: no second walk of the trie */
+				zp_push_han_token(tk, i, i + tk->split[i], 1, &emitted_to);
+				zp_push_han_token(tk, i + tk->split[i], j, 1, &emitted_to);
+			}
+			else
+				zp_push_lattice_word(tk, i, j, &emitted_to);
 		}
 		i = j;
 	}

@@ -103,6 +103,7 @@ typedef struct ZpTokenizer
 	uint8_t    *clen;
 	float	   *best;
 	int32_t    *next;
+	uint8_t    *split;			/* fine-grained split point of the lexicon word chosen at i */
 	double	   *viterbi;		/* 4 per character */
 	uint8_t    *back;			/* 4 per character */
 	ZpToken    *queue;
