@@ -54,8 +54,14 @@ typedef struct LexemeEntry
 	uint32		hash;
 	uint32		count;			/* occurrences (before the position rules) */
 	uint32		first;			/* index of its first position in the sorted positions */
-	uint32		index;			/* its index in the table (kept through sorting) */
 } LexemeEntry;
+
+/* A code point's entry, valid for the call whose stamp it holds. */
+typedef struct CodePointSlot
+{
+	uint32		stamp;			/* the call that set entry */
+	uint32		entry;
+} CodePointSlot;
 
 /* The distinct lexemes of a document and their occurrences, in one memory context. */
 typedef struct LexemeTable
@@ -73,20 +79,22 @@ typedef struct LexemeTable
 	size_t		n_occ,
 				cap_occ;
 	/* lexemes of one BMP character (most of them) are found by code point, not hashed */
-	uint32	   *cp_entry;		/* entry index of a code point, valid when cp_stamp matches */
-	uint32	   *cp_stamp;
+	CodePointSlot *cp_slots;	/* entry index of a code point, valid when its stamp matches */
 	uint32		stamp;
 } LexemeTable;
 
 /*
- * Arrays by code point, kept between calls in fn_extra (per call site, in
- * fn_mcxt): clearing 512 kB for every short document would cost more than
- * the document; a stamp that changes each call marks the stale entries.
+ * Entries by code point of the Chinese characters, kept between calls in
+ * fn_extra (per call site, in fn_mcxt; 216 kB): clearing them for every
+ * short document would cost more than the document, so a stamp that changes
+ * each call marks the stale ones.
  */
+#define CP_MAP_FIRST 0x3400			/* CJK Extension A .. Unified Ideographs: 27,648 code points */
+#define CP_MAP_LAST 0x9FFF
+
 typedef struct CodePointMap
 {
-	uint32		entry[65536];
-	uint32		stamp[65536];
+	CodePointSlot slot[CP_MAP_LAST - CP_MAP_FIRST + 1];
 	uint32		current;
 } CodePointMap;
 
@@ -163,19 +171,23 @@ table_add(LexemeTable *t, const char *s, size_t len, int pos)
 {
 	const unsigned char *u = (const unsigned char *) s;
 
-	if (len == 3 && (u[0] & 0xF0) == 0xE0)
-	{
-		/* one three-byte character: a Chinese character, looked up by code point */
-		uint32		cp = ((uint32) (u[0] & 0x0F) << 12) | ((uint32) (u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+	uint32		cp;
 
-		if (t->cp_stamp[cp] == t->stamp)
+	if (len == 3 && (u[0] & 0xF0) == 0xE0 &&
+		(cp = ((uint32) (u[0] & 0x0F) << 12) | ((uint32) (u[1] & 0x3F) << 6) | (u[2] & 0x3F)) >= CP_MAP_FIRST &&
+		cp <= CP_MAP_LAST)
+	{
+		/* one Chinese character, looked up by code point */
+		CodePointSlot *slot = &t->cp_slots[cp - CP_MAP_FIRST];
+
+		if (slot->stamp == t->stamp)
 		{
-			table_add_occurrence(t, t->cp_entry[cp], pos);
+			table_add_occurrence(t, slot->entry, pos);
 			return;
 		}
 		table_add_hashed(t, s, len, pos);
-		t->cp_stamp[cp] = t->stamp;
-		t->cp_entry[cp] = t->occ_entry[t->n_occ - 1];
+		slot->stamp = t->stamp;
+		slot->entry = t->occ_entry[t->n_occ - 1];
 		return;
 	}
 	table_add_hashed(t, s, len, pos);
@@ -220,7 +232,6 @@ table_add_hashed(LexemeTable *t, const char *s, size_t len, int pos)
 		}
 		ne = &t->entries[t->n_entries];
 		ne->key = key;
-		ne->index = t->n_entries;
 		ne->off = (uint32) t->arena_len;
 		ne->len = (uint32) len;
 		ne->hash = hash;
@@ -235,9 +246,18 @@ table_add_hashed(LexemeTable *t, const char *s, size_t len, int pos)
 	table_add_occurrence(t, (uint32) e - 1, pos);
 }
 
+/* What sorting moves: a lexeme's key, and where to find the rest of it. */
+typedef struct SortItem
+{
+	uint64		key;
+	uint32		off;
+	uint32		len;
+	uint32		index;
+} SortItem;
+
 /* Order of lexemes in a tsvector: tsCompareString, bytes then length. */
 static inline int
-compare_entries(const LexemeEntry *x, const LexemeEntry *y, const char *arena)
+compare_entries(const SortItem *x, const SortItem *y, const char *arena)
 {
 	int			c;
 
@@ -253,7 +273,7 @@ compare_entries(const LexemeEntry *x, const LexemeEntry *y, const char *arena)
 }
 
 #define ST_SORT sort_lexeme_entries
-#define ST_ELEMENT_TYPE LexemeEntry
+#define ST_ELEMENT_TYPE SortItem
 #define ST_COMPARE_ARG_TYPE const char
 #define ST_COMPARE(a, b, arg) compare_entries(a, b, arg)
 #define ST_SCOPE static
@@ -277,7 +297,7 @@ table_to_tsvector(LexemeTable *t)
 	TSVector	out;
 	WordEntry  *ptr;
 	char	   *str;
-	LexemeEntry *sorted;
+	SortItem   *sorted;
 
 	/* positions grouped by lexeme, each group in document order (a stable counting sort) */
 	fill = palloc(sizeof(uint32) * (t->n_entries + 1));
@@ -310,8 +330,14 @@ table_to_tsvector(LexemeTable *t)
 	}
 
 	/* lexemes in tsvector order; keep each one's index to find its positions */
-	sorted = palloc(sizeof(LexemeEntry) * Max(t->n_entries, 1));
-	memcpy(sorted, t->entries, sizeof(LexemeEntry) * t->n_entries);
+	sorted = palloc(sizeof(SortItem) * Max(t->n_entries, 1));
+	for (i = 0; i < t->n_entries; i++)
+	{
+		sorted[i].key = t->entries[i].key;
+		sorted[i].off = t->entries[i].off;
+		sorted[i].len = t->entries[i].len;
+		sorted[i].index = i;
+	}
 	sort_lexeme_entries(sorted, t->n_entries, t->arena);
 	entry_of_sorted = palloc(sizeof(uint32) * Max(t->n_entries, 1));
 	for (i = 0; i < t->n_entries; i++)
@@ -434,7 +460,7 @@ build_tsvector(FmgrInfo *flinfo, Oid cfg_id, text *doc)
 	}
 	if (++cpmap->current == 0)
 	{
-		memset(cpmap->stamp, 0, sizeof(cpmap->stamp));
+		memset(cpmap->slot, 0, sizeof(cpmap->slot));
 		cpmap->current = 1;
 	}
 	work = AllocSetContextCreate(CurrentMemoryContext, "zhpolicy tsvector", ALLOCSET_DEFAULT_SIZES);
@@ -453,8 +479,7 @@ build_tsvector(FmgrInfo *flinfo, Oid cfg_id, text *doc)
 	t.cap_occ = Max(len / 2, 64);
 	t.occ_entry = palloc_extended(sizeof(uint32) * t.cap_occ, MCXT_ALLOC_HUGE);
 	t.occ_pos = palloc_extended(sizeof(uint16) * t.cap_occ, MCXT_ALLOC_HUGE);
-	t.cp_entry = cpmap->entry;
-	t.cp_stamp = cpmap->stamp;
+	t.cp_slots = cpmap->slot;
 	t.stamp = cpmap->current;
 	word = palloc(ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES) + 1);
 

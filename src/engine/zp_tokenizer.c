@@ -242,6 +242,10 @@ zp_collect_han(ZpTokenizer *tk)
  * is the end of the chosen edge from i, negated when that edge is no lexicon
  * word (an unknown character).
  */
+#ifndef ZP_PREFETCH_AHEAD
+#define ZP_PREFETCH_AHEAD 2
+#endif
+
 static void
 zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 {
@@ -258,6 +262,21 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		int32_t		bestj = -((int32_t) i + 1);
 		uint8_t		bests = 0;
 
+		/*
+		 * The walk from each character is a chain of dependent loads into a
+		 * table larger than the cache; the walks from different characters are
+		 * independent.  Fetch the second edge of the walk ZP_PREFETCH_AHEAD
+		 * characters back now, so that its cache miss overlaps these walks.
+		 */
+		if (i >= ZP_PREFETCH_AHEAD && lex->root)
+		{
+			uint32_t	cp = tk->cps[i - ZP_PREFETCH_AHEAD];
+
+			if (cp < ZP_LEX_ROOT_SIZE && (lex->root[cp].child & ZP_LEX_HAS_CHILDREN))
+				__builtin_prefetch(&lex->edges[zp_lex_hash(zp_lex_edge_key(lex->root[cp].child & ZP_LEX_NODE_MASK,
+																			   tk->cps[i - ZP_PREFETCH_AHEAD + 1]),
+														   lex->trie_bits)]);
+		}
 		for (j = i; j < n; j++)
 		{
 			float		lp;
