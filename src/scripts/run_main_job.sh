@@ -68,8 +68,8 @@ CREATE TABLE IF NOT EXISTS articles (
     raw       text NOT NULL,
     body      text NOT NULL,
     tsv       tsvector GENERATED ALWAYS AS (
-                  setweight(to_tsvector('zhpolicy', coalesce(title, '')), 'A') ||
-                  setweight(to_tsvector('zhpolicy', body), 'D')) STORED,
+                  setweight(zhpolicy.tsvector(coalesce(title, '')), 'A') ||
+                  setweight(zhpolicy.tsvector(body), 'D')) STORED,
     tags      text[],
     loaded_at timestamptz NOT NULL DEFAULT now()
 );

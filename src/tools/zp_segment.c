@@ -130,10 +130,13 @@ main(int argc, char **argv)
 	if (argc > 2 && strcmp(argv[2], "-n") == 0)
 	{
 		size_t		ntok = 0;
+		clock_t		t0 = clock();
+		double		secs;
 
 		while (zp_tokenizer_next(&tk, &tok))
 			ntok++;
-		printf("%zu bytes, %zu tokens\n", len, ntok);
+		secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+		printf("%zu bytes, %zu tokens, %.1f MB/s\n", len, ntok, secs > 0 ? (double) len / 1048576 / secs : 0);
 	}
 	else
 		while (zp_tokenizer_next(&tk, &tok))

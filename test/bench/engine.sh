@@ -26,3 +26,6 @@ tag=$(count -t "$tmp/labels.txt")
 echo "engine instructions per input byte (callgrind, the corpus: $bytes bytes)"
 awk -v t="$tok" -v b="$base" -v n="$bytes" 'BEGIN { printf "  tokenizer (zp_segment -n):            %6.1f\n", (t - b) / n }'
 awk -v t="$tag" -v b="$base" -v n="$bytes" 'BEGIN { printf "  label matcher, 10 labels (-t):        %6.1f  (includes building the matcher)\n", (t - b) / n }'
+# seconds too (noisy on a shared machine): the tokenizer alone over the corpus repeated 180 times
+for i in $(seq 180); do cat "$tmp/corpus.txt"; done > "$tmp/corpus180.txt"
+echo "engine throughput, one core: tokenizer $("$ZP_ROOT/build/zp_segment" "$ZP_ROOT/build/zhpolicy.lex" -n < "$tmp/corpus180.txt" | sed -n 's/.* \([0-9.]* MB\/s\)$/\1/p') (zp_segment -n, the corpus repeated 180 times)"
