@@ -21,3 +21,6 @@ SELECT left(file, 3) AS file,
                       'MaxFragments=2, MaxWords=20, MinWords=6, FragmentDelimiter=" … "'), '\s+', ' ', 'g') AS snippet
 FROM article, plainto_tsquery('zhpolicy', '数字经济') q
 WHERE tsv @@ q ORDER BY file;
+-- adjacent highlighted tokens are one highlight, even across the words of a phrase
+SELECT ts_headline('zhpolicy', '以网络空间命运共同体推进新时代网络强国建设',
+                   websearch_to_tsquery('zhpolicy', '网络空间命运共同体 数字经济')) AS merged;

@@ -107,8 +107,8 @@ merge_adjacent_highlights(HeadlineParsedText *prs)
 			i++;
 			continue;
 		}
-		while (k < prs->curwords && prs->words[k].repeated)
-			k++;
+		while (k < prs->curwords && (prs->words[k].repeated || prs->words[k].skip))
+			k++;				/* never printed: entries of a token's other operands, merged tokens */
 		if (k < prs->curwords && prs->words[k].selected && prs->words[k].in && !prs->words[k].skip &&
 			prs->words[k].type != ZP_TOK_BLANK && prs->words[k].len > 0 &&
 			(int) w->len + (int) prs->words[k].len <= 0xFFFF)
