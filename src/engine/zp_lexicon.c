@@ -530,10 +530,43 @@ zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to)
 		if (!b->t2s)
 			return -1;
 	}
-	if (b->t2s[from] == 0)
+	if ((b->t2s[from] & ZP_LEX_T2S_MASK) == 0)
 		b->n_t2s++;
-	b->t2s[from] = to;
+	b->t2s[from] = (b->t2s[from] & ~ZP_LEX_T2S_MASK) | to;
 	return 0;
+}
+
+long
+zp_lexbuilder_mark_standalone(ZpLexBuilder *b, double share)
+{
+	uint32_t	cp;
+	long		n = 0;
+
+	if (b->failed || !b->usage)
+		return 0;
+	if (!b->t2s)
+	{
+		b->t2s = calloc(ZP_LEX_ROOT_SIZE, sizeof(uint32_t));
+		if (!b->t2s)
+			return 0;
+	}
+	for (cp = 0x80; cp < ZP_LEX_ROOT_SIZE; cp++)
+	{
+		char		buf[4];
+		int			len;
+		double		alone;
+
+		if (b->usage[cp] <= 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+			continue;
+		len = zp_utf8_encode(cp, buf);
+		alone = zp_lexbuilder_freq(b, buf, (size_t) len);
+		if (alone > 0 && alone >= share * b->usage[cp])
+		{
+			b->t2s[cp] |= ZP_LEX_STANDALONE;
+			n++;
+		}
+	}
+	return n;
 }
 
 /* Round up to a multiple of 8. */

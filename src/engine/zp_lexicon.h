@@ -35,6 +35,8 @@
 #define ZP_LEX_SPLIT_SHIFT 26		/* bits 26-30 of a child reference: where the word splits */
 #define ZP_LEX_SPLIT_MAX 31
 #define ZP_LEX_ROOT_SIZE 65536	/* root edges of BMP code points, by code point */
+#define ZP_LEX_T2S_MASK 0xFFFFu	/* a T2S entry: the Simplified form in the low 16 bits ... */
+#define ZP_LEX_STANDALONE 0x80000000u	/* ... and this flag: the character is mostly a word on its own */
 
 /* HMM states of the character-tagging model, in file order. */
 enum
@@ -62,7 +64,8 @@ typedef struct ZpLexHeader
 	uint64_t	off_edges;		/* ZpLexEdge[1 << trie_bits] */
 	uint64_t	off_emit_keys;	/* uint32[1 << emit_bits] */
 	uint64_t	off_emit_vals;	/* float[4 << emit_bits] */
-	uint64_t	off_t2s;		/* uint32[ZP_LEX_ROOT_SIZE]: Simplified form of a BMP code point, 0 = same */
+	uint64_t	off_t2s;		/* uint32[ZP_LEX_ROOT_SIZE]: Simplified form of a BMP code point (0 = same),
+								 * | ZP_LEX_STANDALONE */
 	uint32_t	n_t2s;			/* how many code points have a Simplified form */
 	uint32_t	compact;		/* 1: no root array, no T2S table (a small in-memory lexicon) */
 } ZpLexHeader;
@@ -160,8 +163,19 @@ zp_lex_simplify(const ZpLexicon *lex, uint32_t cp)
 
 	if (cp >= ZP_LEX_ROOT_SIZE || !lex->t2s)
 		return cp;
-	s = lex->t2s[cp];
+	s = lex->t2s[cp] & ZP_LEX_T2S_MASK;
 	return s != 0 ? s : cp;
+}
+
+/*
+ * Is the (Simplified) character cp used more often as a word on its own than
+ * inside longer words, by the lexicon's frequencies (是, 为, 之, 及)?  The HMM
+ * never makes such a character part of an unknown word.
+ */
+static inline int
+zp_lex_standalone(const ZpLexicon *lex, uint32_t cp)
+{
+	return cp < ZP_LEX_ROOT_SIZE && lex->t2s && (lex->t2s[cp] & ZP_LEX_STANDALONE) != 0;
 }
 
 /* HMM emission log probabilities of cp (4 floats, B E M S), or NULL if unseen. */
@@ -214,6 +228,10 @@ int			zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float 
 
 /* Sum of the frequencies of the words that contain BMP code point cp. */
 double		zp_lexbuilder_char_usage(const ZpLexBuilder *b, uint32_t cp);
+
+/* Flag the characters whose one-character word has at least `share` of the frequency of all the
+ * words that hold them (zp_lex_standalone); returns how many. */
+long		zp_lexbuilder_mark_standalone(ZpLexBuilder *b, double share);
 
 /* Record that Traditional code point from is written to in Simplified Chinese (both BMP). */
 int			zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to);

@@ -525,7 +525,26 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 
 	if (b - a >= 2 && tk->lex->hdr->n_emit > 0 && !zp_span_is_word(tk, a, b))
 	{
-		zp_hmm_cut(tk, a, b, emitted_to);
+		/* characters mostly used alone (是, 为, 之) stay single; the HMM reads what lies between */
+		size_t		s = a;
+
+		for (i = a; i <= b; i++)
+		{
+			if (i < b && !zp_lex_standalone(tk->lex, tk->cps[i]))
+				continue;
+			if (i - s >= 2 && !zp_span_is_word(tk, s, i))
+				zp_hmm_cut(tk, s, i, emitted_to);
+			else if (i - s >= 1)
+			{
+				size_t		k;
+
+				for (k = s; k < i; k++)
+					zp_push_han_token(tk, k, k + 1, tk->next[k] > 0, emitted_to);
+			}
+			if (i < b)
+				zp_push_han_token(tk, i, i + 1, tk->next[i] > 0, emitted_to);
+			s = i + 1;
+		}
 		return;
 	}
 	for (i = a; i < b; i++)

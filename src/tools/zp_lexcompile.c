@@ -537,7 +537,8 @@ main(int argc, char **argv)
 				nfiles = 0,
 				want_t2s = 0,
 				want_fine = 0;
-	long		fine_splits = 0;
+	long		fine_splits = 0,
+				standalone = 0;
 
 	for (i = 1; i < argc; i++)
 	{
@@ -576,14 +577,19 @@ main(int argc, char **argv)
 	if (want_fine)
 		fine_splits = add_fine_splits(b);
 	if (want_t2s)
+	{
 		simplified = add_simplified_forms(b);
+		/* characters mostly used alone (是, 为, 之) never join an unknown word */
+		standalone = zp_lexbuilder_mark_standalone(b, 0.5);
+	}
 	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)
 	{
 		fprintf(stderr, "zp_lexcompile: %s: %s\n", out, err);
 		return 1;
 	}
 	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han), %ld Traditional forms, "
-		   "%ld words with a fine-grained split\n", out, added, skipped, simplified, fine_splits);
+		   "%ld characters mostly used alone, %ld words with a fine-grained split\n",
+		   out, added, skipped, simplified, standalone, fine_splits);
 	zp_lexbuilder_free(b);
 	return 0;
 }
