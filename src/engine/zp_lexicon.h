@@ -169,7 +169,7 @@ zp_lex_simplify(const ZpLexicon *lex, uint32_t cp)
 
 /*
  * Is the (Simplified) character cp used more often as a word on its own than
- * inside longer words, by the lexicon's frequencies (是, 为, 之, 及)?  The HMM
+ * inside longer words, by the lexicon's frequencies (是, 为, 的)?  The HMM
  * never makes such a character part of an unknown word.
  */
 static inline int

@@ -525,7 +525,7 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 
 	if (b - a >= 2 && tk->lex->hdr->n_emit > 0 && !zp_span_is_word(tk, a, b))
 	{
-		/* characters mostly used alone (是, 为, 之) stay single; the HMM reads what lies between */
+		/* characters mostly used alone (是, 为, 的) stay single; the HMM reads what lies between */
 		size_t		s = a;
 
 		for (i = a; i <= b; i++)

@@ -579,7 +579,7 @@ main(int argc, char **argv)
 	if (want_t2s)
 	{
 		simplified = add_simplified_forms(b);
-		/* characters mostly used alone (是, 为, 之) never join an unknown word */
+		/* characters mostly used alone (是, 为, 的) never join an unknown word */
 		standalone = zp_lexbuilder_mark_standalone(b, 0.5);
 	}
 	if (zp_lexbuilder_write(b, out, err, sizeof(err)) != 0)

@@ -55,9 +55,10 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Tokenize text into "alias:text|alias:text|..." (blanks left out) in out. */
+/* Tokenize text into "alias:text|alias:text|..." (blanks left out) in out; compounds as the parser
+ * zhpolicy_compound keeps them when set. */
 static void
-tokens_of(const char *text, char *out, size_t outlen)
+tokens_of_mode(const char *text, char *out, size_t outlen, int compounds)
 {
 	ZpTokenizer tk;
 	ZpToken		tok;
@@ -65,6 +66,7 @@ tokens_of(const char *text, char *out, size_t outlen)
 
 	out[0] = '\0';
 	zp_tokenizer_init(&tk, &lex, NULL, text, strlen(text), &zp_malloc_allocator);
+	tk.compounds = compounds;
 	while (zp_tokenizer_next(&tk, &tok))
 	{
 		if (tok.type == ZP_TOK_BLANK)
@@ -75,6 +77,13 @@ tokens_of(const char *text, char *out, size_t outlen)
 			break;
 	}
 	zp_tokenizer_free(&tk);
+}
+
+/* Tokenize text at the fine-grained granularity (the parser zhpolicy). */
+static void
+tokens_of(const char *text, char *out, size_t outlen)
+{
+	tokens_of_mode(text, out, outlen, 0);
 }
 
 /* Check that tokens cover [0, len) in order, none empty or too long; returns 1 if so. */
@@ -212,6 +221,17 @@ test_tokens(void)
 	expect_tokens("一个博物馆的体育用品，总面积之一，因此位于",
 				  "word:一|word:个|word:博物|word:馆|word:的|word:体育|word:用品|"
 				  "word:总|word:面积|word:之|word:一|word:因|word:此|word:位|word:于");
+	/* the same text with compounds kept whole (the parser zhpolicy_compound) */
+	{
+		char		got[512];
+
+		tokens_of_mode("一个博物馆的体育用品", got, sizeof(got), 1);
+		check(strcmp(got, "word:一个|word:博物馆|word:的|word:体育用品") == 0, "compound granularity keeps 体育用品 whole");
+	}
+	/* characters the lexicon mostly uses alone are flagged; characters mostly inside words are not */
+	check(zp_lex_standalone(&lex, 0x662F /* 是 */) && zp_lex_standalone(&lex, 0x7684 /* 的 */) &&
+		  !zp_lex_standalone(&lex, 0x7F51 /* 网 */) && !zp_lex_standalone(&lex, 0x4E60 /* 习 */),
+		  "standalone flags: 是 and 的 yes, 网 and 习 no");
 	/* the classifier after a number is a word of its own, not the start of an unknown word */
 	expect_tokens("9512个村", "int:9512|word:个|word:村");
 	expect_tokens("实事求是地推进一带一路", "word:实事求是|word:地|word:推进|word:一带一路");
