@@ -94,6 +94,7 @@ typedef struct LexemeTable
 
 typedef struct CodePointMap
 {
+	Oid			default_config; /* zhpolicy.tsvector(doc): pg_catalog.zhpolicy, looked up once */
 	CodePointSlot slot[CP_MAP_LAST - CP_MAP_FIRST + 1];
 	uint32		current;
 } CodePointMap;
@@ -285,7 +286,6 @@ compare_entries(const SortItem *x, const SortItem *y, const char *arena)
 static TSVector
 table_to_tsvector(LexemeTable *t)
 {
-	uint32	   *entry_of_sorted;
 	uint32	   *fill;
 	uint16	   *positions;
 	uint16	   *npos;
@@ -339,15 +339,12 @@ table_to_tsvector(LexemeTable *t)
 		sorted[i].index = i;
 	}
 	sort_lexeme_entries(sorted, t->n_entries, t->arena);
-	entry_of_sorted = palloc(sizeof(uint32) * Max(t->n_entries, 1));
-	for (i = 0; i < t->n_entries; i++)
-		entry_of_sorted[i] = sorted[i].index;
 
 	for (i = 0; i < t->n_entries; i++)
 	{
 		lenstr += sorted[i].len;
 		lenstr = SHORTALIGN(lenstr);
-		lenstr += sizeof(uint16) + npos[entry_of_sorted[i]] * sizeof(WordEntryPos);
+		lenstr += sizeof(uint16) + npos[sorted[i].index] * sizeof(WordEntryPos);
 	}
 	if (lenstr > MAXSTRPOS)
 		ereport(ERROR,
@@ -361,7 +358,7 @@ table_to_tsvector(LexemeTable *t)
 	str = STRPTR(out);
 	for (i = 0; i < t->n_entries; i++)
 	{
-		uint32		e = entry_of_sorted[i];
+		uint32		e = sorted[i].index;
 		uint16	   *p = positions + t->entries[e].first;
 		WordEntryPos *wptr;
 		uint32		j;
@@ -422,6 +419,15 @@ plan_config(TSConfigCacheEntry *cfg, TokenPlan *plans, void **dict_data, int nty
 	return true;
 }
 
+/* The call site's code-point map (fn_extra), made on its first call. */
+static CodePointMap *
+call_site_map(FmgrInfo *flinfo)
+{
+	if (flinfo->fn_extra == NULL)
+		flinfo->fn_extra = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CodePointMap));
+	return (CodePointMap *) flinfo->fn_extra;
+}
+
 /* The tsvector of doc under the configuration cfg_id, as to_tsvector(cfg_id, doc). */
 static Datum
 build_tsvector(FmgrInfo *flinfo, Oid cfg_id, text *doc)
@@ -452,12 +458,7 @@ build_tsvector(FmgrInfo *flinfo, Oid cfg_id, text *doc)
 		return DirectFunctionCall2(to_tsvector_byid, ObjectIdGetDatum(cfg_id), PointerGetDatum(doc));
 
 	zhpolicy_check_encoding();
-	cpmap = (CodePointMap *) flinfo->fn_extra;
-	if (cpmap == NULL)
-	{
-		cpmap = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CodePointMap));
-		flinfo->fn_extra = cpmap;
-	}
+	cpmap = call_site_map(flinfo);
 	if (++cpmap->current == 0)
 	{
 		memset(cpmap->slot, 0, sizeof(cpmap->slot));
@@ -528,7 +529,10 @@ zhpolicy_tsvector(PG_FUNCTION_ARGS)
 Datum
 zhpolicy_tsvector_default(PG_FUNCTION_ARGS)
 {
-	Oid			cfg_id = get_ts_config_oid(list_make2(makeString("pg_catalog"), makeString("zhpolicy")), false);
+	CodePointMap *site = call_site_map(fcinfo->flinfo);
 
-	return build_tsvector(fcinfo->flinfo, cfg_id, PG_GETARG_TEXT_PP(0));
+	if (!OidIsValid(site->default_config))
+		site->default_config = get_ts_config_oid(list_make2(makeString("pg_catalog"),
+															 makeString("zhpolicy")), false);
+	return build_tsvector(fcinfo->flinfo, site->default_config, PG_GETARG_TEXT_PP(0));
 }

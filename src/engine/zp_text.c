@@ -5,6 +5,7 @@
  * points count as "other".
  */
 #include "zp_text.h"
+#include <string.h>
 
 #include <unicode/uchar.h>
 
@@ -148,4 +149,14 @@ zp_has_han(const char *s, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+int
+zp_cp_in_set(const char *set, uint32_t cp)
+{
+	char		buf[5];
+	int			n = zp_utf8_encode(cp, buf);
+
+	buf[n] = '\0';
+	return n > 0 && strstr(set, buf) != NULL;
 }

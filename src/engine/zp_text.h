@@ -68,6 +68,9 @@ zp_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 /* Encode cp as UTF-8 into out (4 bytes room); returns the length. */
 int			zp_utf8_encode(uint32_t cp, char *out);
 
+/* Is code point cp one of the characters of the UTF-8 string set? */
+int			zp_cp_in_set(const char *set, uint32_t cp);
+
 /* Is cp a CJK ideograph (the characters we segment)? */
 static inline int
 zp_is_han(uint32_t cp)

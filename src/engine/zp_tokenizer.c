@@ -375,43 +375,46 @@ zp_fine_split(const ZpTokenizer *tk, size_t a, size_t b)
 	return zp_lex_split_of(child) < b - a ? zp_lex_split_of(child) : 0;
 }
 
-/* Push the token for chars [a, b) (a word or not), with a blank before it for any gap. */
+/* Push chars [a, b) as one token of type, with a blank before it for any gap. */
 static void
-zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emitted_to)
+zp_push_span(ZpTokenizer *tk, size_t a, size_t b, int type, size_t *emitted_to)
 {
 	size_t		start = tk->offs[a];
 	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
 
-	if (is_word && b - a >= 2 && !tk->compounds)
-	{
-		size_t		k = zp_fine_split(tk, a, b);
-
-		if (k > 0)
-		{
-			/* each part is a lexicon word, perhaps with a split of its own */
-			zp_push_han_token(tk, a, a + k, 1, emitted_to);
-			zp_push_han_token(tk, a + k, b, 1, emitted_to);
-			return;
-		}
-	}
-
 	if (start > *emitted_to)
 		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
-	zp_queue_push(tk, is_word ? ZP_TOK_WORD : ZP_TOK_OOV, start, end);
+	zp_queue_push(tk, type, start, end);
 	*emitted_to = end;
 }
 
-/* Push lattice word [a, b), whose split point (none) the lattice already gave. */
-static void
-zp_push_lattice_word(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
-{
-	size_t		start = tk->offs[a];
-	size_t		end = tk->offs[b - 1] + tk->clen[b - 1];
+static void zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emitted_to);
 
-	if (start > *emitted_to)
-		zp_queue_push(tk, ZP_TOK_BLANK, *emitted_to, start);
-	zp_queue_push(tk, ZP_TOK_WORD, start, end);
-	*emitted_to = end;
+/*
+ * Push lexicon word [a, b) cut after its first k characters (0 = whole; the
+ * lattice or zp_fine_split gives k); each part is a lexicon word, perhaps
+ * with a split of its own.
+ */
+static void
+zp_push_word(ZpTokenizer *tk, size_t a, size_t b, size_t k, size_t *emitted_to)
+{
+	if (k > 0 && k < b - a && !tk->compounds)
+	{
+		zp_push_han_token(tk, a, a + k, 1, emitted_to);
+		zp_push_han_token(tk, a + k, b, 1, emitted_to);
+	}
+	else
+		zp_push_span(tk, a, b, ZP_TOK_WORD, emitted_to);
+}
+
+/* Push the token for chars [a, b) (a word or not), a word cut where the convention cuts it. */
+static void
+zp_push_han_token(ZpTokenizer *tk, size_t a, size_t b, int is_word, size_t *emitted_to)
+{
+	if (!is_word)
+		zp_push_span(tk, a, b, ZP_TOK_OOV, emitted_to);
+	else
+		zp_push_word(tk, a, b, b - a >= 2 && !tk->compounds ? zp_fine_split(tk, a, b) : 0, emitted_to);
 }
 
 /* Tag chars [a, b) with the B/M/E/S HMM and push the words it finds. */
@@ -492,8 +495,6 @@ zp_hmm_cut(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 	}
 }
 
-static int	strchr3(const char *set, uint32_t cp);
-
 /* Classifiers and measure words: after a number they are a word of their own (9512 个 村). */
 static int
 zp_is_classifier(uint32_t cp)
@@ -501,7 +502,7 @@ zp_is_classifier(uint32_t cp)
 	static const char set[] = "个种座部条位名次件项家所只张本台辆架艘届期批类份篇首门句段层场支枚颗株棵块片群对双套间栋户口头匹天周岁代度"
 		"亩元角吨斤克米升倍人例起宗笔轮股成";
 
-	return strchr3(set, cp);
+	return zp_cp_in_set(set, cp);
 }
 
 /* Push the tokens of a run of single characters [a, b) on the best path. */
@@ -591,17 +592,6 @@ zp_scan_docnum_tail(const ZpTokenizer *tk, size_t p)
 /* Single characters that never begin or end an issuer's abbreviation. */
 static const char zp_function_chars[] = "和及与或的在对按据以为于由是了并等从向将把被给跟同至见";
 
-/* Is the BMP code point cp one of the UTF-8 characters of set? */
-static int
-strchr3(const char *set, uint32_t cp)
-{
-	char		buf[4];
-	int			n = zp_utf8_encode(cp, buf);
-
-	buf[n] = '\0';
-	return strstr(set, buf) != NULL;
-}
-
 /*
  * If a document number's number part follows the chunk just queued, take the
  * issuer from the end of the chunk (trailing single characters such as 国 发,
@@ -627,7 +617,7 @@ zp_merge_docnum(ZpTokenizer *tk)
 		if ((t->type != ZP_TOK_WORD && t->type != ZP_TOK_OOV) || t->len > 4 || bytes + t->len > 15)
 			break;
 		zp_peek(tk, t->start, &cp);
-		if (cp < 0x10000 && strchr3(zp_function_chars, cp))
+		if (cp < 0x10000 && zp_cp_in_set(zp_function_chars, cp))
 			break;				/* 和, 及, 根据 ... are not part of an issuer */
 		bytes += t->len;
 		k++;
@@ -754,14 +744,8 @@ zp_segment_chunk(ZpTokenizer *tk)
 			if (in_singles)
 				zp_flush_singles(tk, singles, i, &emitted_to);
 			in_singles = 0;
-			if (tk->split[i] != 0 && !tk->compounds && tk->split[i] < j - i)
-			{
-				/* the split point came with the lattice edge: no second walk of the trie */
-				zp_push_han_token(tk, i, i + tk->split[i], 1, &emitted_to);
-				zp_push_han_token(tk, i + tk->split[i], j, 1, &emitted_to);
-			}
-			else
-				zp_push_lattice_word(tk, i, j, &emitted_to);
+			/* the split point came with the lattice edge: no second walk of the trie */
+			zp_push_word(tk, i, j, tk->split[i], &emitted_to);
 		}
 		i = j;
 	}

@@ -191,6 +191,59 @@ add_simplified_forms(ZpLexBuilder *b)
 	return added;
 }
 
+/* realloc that stops the compiler when memory runs out. */
+static void *
+grow_or_die(void *p, size_t size)
+{
+	void	   *q = realloc(p, size);
+
+	if (!q)
+	{
+		fprintf(stderr, "zp_lexcompile: out of memory\n");
+		exit(1);
+	}
+	return q;
+}
+
+/* A copy of s, or stop. */
+static char *
+keep_string(const char *s)
+{
+	return strcpy(grow_or_die(NULL, strlen(s) + 1), s);
+}
+
+/* A growing list of strings the compiler owns. */
+typedef struct StringList
+{
+	char	  **v;
+	size_t		n,
+				cap;
+} StringList;
+
+/* Append a copy of s to list. */
+static void
+string_list_add(StringList *list, const char *s)
+{
+	if (list->n == list->cap)
+	{
+		list->cap = list->cap ? list->cap * 2 : 256;
+		list->v = grow_or_die(list->v, sizeof(char *) * list->cap);
+	}
+	list->v[list->n++] = keep_string(s);
+}
+
+/* Free the strings of list and the list. */
+static void
+string_list_free(StringList *list)
+{
+	size_t		i;
+
+	for (i = 0; i < list->n; i++)
+		free(list->v[i]);
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}
+
 /* A word of a general list and its tag, kept for the fine-grained splits (-g). */
 typedef struct ListedWord
 {
@@ -201,23 +254,7 @@ typedef struct ListedWord
 static ListedWord *listed;
 static size_t n_listed,
 			cap_listed;
-static char **whole_words;		/* words of -w lists, sorted before use */
-static size_t n_whole,
-			cap_whole;
-
-/* Append a copy of s to a growing array of strings, or stop without memory. */
-static char *
-keep_string(const char *s)
-{
-	char	   *c = strdup(s);
-
-	if (!c)
-	{
-		fprintf(stderr, "zp_lexcompile: out of memory\n");
-		exit(1);
-	}
-	return c;
-}
+static StringList whole_words;	/* words of -w lists, sorted before use */
 
 /* Remember a word of a general list with its tag. */
 static void
@@ -226,33 +263,11 @@ remember_listed(const char *word, const char *tag)
 	if (n_listed == cap_listed)
 	{
 		cap_listed = cap_listed ? cap_listed * 2 : 4096;
-		listed = realloc(listed, sizeof(ListedWord) * cap_listed);
-		if (!listed)
-		{
-			fprintf(stderr, "zp_lexcompile: out of memory\n");
-			exit(1);
-		}
+		listed = grow_or_die(listed, sizeof(ListedWord) * cap_listed);
 	}
 	listed[n_listed].word = keep_string(word);
 	snprintf(listed[n_listed].tag, sizeof(listed[n_listed].tag), "%s", tag ? tag : "");
 	n_listed++;
-}
-
-/* Remember a word of a -w list. */
-static void
-remember_whole(const char *word)
-{
-	if (n_whole == cap_whole)
-	{
-		cap_whole = cap_whole ? cap_whole * 2 : 1024;
-		whole_words = realloc(whole_words, sizeof(char *) * cap_whole);
-		if (!whole_words)
-		{
-			fprintf(stderr, "zp_lexcompile: out of memory\n");
-			exit(1);
-		}
-	}
-	whole_words[n_whole++] = keep_string(word);
 }
 
 /* strcmp for qsort and bsearch over char pointers. */
@@ -260,24 +275,6 @@ static int
 cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* Is cp one of the code points of the UTF-8 string set? */
-static int
-cp_in(uint32_t cp, const char *set)
-{
-	size_t		i = 0,
-				n = strlen(set);
-
-	while (i < n)
-	{
-		uint32_t	c;
-
-		i += zp_utf8_decode((const unsigned char *) set + i, n - i, &c);
-		if (c == cp)
-			return 1;
-	}
-	return 0;
 }
 
 /* Numerals and demonstratives that take a classifier, and the classifiers (一个, 这种, 每年). */
@@ -318,22 +315,22 @@ fine_split(const ZpLexBuilder *b, const char *word, const char *tag)
 	offs[n] = len;
 	if (n == 2)
 	{
-		if (cp_in(cps[0], numeral_det_chars) && cp_in(cps[1], classifier_chars))
+		if (zp_cp_in_set(numeral_det_chars, cps[0]) && zp_cp_in_set(classifier_chars, cps[1]))
 			return 1;			/* 一个, 这种 */
 		if ((cps[1] == 0x4E3A || cps[1] == 0x4E8E) && strcmp(tag, "v") == 0 &&
 			zp_lexbuilder_freq(b, word, offs[1]) >= zp_lexbuilder_freq(b, word, len))
 			return 1;			/* 为, 于 after a verb that is a word on its own: 成为, 位于 (not 认为) */
-		if (cps[0] == 0x4E4B && cp_in(cps[1], numeral_chars))
+		if (cps[0] == 0x4E4B && zp_cp_in_set(numeral_chars, cps[1]))
 			return 1;			/* 之一 */
-		if (cps[1] == 0x6B64 && cp_in(cps[0], preposition_chars))
+		if (cps[1] == 0x6B64 && zp_cp_in_set(preposition_chars, cps[0]))
 			return 1;			/* 此 after a preposition: 因此, 由此 */
 		return 0;
 	}
 	if (n < 3)
 		return 0;
-	if (cp_in(cps[n - 1], suffix_chars) && zp_lexbuilder_freq(b, word, offs[n - 1]) > 0)
+	if (zp_cp_in_set(suffix_chars, cps[n - 1]) && zp_lexbuilder_freq(b, word, offs[n - 1]) > 0)
 		return (unsigned) (n - 1);	/* 博物馆 -> 博物 馆 */
-	if (cp_in(cps[0], prefix_chars) && zp_lexbuilder_freq(b, word + offs[1], len - offs[1]) > 0)
+	if (zp_cp_in_set(prefix_chars, cps[0]) && zp_lexbuilder_freq(b, word + offs[1], len - offs[1]) > 0)
 		return 1;				/* 总面积 -> 总 面积 */
 	if (n < 4 || strcmp(tag, "i") == 0 || strcmp(tag, "l") == 0 || strcmp(tag, "nr") == 0)
 		return 0;
@@ -359,12 +356,13 @@ add_fine_splits(ZpLexBuilder *b)
 	size_t		i;
 	long		split = 0;
 
-	qsort(whole_words, n_whole, sizeof(char *), cmp_strp);
+	qsort(whole_words.v, whole_words.n, sizeof(char *), cmp_strp);
 	for (i = 0; i < n_listed; i++)
 	{
 		unsigned	k;
 
-		if (!(n_whole > 0 && bsearch(&listed[i].word, whole_words, n_whole, sizeof(char *), cmp_strp)))
+		if (!(whole_words.n > 0 &&
+			  bsearch(&listed[i].word, whole_words.v, whole_words.n, sizeof(char *), cmp_strp)))
 		{
 			k = fine_split(b, listed[i].word, listed[i].tag);
 			if (k > 0 && zp_lexbuilder_set_split(b, listed[i].word, strlen(listed[i].word), k) == 0)
@@ -372,40 +370,13 @@ add_fine_splits(ZpLexBuilder *b)
 		}
 		free(listed[i].word);
 	}
-	for (i = 0; i < n_whole; i++)
-		free(whole_words[i]);
 	free(listed);
-	free(whole_words);
+	string_list_free(&whole_words);
 	return split;
 }
 
 /* Words whose frequency is "auto", added after the first build. */
-static char **auto_words;
-static size_t n_auto,
-			cap_auto;
-
-/* Remember an "auto" word. */
-static void
-remember_auto(const char *word)
-{
-	if (n_auto == cap_auto)
-	{
-		cap_auto = cap_auto ? cap_auto * 2 : 256;
-		auto_words = realloc(auto_words, sizeof(char *) * cap_auto);
-		if (!auto_words)
-		{
-			fprintf(stderr, "zp_lexcompile: out of memory\n");
-			exit(1);
-		}
-	}
-	auto_words[n_auto] = strdup(word);
-	if (!auto_words[n_auto])
-	{
-		fprintf(stderr, "zp_lexcompile: out of memory\n");
-		exit(1);
-	}
-	n_auto++;
-}
+static StringList auto_words;
 
 /*
  * Give each "auto" word the frequency that makes it beat its best split by a
@@ -422,7 +393,7 @@ add_auto_words(ZpLexBuilder *b)
 	double		logtotal;
 	long		added = 0;
 
-	if (n_auto == 0)
+	if (auto_words.n == 0)
 		return 0;
 	if (zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err)) != 0 ||
 		zp_lexicon_open_buffer(buf, size, &lex, err, sizeof(err)) != 0)
@@ -431,21 +402,20 @@ add_auto_words(ZpLexBuilder *b)
 		exit(1);
 	}
 	logtotal = -(double) lex.hdr->unknown_logp;
-	for (i = 0; i < n_auto; i++)
+	for (i = 0; i < auto_words.n; i++)
 	{
-		double		split = zp_best_path_logp(&lex, auto_words[i], strlen(auto_words[i]));
+		double		split = zp_best_path_logp(&lex, auto_words.v[i], strlen(auto_words.v[i]));
 		double		logp = split + 1.0;
 
 		if (logp < log(1000.0) - logtotal)
 			logp = log(1000.0) - logtotal;
 		if (logp > -0.01)
 			logp = -0.01;
-		if (zp_lexbuilder_add(b, auto_words[i], strlen(auto_words[i]), exp(logp + logtotal)) == 0)
+		if (zp_lexbuilder_add(b, auto_words.v[i], strlen(auto_words.v[i]), exp(logp + logtotal)) == 0)
 			added++;
-		free(auto_words[i]);
 	}
 	zp_lexicon_close(&lex);
-	free(auto_words);
+	string_list_free(&auto_words);
 	return added;
 }
 
@@ -484,7 +454,7 @@ read_words(ZpLexBuilder *b, const char *file, int whole, int fine, long *skipped
 		if (!word || !freq)
 			die_at(file, line, "expected \"word frequency [tag]\"");
 		if (whole)
-			remember_whole(word);
+			string_list_add(&whole_words, word);
 		else if (fine)
 			remember_listed(word, tag);
 		if (strcmp(freq, "auto") == 0)
@@ -500,7 +470,7 @@ read_words(ZpLexBuilder *b, const char *file, int whole, int fine, long *skipped
 				if (!zp_is_han(cp))
 					die_at(file, line, "an \"auto\" word must be Chinese characters only");
 			}
-			remember_auto(word);
+			string_list_add(&auto_words, word);
 			added++;
 			continue;
 		}

@@ -28,17 +28,17 @@ work=$ZP_TMP
 "${PSQL[@]}" -c "CREATE TABLE gold AS
     SELECT id, seg, replace(seg, ' ', '') AS sentence
     FROM (SELECT id, convert_from(decode(b64, 'base64'), 'UTF8') AS seg FROM gold_b64) g"
-# every token, blank ones included, in order: the scorer splits blank tokens
-# (punctuation) into one-character words and skips image and blob tokens
-"${PSQL[@]}" -c "\copy (SELECT g.id, p.tokid,
-    translate(encode(convert_to(p.token, 'UTF8'), 'base64'), E'\n', '')
-    FROM gold g CROSS JOIN LATERAL ts_parse('zhpolicy', g.sentence) WITH ORDINALITY AS p(tokid, token, ord)
-    ORDER BY g.id, p.ord) TO STDOUT" > "$work/ts_parse.tsv"
+# every token of ts_parse(PARSER, sentence), blank ones included, in order: the scorer splits
+# blank tokens (punctuation) into one-character words and skips image and blob tokens
+tokens_of() {
+    "${PSQL[@]}" -c "\copy (SELECT g.id, p.tokid,
+        translate(encode(convert_to(p.token, 'UTF8'), 'base64'), E'\n', '')
+        FROM gold g CROSS JOIN LATERAL ts_parse('$1', g.sentence) WITH ORDINALITY AS p(tokid, token, ord)
+        ORDER BY g.id, p.ord) TO STDOUT"
+}
+tokens_of zhpolicy > "$work/ts_parse.tsv"
 # the same through the parser that keeps dictionary compounds whole, for comparison
-"${PSQL[@]}" -c "\copy (SELECT g.id, p.tokid,
-    translate(encode(convert_to(p.token, 'UTF8'), 'base64'), E'\n', '')
-    FROM gold g CROSS JOIN LATERAL ts_parse('zhpolicy_compound', g.sentence) WITH ORDINALITY AS p(tokid, token, ord)
-    ORDER BY g.id, p.ord) TO STDOUT" > "$work/ts_parse_compound.tsv"
+tokens_of zhpolicy_compound > "$work/ts_parse_compound.tsv"
 
 tr -d ' ' < "$GOLD" | "$ZP_ROOT/build/zp_segment" "$ZP_ROOT/build/zhpolicy.lex" -w > "$work/engine.txt"
 
