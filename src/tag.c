@@ -30,6 +30,7 @@
 #include "mb/pg_wchar.h"
 #include "storage/fd.h"
 #include "utils/array.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -57,25 +58,17 @@ typedef struct Vocabulary
 	int		   *label_concept;
 	double	   *label_weight;
 	char	  **label_text;
+	uint64		fingerprint;	/* of every row read and of the lexicon's header */
 } Vocabulary;
 
-/* The backend's vocabulary cache (process-wide, rebuilt when stale). */
+/* The backend's vocabulary cache (process-wide, rebuilt when vocabulary_version is invalidated). */
 static Vocabulary *vocabulary = NULL;
-static bool vocabulary_stale = true;
-static Oid	vocabulary_version_relid = InvalidOid;
-
-/* Relcache callback: zhpolicy.vocabulary_version (or everything) was invalidated. */
-static void
-vocabulary_invalidated(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == vocabulary_version_relid)
-		vocabulary_stale = true;
-}
+static ZpTableCache vocabulary_cache = {"vocabulary_version"};
 
 void
 zhpolicy_tag_init(void)
 {
-	CacheRegisterRelcacheCallback(vocabulary_invalidated, (Datum) 0);
+	zhpolicy_cache_register(&vocabulary_cache);
 }
 
 /* Allocate in the vocabulary's memory context (the engine's allocator). */
@@ -114,104 +107,133 @@ concept_index(const Vocabulary *v, const char *id)
 	return -1;
 }
 
-/* Read the vocabulary tables and build the matcher in a new memory context. */
+/* Fold a value into a fingerprint (NULL and empty differ). */
+static uint64
+fingerprint_add(uint64 fp, const char *value)
+{
+	if (value == NULL)
+		return hash_bytes_uint32_extended(0xFFFFFFFFu, fp);
+	return hash_bytes_extended((const unsigned char *) value, (int) strlen(value) + 1, fp);
+}
+
+/* Read the vocabulary tables (as their owner) and build the matcher in v's memory context. */
+static void
+read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
+{
+	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt};
+	ZpOwnerRead saved;
+	MemoryContext old;
+	uint64		i;
+	int			nl = 0;
+	int			col;
+	uint64		fp;
+
+	fp = hash_bytes_extended((const unsigned char *) lex->hdr, sizeof(*lex->hdr), 0);
+	zhpolicy_owner_read_begin(vocabulary_cache.relid, &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	if (SPI_execute("SELECT id, pref_label, broader, weight FROM zhpolicy.concept "
+					"ORDER BY id COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read zhpolicy.concept");
+	old = MemoryContextSwitchTo(v->cxt);
+	v->n_concepts = (int) SPI_processed;
+	v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
+	v->pref_label = palloc0(sizeof(char *) * (v->n_concepts + 1));
+	v->parent = palloc0(sizeof(int) * (v->n_concepts + 1));
+	v->weight = palloc0(sizeof(double) * (v->n_concepts + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		v->concept_id[i] = SPI_getvalue(t, d, 1);
+		v->pref_label[i] = SPI_getvalue(t, d, 2);
+		v->weight[i] = DatumGetFloat4(SPI_getbinval(t, d, 4, &isnull));
+		v->parent[i] = -1;
+		for (col = 1; col <= 4; col++)
+			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *b = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+
+		if (b)
+			v->parent[i] = concept_index(v, b);
+	}
+	MemoryContextSwitchTo(old);
+
+	if (SPI_execute("SELECT concept_id, label, weight FROM zhpolicy.concept_label "
+					"ORDER BY concept_id COLLATE \"C\", label COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read zhpolicy.concept_label");
+	old = MemoryContextSwitchTo(v->cxt);
+	v->n_labels = v->n_concepts + (int) SPI_processed;
+	v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
+	v->label_weight = palloc0(sizeof(double) * (v->n_labels + 1));
+	v->label_text = palloc0(sizeof(char *) * (v->n_labels + 1));
+	v->matcher = zp_matcher_new(lex, &mem);
+	if (!v->matcher)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	/* preferred labels first, then the others */
+	for (i = 0; i < (uint64) v->n_concepts; i++)
+	{
+		v->label_concept[nl] = (int) i;
+		v->label_weight[nl] = 1.0;
+		v->label_text[nl] = v->pref_label[i];
+		if (zp_matcher_add(v->matcher, v->pref_label[i], strlen(v->pref_label[i]), (uint32) nl) == 0)
+			nl++;
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *cid = SPI_getvalue(t, d, 1);
+		char	   *label = SPI_getvalue(t, d, 2);
+		bool		isnull;
+		int			ci = concept_index(v, cid);
+
+		CHECK_FOR_INTERRUPTS();
+		for (col = 1; col <= 3; col++)
+			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
+		if (ci < 0 || label == NULL)
+			continue;
+		v->label_concept[nl] = ci;
+		v->label_weight[nl] = DatumGetFloat4(SPI_getbinval(t, d, 3, &isnull));
+		v->label_text[nl] = label;
+		if (zp_matcher_add(v->matcher, label, strlen(label), (uint32) nl) == 0)
+			nl++;
+	}
+	v->n_labels = nl;
+	v->fingerprint = fp;
+	if (zp_matcher_build(v->matcher) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	zhpolicy_owner_read_end(&saved);
+}
+
+/* Build the vocabulary in a new memory context, deleted again if anything fails. */
 static Vocabulary *
 load_vocabulary(void)
 {
 	const ZpLexicon *lex = zhpolicy_lexicon();
+	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "zhpolicy vocabulary",
 											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old;
-	Vocabulary *v;
-	ZpAllocator mem = {vocab_alloc, vocab_free, cxt};
-	uint64		i;
-	int			nl = 0;
+	Vocabulary *v = MemoryContextAllocZero(cxt, sizeof(Vocabulary));
 
+	v->cxt = cxt;
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		old = MemoryContextSwitchTo(cxt);
-		v = palloc0(sizeof(Vocabulary));
-		v->cxt = cxt;
-		MemoryContextSwitchTo(old);
-
-		if (SPI_execute("SELECT id, pref_label, broader, weight FROM zhpolicy.concept "
-						"ORDER BY id COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read zhpolicy.concept");
-		old = MemoryContextSwitchTo(cxt);
-		v->n_concepts = (int) SPI_processed;
-		v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
-		v->pref_label = palloc0(sizeof(char *) * (v->n_concepts + 1));
-		v->parent = palloc0(sizeof(int) * (v->n_concepts + 1));
-		v->weight = palloc0(sizeof(double) * (v->n_concepts + 1));
-		for (i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	t = SPI_tuptable->vals[i];
-			TupleDesc	d = SPI_tuptable->tupdesc;
-			bool		isnull;
-
-			v->concept_id[i] = SPI_getvalue(t, d, 1);
-			v->pref_label[i] = SPI_getvalue(t, d, 2);
-			v->weight[i] = DatumGetFloat4(SPI_getbinval(t, d, 4, &isnull));
-			v->parent[i] = -1;
-		}
-		for (i = 0; i < SPI_processed; i++)
-		{
-			char	   *b = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
-
-			if (b)
-				v->parent[i] = concept_index(v, b);
-		}
-		MemoryContextSwitchTo(old);
-
-		if (SPI_execute("SELECT concept_id, label, weight FROM zhpolicy.concept_label", true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read zhpolicy.concept_label");
-		old = MemoryContextSwitchTo(cxt);
-		v->n_labels = v->n_concepts + (int) SPI_processed;
-		v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
-		v->label_weight = palloc0(sizeof(double) * (v->n_labels + 1));
-		v->label_text = palloc0(sizeof(char *) * (v->n_labels + 1));
-		v->matcher = zp_matcher_new(lex, &mem);
-		if (!v->matcher)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		/* preferred labels first, then the others */
-		for (i = 0; i < (uint64) v->n_concepts; i++)
-		{
-			v->label_concept[nl] = (int) i;
-			v->label_weight[nl] = 1.0;
-			v->label_text[nl] = v->pref_label[i];
-			if (zp_matcher_add(v->matcher, v->pref_label[i], strlen(v->pref_label[i]), (uint32) nl) == 0)
-				nl++;
-		}
-		for (i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	t = SPI_tuptable->vals[i];
-			TupleDesc	d = SPI_tuptable->tupdesc;
-			char	   *cid = SPI_getvalue(t, d, 1);
-			char	   *label = SPI_getvalue(t, d, 2);
-			bool		isnull;
-			int			ci = concept_index(v, cid);
-
-			CHECK_FOR_INTERRUPTS();
-			if (ci < 0 || label == NULL)
-				continue;
-			v->label_concept[nl] = ci;
-			v->label_weight[nl] = DatumGetFloat4(SPI_getbinval(t, d, 3, &isnull));
-			v->label_text[nl] = label;
-			if (zp_matcher_add(v->matcher, label, strlen(label), (uint32) nl) == 0)
-				nl++;
-		}
-		v->n_labels = nl;
-		if (zp_matcher_build(v->matcher) != 0)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		MemoryContextSwitchTo(old);
-		SPI_finish();
+		read_vocabulary(v, lex);
 	}
 	PG_CATCH();
 	{
+		/* the error may have left cxt current: never delete the current context */
+		MemoryContextSwitchTo(caller);
 		MemoryContextDelete(cxt);
-		vocabulary_stale = true;
+		vocabulary_cache.stale = true;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -222,25 +244,37 @@ load_vocabulary(void)
 static Vocabulary *
 current_vocabulary(void)
 {
-	if (vocabulary_stale || vocabulary == NULL)
+	if (zhpolicy_cache_needs_load(&vocabulary_cache) || vocabulary == NULL)
 	{
-		Oid			nsp = get_namespace_oid("zhpolicy", true);
-
-		vocabulary_stale = false;
-		vocabulary_version_relid = OidIsValid(nsp) ? get_relname_relid("vocabulary_version", nsp) : InvalidOid;
 		if (vocabulary)
 		{
 			MemoryContextDelete(vocabulary->cxt);
 			vocabulary = NULL;
 		}
-		if (!OidIsValid(vocabulary_version_relid))
+		if (!OidIsValid(vocabulary_cache.relid))
+		{
+			vocabulary_cache.stale = true;
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("the zhpolicy vocabulary tables are missing"),
 					 errhint("Create the extension in this database: CREATE EXTENSION zhpolicy.")));
+		}
 		vocabulary = load_vocabulary();
 	}
 	return vocabulary;
+}
+
+PG_FUNCTION_INFO_V1(zhpolicy_vocabulary_fingerprint);
+
+/* zhpolicy.vocabulary_fingerprint(): what tag_table records, so that it re-tags only when tags can change. */
+Datum
+zhpolicy_vocabulary_fingerprint(PG_FUNCTION_ARGS)
+{
+	Vocabulary *v = current_vocabulary();
+	char		hex[17];
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long) v->fingerprint);
+	PG_RETURN_TEXT_P(cstring_to_text(hex));
 }
 
 /* Matches of one document, collected for the SQL functions. */

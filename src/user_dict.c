@@ -20,30 +20,88 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_invalidate_cache);
 
 /* Frequency of a user word given none: about that of a common multi-character term. */
 #define USER_WORD_DEFAULT_FREQ 1000.0
 
-/* The backend's copy of the user words (process-wide cache, rebuilt when stale). */
+/*
+ * The backend's copy of the user words (process-wide cache, rebuilt when
+ * stale): a compact lexicon whose buffer lives in its own memory context, so
+ * pg_backend_memory_contexts shows it.
+ */
+static ZpTableCache user_word_cache = {"user_word"};
 static ZpLexicon user_lexicon;
 static bool user_lexicon_loaded = false;
-static bool user_lexicon_stale = true;
-static Oid	user_word_relid = InvalidOid;
-
-/* Relcache callback: the user_word table (or everything) was invalidated. */
-static void
-user_word_invalidated(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == user_word_relid)
-		user_lexicon_stale = true;
-}
+static MemoryContext user_lexicon_cxt = NULL;
 
 void
 zhpolicy_user_dict_init(void)
 {
-	CacheRegisterRelcacheCallback(user_word_invalidated, (Datum) 0);
+	zhpolicy_cache_register(&user_word_cache);
+}
+
+/* Drop the current copy of the user words. */
+static void
+drop_user_words(void)
+{
+	if (user_lexicon_loaded)
+	{
+		user_lexicon.buffer = NULL; /* the buffer belongs to user_lexicon_cxt */
+		zp_lexicon_close(&user_lexicon);
+		user_lexicon_loaded = false;
+	}
+	if (user_lexicon_cxt)
+	{
+		MemoryContextDelete(user_lexicon_cxt);
+		user_lexicon_cxt = NULL;
+	}
+}
+
+/* Read zhpolicy.user_word (as its owner) into a lexicon builder; returns whether it holds words. */
+static bool
+read_user_words(ZpLexBuilder *b, const ZpLexicon *main_lex, double logtotal)
+{
+	ZpOwnerRead saved;
+	bool		have_words = false;
+	uint64		i;
+
+	zhpolicy_owner_read_begin(user_word_cache.relid, &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT word, freq FROM zhpolicy.user_word", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read zhpolicy.user_word");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		wd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		text	   *w;
+		Datum		fd;
+		double		logp;
+
+		CHECK_FOR_INTERRUPTS();
+		if (isnull)
+			continue;
+		w = DatumGetTextPP(wd);
+		fd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		if (isnull)
+		{
+			/* no frequency given: likely enough to beat the word's own split */
+			double		split = zp_best_path_logp(main_lex, VARDATA_ANY(w), VARSIZE_ANY_EXHDR(w));
+
+			logp = Max(log(USER_WORD_DEFAULT_FREQ) - logtotal, split + 1.0);
+		}
+		else
+			logp = log((double) DatumGetInt32(fd)) - logtotal;
+		logp = Min(logp, -0.01);
+		if (zp_lexbuilder_add(b, VARDATA_ANY(w), VARSIZE_ANY_EXHDR(w), exp(logp + logtotal)) == 0)
+			have_words = true;
+	}
+	SPI_finish();
+	zhpolicy_owner_read_end(&saved);
+	return have_words;
 }
 
 /* Read zhpolicy.user_word and build the compact lexicon; the old one is replaced. */
@@ -52,96 +110,65 @@ load_user_words(void)
 {
 	const ZpLexicon *main_lex = zhpolicy_lexicon();
 	double		logtotal = -(double) main_lex->hdr->unknown_logp;
-	Oid			nsp = get_namespace_oid("zhpolicy", true);
 	ZpLexBuilder *volatile b = NULL;
 	void	   *volatile buf = NULL;
 	volatile size_t size = 0;
 	char		err[256];
-	uint64		i;
-	volatile bool have_words = false;
+	void	   *copy;
 
-	user_word_relid = OidIsValid(nsp) ? get_relname_relid("user_word", nsp) : InvalidOid;
-	if (user_lexicon_loaded)
-	{
-		zp_lexicon_close(&user_lexicon);
-		user_lexicon_loaded = false;
-	}
-	if (!OidIsValid(user_word_relid))
+	drop_user_words();
+	if (!OidIsValid(user_word_cache.relid))
 		return;
 
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute("SELECT word, freq FROM zhpolicy.user_word", true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read zhpolicy.user_word");
 		b = zp_lexbuilder_new();
 		if (!b)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 		zp_lexbuilder_set_total(b, exp(logtotal));
-		for (i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-			Datum		wd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-			text	   *w;
-			Datum		fd;
-			double		logp;
-
-			CHECK_FOR_INTERRUPTS();
-			if (isnull)
-				continue;
-			w = DatumGetTextPP(wd);
-			fd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
-			if (isnull)
-			{
-				/* no frequency given: likely enough to beat the word's own split */
-				double		split = zp_best_path_logp(main_lex, VARDATA_ANY(w), VARSIZE_ANY_EXHDR(w));
-
-				logp = Max(log(USER_WORD_DEFAULT_FREQ) - logtotal, split + 1.0);
-			}
-			else
-				logp = log((double) DatumGetInt32(fd)) - logtotal;
-			logp = Min(logp, -0.01);
-			if (zp_lexbuilder_add(b, VARDATA_ANY(w), VARSIZE_ANY_EXHDR(w), exp(logp + logtotal)) == 0)
-				have_words = true;
-		}
-		SPI_finish();
-		if (have_words && zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err)) != 0)
+		if (read_user_words(b, main_lex, logtotal) &&
+			zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err)) != 0)
 			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("could not build the zhpolicy user lexicon: %s", err)));
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("could not build the zhpolicy user lexicon: %s", err),
+					 errhint("Remove some rows of zhpolicy.user_word.")));
 		zp_lexbuilder_free(b);
 		b = NULL;
 	}
 	PG_CATCH();
 	{
 		zp_lexbuilder_free(b);
-		user_lexicon_stale = true;
+		free(buf);
+		user_word_cache.stale = true;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
-	if (have_words)
+	if (buf == NULL)
+		return;					/* no words */
+	user_lexicon_cxt = AllocSetContextCreate(TopMemoryContext, "zhpolicy user words",
+											 ALLOCSET_SMALL_SIZES);
+	copy = MemoryContextAllocExtended(user_lexicon_cxt, size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (copy)
+		memcpy(copy, buf, size);
+	free(buf);
+	if (!copy || zp_lexicon_open_buffer(copy, size, &user_lexicon, err, sizeof(err)) != 0)
 	{
-		if (zp_lexicon_open_buffer(buf, size, &user_lexicon, err, sizeof(err)) != 0)
-		{
-			free(buf);
-			user_lexicon_stale = true;
-			elog(ERROR, "zhpolicy user lexicon is inconsistent: %s", err);
-		}
-		user_lexicon_loaded = true;
+		MemoryContextDelete(user_lexicon_cxt);
+		user_lexicon_cxt = NULL;
+		user_word_cache.stale = true;
+		if (!copy)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		elog(ERROR, "zhpolicy user lexicon is inconsistent: %s", err);
 	}
+	user_lexicon_loaded = true;
 }
 
 const ZpLexicon *
 zhpolicy_user_lexicon(void)
 {
-	if (user_lexicon_stale)
-	{
-		/* clear first: an invalidation that arrives while loading marks it stale again */
-		user_lexicon_stale = false;
+	if (zhpolicy_cache_needs_load(&user_word_cache))
 		load_user_words();
-	}
 	return user_lexicon_loaded ? &user_lexicon : NULL;
 }
 

@@ -17,6 +17,35 @@ extern const ZpLexicon *zhpolicy_lexicon(void);
 /* The user words of zhpolicy.user_word as a small lexicon, or NULL when there are none. */
 extern const ZpLexicon *zhpolicy_user_lexicon(void);
 
+/*
+ * A backend cache built from a table of schema zhpolicy (cache.c): stale from
+ * the start and after every invalidation of that table.
+ */
+typedef struct ZpTableCache
+{
+	const char *relname;		/* the table, in schema zhpolicy */
+	Oid			relid;			/* its OID when last loaded, or InvalidOid */
+	bool		stale;
+} ZpTableCache;
+
+/* Register a cache with the relcache callback (from _PG_init). */
+extern void zhpolicy_cache_register(ZpTableCache *cache);
+
+/* Whether the cache must be rebuilt now (clears the flag and looks up relid). */
+extern bool zhpolicy_cache_needs_load(ZpTableCache *cache);
+
+/* What zhpolicy_owner_read_begin saves. */
+typedef struct ZpOwnerRead
+{
+	Oid			userid;
+	int			sec_context;
+	int			guc_nest_level;
+} ZpOwnerRead;
+
+/* Read the extension's tables as the owner of relid, with search_path pg_catalog, pg_temp. */
+extern void zhpolicy_owner_read_begin(Oid relid, ZpOwnerRead *saved);
+extern void zhpolicy_owner_read_end(ZpOwnerRead *saved);
+
 /* Register the invalidation callback that keeps user words current (from _PG_init). */
 extern void zhpolicy_user_dict_init(void);
 

@@ -47,7 +47,7 @@ cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
 cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
 chmod -R a+rX "$scratch"
 zp_pg_dir "$scratch/out"
-tests=$(make -C "$ZP_ROOT" -s print-regress)
+tests=${ZP_REGRESS:-$(make -C "$ZP_ROOT" -s print-regress)}
 regress_out=$(cd "$scratch" && zp_as_pg "$("$PG_BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
     --inputdir="$scratch/in" --outputdir="$scratch/out" --temp-instance="$scratch/out/tmp_check" \
     --bindir="$PG_BIN" --encoding=UTF8 --no-locale --dbname=regression \

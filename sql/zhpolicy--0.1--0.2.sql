@@ -1,0 +1,432 @@
+-- zhpolicy 0.1 -> 0.2: any role may use it, fixed search_path everywhere, clean dump and
+-- restore, tag_table keyed by table OID, parallel-safe parse_article.
+\echo Use "ALTER EXTENSION zhpolicy UPDATE TO '0.2'" to load this file. \quit
+
+-- Every role may use what the extension offers; writing its tables takes a grant.
+GRANT USAGE ON SCHEMA zhpolicy TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.user_word TO @extowner@ WITH GRANT OPTION;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.concept, zhpolicy.concept_label TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT ON zhpolicy.term_df, zhpolicy.df_corpus TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.term_df, zhpolicy.df_corpus TO @extowner@ WITH GRANT OPTION;
+
+-- Functions whose body stays: a fixed search_path.
+ALTER FUNCTION zhpolicy.user_word_check() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.check_label(text, text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.concept_label_check() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.vocabulary_version() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.concept_query(text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.column_type(regclass, name) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.keyword_terms(text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.keywords(text, integer, text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhpolicy.vocabulary_bump() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+-- parse_article: no exception block (parallel workers cannot start subtransactions).
+CREATE OR REPLACE FUNCTION zhpolicy.parse_article(raw text,
+    OUT title text, OUT source text, OUT url text, OUT published date, OUT body text)
+RETURNS record
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    front text := substring(raw from '^\ufeff?---\r?\n(.*?)\r?\n---[ \r]*(\n|$)');
+    head text;
+    m text[];
+    y int;
+    mo int;
+    d int;
+BEGIN
+    body := zhpolicy.clean(raw);
+    head := left(body, 800);
+    IF front IS NOT NULL THEN
+        title := nullif(btrim(substring(front from '(?n)^title:[ \t]*(.*)$'), ' "'''), '');
+        source := nullif(btrim(substring(front from '(?n)^source:[ \t]*(.*)$'), ' "'''), '');
+        url := nullif(btrim(substring(front from '(?n)^url:[ \t]*(.*)$'), ' "'''), '');
+        m := regexp_match(front, '(?n)^date:[ \t]*"?(\d{4})-(\d{1,2})-(\d{1,2})');
+    END IF;
+    title := coalesce(title, nullif(split_part(body, E'\n', 1), ''));
+    source := coalesce(source, substring(head from '来源[:：][ \t]*([^ \t\n】)）]+)'));
+    m := coalesce(m,
+                  regexp_match(head, '(\d{4})-(\d{1,2})-(\d{1,2})'),
+                  regexp_match(head, '(\d{4})年 ?(\d{1,2})月(?: ?(\d{1,2})日)?'));
+    IF m IS NOT NULL THEN
+        y := m[1]::int;
+        mo := m[2]::int;
+        d := coalesce(m[3], '1')::int;
+        IF y >= 1 AND mo BETWEEN 1 AND 12 AND d >= 1
+           AND d <= extract(day FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
+            published := make_date(y, mo, d);
+        END IF;
+    END IF;
+END
+$$;
+CREATE FUNCTION zhpolicy.require_write(tables text[], what text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t text;
+    p text;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+      FOREACH p IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
+        IF NOT has_table_privilege(t, p) THEN
+            RAISE EXCEPTION 'permission denied to change %', what
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Role %s may not insert into, update or delete from %s.', current_user, t),
+                      HINT = format('The extension''s owner or a superuser can allow it: GRANT INSERT, UPDATE, DELETE ON %s TO %I;',
+                                    array_to_string(tables, ', '), current_user);
+        END IF;
+      END LOOP;
+    END LOOP;
+END
+$$;
+
+-- The hierarchy: statement triggers instead of the self-referencing foreign key, so that
+-- pg_restore can copy concepts in any order.
+ALTER TABLE zhpolicy.concept DROP CONSTRAINT concept_broader_fkey;
+CREATE OR REPLACE FUNCTION zhpolicy.concept_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM zhpolicy.check_label(NEW.pref_label, 'preferred label');
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION zhpolicy.concept_renamed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE zhpolicy.concept SET broader = NEW.id WHERE broader = OLD.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_renamed AFTER UPDATE OF id ON zhpolicy.concept
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION zhpolicy.concept_renamed();
+
+CREATE FUNCTION zhpolicy.concept_hierarchy_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad record;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        SELECT c.id, c.broader INTO bad
+        FROM zhpolicy.concept c JOIN changed_rows o ON c.broader = o.id
+        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = c.broader)
+        ORDER BY c.id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'concept "%" cannot be deleted: "%" is narrower than it', bad.broader, bad.id
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
+        END IF;
+        RETURN NULL;
+    END IF;
+    SELECT n.id, n.broader INTO bad FROM changed_rows n
+    WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
+    ORDER BY n.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'broader concept "%" of "%" does not exist', bad.broader, bad.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Insert the broader concept first, or in the same statement.';
+    END IF;
+    WITH RECURSIVE up(start, first, cur, depth) AS (
+        SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
+        UNION ALL
+        SELECT u.start, u.first, c.broader, u.depth + 1
+        FROM up u JOIN zhpolicy.concept c ON c.id = u.cur
+        WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
+    )
+    SELECT start AS id, first AS broader, depth INTO bad FROM up
+    WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1;
+    IF FOUND AND bad.depth > 1000 THEN
+        RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', bad.id
+            USING ERRCODE = 'check_violation';
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', bad.id, bad.broader
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A concept cannot be broader than itself, directly or through others.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_hierarchy_insert AFTER INSERT ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+CREATE TRIGGER concept_hierarchy_update AFTER UPDATE ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+CREATE TRIGGER concept_hierarchy_delete AFTER DELETE ON zhpolicy.concept
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+
+-- The change counter is for the caches only and no longer dumped: rebuilt outside the
+-- extension's configuration tables, keeping its value.
+DO $$
+DECLARE
+    v bigint;
+BEGIN
+    SELECT version INTO v FROM zhpolicy.vocabulary_version;
+    ALTER EXTENSION zhpolicy DROP TABLE zhpolicy.vocabulary_version;
+    DROP TABLE zhpolicy.vocabulary_version;
+    CREATE TABLE zhpolicy.vocabulary_version (
+        version     bigint NOT NULL,
+        changed_at  timestamptz NOT NULL,
+        singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton)
+    );
+    INSERT INTO zhpolicy.vocabulary_version VALUES (coalesce(v, 0) + 1, now(), true);
+END
+$$;
+GRANT SELECT ON zhpolicy.vocabulary_version TO PUBLIC;
+CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+
+CREATE FUNCTION zhpolicy.vocabulary_fingerprint() RETURNS text
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_fingerprint' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.vocabulary_fingerprint() IS 'hash of the vocabulary and lexicon that tagging uses; tag_table re-tags rows tagged under another';
+
+CREATE OR REPLACE FUNCTION zhpolicy.narrower(concept text, OUT id text, OUT depth int)
+RETURNS SETOF record
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE t(id, depth) AS (
+        SELECT c.id, 0 FROM zhpolicy.concept c
+        WHERE c.id = $1
+           OR (c.pref_label = $1 AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c2 WHERE c2.id = $1))
+        UNION
+        SELECT c.id, t.depth + 1 FROM zhpolicy.concept c JOIN t ON c.broader = t.id
+        WHERE t.depth < 1000
+    )
+    SELECT id, min(depth) FROM t GROUP BY id
+$$;
+
+CREATE OR REPLACE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept', 'zhpolicy.concept_label'], 'the zhpolicy vocabulary');
+    -- one statement per table: the hierarchy is checked once, whatever the file's order
+    INSERT INTO zhpolicy.concept AS c (id, pref_label, broader, note)
+    SELECT f.id, f.pref_label, f.broader, f.note FROM zhpolicy.vocabulary_file(name) f
+    ON CONFLICT (id) DO UPDATE
+    SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note
+    WHERE (c.pref_label, c.broader, c.note) IS DISTINCT FROM (excluded.pref_label, excluded.broader, excluded.note);
+    INSERT INTO zhpolicy.concept_label (concept_id, label)
+    SELECT DISTINCT f.id, btrim(l) FROM zhpolicy.vocabulary_file(name) f,
+        unnest(coalesce(string_to_array(f.alt_labels, '|'), '{}')) l
+    WHERE btrim(l) <> ''
+    ON CONFLICT DO NOTHING;
+    RETURN (SELECT count(*) FROM zhpolicy.vocabulary_file(name));
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.load_vocabulary(text) IS 'load a vocabulary shipped with zhpolicy (''policy''); CREATE EXTENSION loads none';
+
+-- tag_log: keyed by table OID and tags column (was: the table's name as the search_path
+-- spelled it).  The old log cannot say which column it tagged, so it starts empty: the next
+-- tag_table run re-tags each table once.
+DROP PROCEDURE zhpolicy.tag_table(regclass, name, name, integer, float8);
+ALTER EXTENSION zhpolicy DROP TABLE zhpolicy.tag_log;
+DROP TABLE zhpolicy.tag_log;
+CREATE TABLE zhpolicy.tag_log (
+    table_oid    regclass NOT NULL,
+    tags_column  name NOT NULL,
+    pk           text NOT NULL,
+    text_md5     text NOT NULL,
+    fingerprint  text NOT NULL,
+    tagged_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_oid, tags_column, pk)
+);
+COMMENT ON TABLE zhpolicy.tag_log IS 'rows tagged by zhpolicy.tag_table: text hash and vocabulary fingerprint';
+ALTER TABLE zhpolicy.tag_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tag_log_table_writers ON zhpolicy.tag_log
+    USING (pg_catalog.has_table_privilege(table_oid::pg_catalog.oid, 'UPDATE'))
+    WITH CHECK (pg_catalog.has_table_privilege(table_oid::pg_catalog.oid, 'UPDATE'));
+GRANT SELECT, INSERT, UPDATE, DELETE ON zhpolicy.tag_log TO PUBLIC;
+-- rows of dropped tables are not dumped (their OIDs could name another table after a restore)
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.tag_log',
+    'WHERE table_oid::pg_catalog.oid IN (SELECT c.oid FROM pg_catalog.pg_class c)');
+
+-- Check what tag_table is given; returns the table's primary key column.
+CREATE FUNCTION zhpolicy.tag_table_key(tbl regclass, text_column name, tags_column name) RETURNS name
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name;
+    t regtype;
+BEGIN
+    IF tbl IS NULL OR text_column IS NULL OR tags_column IS NULL THEN
+        RAISE EXCEPTION 'table, text column and tags column must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    t := zhpolicy.column_type(tbl, text_column);
+    IF t NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text', text_column, tbl, t
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    t := zhpolicy.column_type(tbl, tags_column);
+    IF t <> 'text[]'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text[]', tags_column, tbl, t
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('ALTER TABLE %s ADD COLUMN %I text[];', tbl, tags_column);
+    END IF;
+    SELECT a.attname INTO pk FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+    WHERE i.indrelid = tbl AND i.indisprimary AND i.indnatts = 1;
+    IF pk IS NULL THEN
+        RAISE EXCEPTION 'table % has no single-column primary key', tbl
+            USING ERRCODE = 'invalid_table_definition',
+                  HINT = 'tag_table remembers rows by their primary key; add one.';
+    END IF;
+    RETURN pk;
+END
+$$;
+
+-- What a row's tags depend on besides its text: the vocabulary and the tagging settings.
+CREATE FUNCTION zhpolicy.tag_table_fingerprint(text_column name, min_score float8) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT md5(zhpolicy.vocabulary_fingerprint() || '/' || text_column || '/' || min_score::text) $$;
+
+-- The rows tag_table would tag now: new, text changed, tags missing, or tagged with another
+-- vocabulary or settings.  Table and columns go into the SQL once, as identifiers; values
+-- are parameters.
+CREATE FUNCTION zhpolicy.tag_table_pending(tbl regclass, text_column name, tags_column name,
+                                           min_score float8 DEFAULT 0) RETURNS bigint
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        SELECT count(*) FROM %3$s t LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
+        WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
+           OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))$q$,
+        pk, text_column, tbl, tags_column)
+    INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_pending(regclass, name, name, float8) IS 'how many rows zhpolicy.tag_table would tag now';
+
+-- One batch of tag_table: lock up to batch_size pending rows (others running on the same
+-- table wait for this batch, then skip what it did), tag them, log them; returns how many.
+CREATE FUNCTION zhpolicy.tag_table_batch(tbl regclass, text_column name, tags_column name,
+                                         batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    n bigint;
+BEGIN
+    IF batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one batch at a time per table: key 'zhpolicy tag_table' (0x7a68) and the table's OID
+    PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
+    EXECUTE format($q$
+        WITH todo AS (
+            SELECT t.tableoid AS rel, t.ctid AS row_id, t.%1$I::text AS pk, t.%2$I::text AS body
+            FROM %3$s t LEFT JOIN zhpolicy.tag_log l
+              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
+            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
+               OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))
+            ORDER BY t.%1$I LIMIT $4 FOR UPDATE OF t SKIP LOCKED
+        ), upd AS (
+            UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(todo.body, ''), $5)
+            FROM todo WHERE t.tableoid = todo.rel AND t.ctid = todo.row_id
+            RETURNING todo.pk, md5(coalesce(todo.body, '')) AS h
+        )
+        INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
+        SELECT $1, $2, upd.pk, upd.h, $3, now() FROM upd
+        ON CONFLICT (table_oid, tags_column, pk) DO UPDATE
+        SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint,
+            tagged_at = excluded.tagged_at$q$,
+        pk, text_column, tbl, tags_column)
+    USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score), batch_size, min_score;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_batch(regclass, name, name, integer, float8) IS 'one batch of zhpolicy.tag_table, in the caller''s transaction';
+
+-- tag_table's progress line.
+CREATE FUNCTION zhpolicy.tag_table_progress(tbl regclass, done bigint, todo bigint, started timestamptz)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF todo IS NULL THEN
+        RAISE NOTICE 'zhpolicy.tag_table %: done, % rows tagged', tbl, done;
+    ELSE
+        RAISE NOTICE 'zhpolicy.tag_table %: % rows tagged, about % left, % rows/s', tbl, done,
+            greatest(todo - done, 0),
+            round(done / greatest(extract(epoch FROM clock_timestamp() - started), 0.001)::numeric, 1);
+    END IF;
+END
+$$;
+
+-- Tag the rows of a table that are new, whose text changed, or that were tagged under another
+-- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
+-- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
+-- at once take turns batch by batch and never tag the same row twice.  (A procedure that
+-- commits cannot have a SET clause: every name and operator here is schema-qualified.)
+CREATE PROCEDURE zhpolicy.tag_table(tbl regclass, text_column name, tags_column name,
+                                    batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+LANGUAGE plpgsql AS $$
+DECLARE
+    todo bigint;
+    n bigint;
+    done bigint := 0;
+    started timestamptz := pg_catalog.clock_timestamp();
+BEGIN
+    PERFORM zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0));
+    COMMIT;
+    LOOP
+        n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0));
+        COMMIT;
+        EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
+        done := done OPERATOR(pg_catalog.+) n;
+        PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+    END LOOP;
+    PERFORM zhpolicy.tag_table_progress(tbl, done, NULL, started);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    name text := coalesce(collect_df.corpus, tbl::text);
+    n bigint;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.term_df', 'zhpolicy.df_corpus'], 'zhpolicy document frequencies');
+    DELETE FROM zhpolicy.term_df WHERE term_df.corpus = name;
+    EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
+    EXECUTE format($q$
+        INSERT INTO zhpolicy.term_df (corpus, term, df)
+        SELECT $1, t, count(*) FROM (SELECT DISTINCT x.ctid, x.tableoid, t FROM %s x, zhpolicy.keyword_terms(x.%I::text) t) y
+        GROUP BY t$q$, tbl, text_column) USING name;
+    INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
+    ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
+    RETURN n;
+END
+$$;
+

@@ -1,0 +1,834 @@
+-- zhpolicy 0.2: Chinese text search for policy documents.
+\echo Use "CREATE EXTENSION zhpolicy" to load this file. \quit
+
+-- Chinese text needs a UTF8 database: fail early, with a hint.
+DO $$
+BEGIN
+    IF current_setting('server_encoding') <> 'UTF8' THEN
+        RAISE EXCEPTION 'zhpolicy requires a UTF8 database, this one is %', current_setting('server_encoding')
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Create the database with ENCODING ''UTF8'' (and TEMPLATE template0).';
+    END IF;
+END
+$$;
+
+-- A trusted extension may be installed by a database owner, and its script runs as a
+-- superuser: so it must build on a schema that CREATE EXTENSION made for the installing
+-- role (or that a superuser made), never on one that another role prepared in advance.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+                   WHERE n.nspname OPERATOR(pg_catalog.=) 'zhpolicy'
+                     AND (r.rolsuper OR r.oid OPERATOR(pg_catalog.=) '@extowner@'::pg_catalog.regrole)) THEN
+        RAISE EXCEPTION 'schema zhpolicy belongs to another role'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'The extension''s functions would live in a schema that role can change.',
+                  HINT = 'Drop or rename that schema, or have a superuser create the extension.';
+    END IF;
+END
+$$;
+-- Every role may use what the extension offers; writing its tables takes a grant (README, Operations).
+GRANT USAGE ON SCHEMA zhpolicy TO PUBLIC;
+
+-- Parser support functions (called by PostgreSQL's text search machinery).
+CREATE FUNCTION zhpolicy.prs_start(internal, int4) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_gettoken(internal, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_gettoken' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_start_compound(internal, int4) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_start_compound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_end(internal) RETURNS void
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_lextype(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_lextype' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.prs_headline(internal, internal, tsquery) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_prs_headline' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The parser, template, dictionary and configuration live in pg_catalog, like
+-- PostgreSQL's own, so that 'zhpolicy'::regconfig resolves whatever the search_path.
+CREATE TEXT SEARCH PARSER pg_catalog.zhpolicy (
+    START = zhpolicy.prs_start,
+    GETTOKEN = zhpolicy.prs_gettoken,
+    END = zhpolicy.prs_end,
+    LEXTYPES = zhpolicy.prs_lextype,
+    HEADLINE = zhpolicy.prs_headline
+);
+COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy IS 'Chinese word segmentation for policy text (the fine-grained convention of treebank standards)';
+-- The same segmenter keeping the lexicon's compounds whole (知识产权, 网络安全): for term statistics.
+CREATE TEXT SEARCH PARSER pg_catalog.zhpolicy_compound (
+    START = zhpolicy.prs_start_compound,
+    GETTOKEN = zhpolicy.prs_gettoken,
+    END = zhpolicy.prs_end,
+    LEXTYPES = zhpolicy.prs_lextype,
+    HEADLINE = zhpolicy.prs_headline
+);
+COMMENT ON TEXT SEARCH PARSER pg_catalog.zhpolicy_compound IS 'Chinese word segmentation for policy text, dictionary compounds kept whole';
+
+CREATE FUNCTION zhpolicy.dict_init(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_dict_init' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.dict_lexize(internal, internal, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_dict_lexize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TEXT SEARCH TEMPLATE pg_catalog.zhpolicy (
+    INIT = zhpolicy.dict_init,
+    LEXIZE = zhpolicy.dict_lexize
+);
+COMMENT ON TEXT SEARCH TEMPLATE pg_catalog.zhpolicy IS 'token to lexeme: white space removed, full-width and case folded, stop words';
+
+CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_dict (
+    TEMPLATE = zhpolicy
+);
+COMMENT ON TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_dict IS 'zhpolicy lexemes: each word and each of its Chinese characters';
+
+-- Spaces and punctuation take a position but give no lexeme, so phrases never match across them.
+CREATE FUNCTION zhpolicy.gap_lexize(internal, internal, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_gap_lexize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TEXT SEARCH TEMPLATE pg_catalog.zhpolicy_gap (LEXIZE = zhpolicy.gap_lexize);
+CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_gap (TEMPLATE = zhpolicy_gap);
+COMMENT ON TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_gap IS 'no lexeme, one position: keeps phrases from matching across punctuation';
+
+CREATE TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy (PARSER = zhpolicy);
+COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy IS 'Chinese policy text';
+-- Every token type that carries meaning is indexed; blank takes a position
+-- without a lexeme; image and blob are not indexed.
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy
+    ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
+                    oov, foreignword, int, docnum, ordinal
+    WITH zhpolicy_dict;
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy ADD MAPPING FOR blank WITH zhpolicy_gap;
+-- The same configuration over the compound parser: the same matches, coarser word lexemes.
+CREATE TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound (PARSER = zhpolicy_compound);
+COMMENT ON TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound IS 'Chinese policy text, dictionary compounds kept whole as lexemes';
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound
+    ADD MAPPING FOR asciiword, word, numword, email, url, host, num, quantity, date, time,
+                    oov, foreignword, int, docnum, ordinal
+    WITH zhpolicy_dict;
+ALTER TEXT SEARCH CONFIGURATION pg_catalog.zhpolicy_compound ADD MAPPING FOR blank WITH zhpolicy_gap;
+
+-- to_tsvector(config, doc), built without PostgreSQL's generic parse pipeline when the
+-- configuration is one of zhpolicy's (any other configuration goes through to_tsvector).
+CREATE FUNCTION zhpolicy.tsvector(config regconfig, doc text) RETURNS tsvector
+    AS 'MODULE_PATHNAME', 'zhpolicy_tsvector' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tsvector(regconfig, text) IS 'the same tsvector as to_tsvector(config, doc), several times faster for zhpolicy configurations';
+CREATE FUNCTION zhpolicy.tsvector(doc text) RETURNS tsvector
+    AS 'MODULE_PATHNAME', 'zhpolicy_tsvector_default' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tsvector(text) IS 'the same tsvector as to_tsvector(''zhpolicy'', doc), several times faster';
+
+-- The words of a text as the index sees them, before stop words.
+CREATE FUNCTION zhpolicy.segment(doc text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'zhpolicy_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.segment(text) IS 'words of a text, as the zhpolicy parser and dictionary see them';
+CREATE FUNCTION zhpolicy.segment(doc text, granularity text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'zhpolicy_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.segment(text, text) IS 'words of a text at a granularity: fine (parser zhpolicy) or compound (parser zhpolicy_compound)';
+
+-- Repair a raw document: front matter, markdown, navigation text, hard line wraps.
+CREATE FUNCTION zhpolicy.clean(doc text) RETURNS text
+    AS 'MODULE_PATHNAME', 'zhpolicy_clean' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.clean(text) IS 'readable running text of a PDF extraction, markdown or scraped page';
+
+-- Split a raw article into metadata and cleaned body.  No exception block (a subtransaction
+-- cannot start in a parallel worker): a date that does not exist is checked, not caught.
+CREATE FUNCTION zhpolicy.parse_article(raw text,
+    OUT title text, OUT source text, OUT url text, OUT published date, OUT body text)
+RETURNS record
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    front text := substring(raw from '^\ufeff?---\r?\n(.*?)\r?\n---[ \r]*(\n|$)');
+    head text;
+    m text[];
+    y int;
+    mo int;
+    d int;
+BEGIN
+    body := zhpolicy.clean(raw);
+    head := left(body, 800);
+    IF front IS NOT NULL THEN
+        title := nullif(btrim(substring(front from '(?n)^title:[ \t]*(.*)$'), ' "'''), '');
+        source := nullif(btrim(substring(front from '(?n)^source:[ \t]*(.*)$'), ' "'''), '');
+        url := nullif(btrim(substring(front from '(?n)^url:[ \t]*(.*)$'), ' "'''), '');
+        m := regexp_match(front, '(?n)^date:[ \t]*"?(\d{4})-(\d{1,2})-(\d{1,2})');
+    END IF;
+    title := coalesce(title, nullif(split_part(body, E'\n', 1), ''));
+    source := coalesce(source, substring(head from '来源[:：][ \t]*([^ \t\n】)）]+)'));
+    m := coalesce(m,
+                  regexp_match(head, '(\d{4})-(\d{1,2})-(\d{1,2})'),
+                  regexp_match(head, '(\d{4})年 ?(\d{1,2})月(?: ?(\d{1,2})日)?'));
+    IF m IS NOT NULL THEN
+        y := m[1]::int;
+        mo := m[2]::int;
+        d := coalesce(m[3], '1')::int;
+        IF y >= 1 AND mo BETWEEN 1 AND 12 AND d >= 1
+           AND d <= extract(day FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
+            published := make_date(y, mo, d);
+        END IF;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.parse_article(text) IS 'title, source, url, date and cleaned body of a raw article';
+
+-- Can the current role write these tables?  If not: SQLSTATE 42501 and the GRANT that allows it.
+CREATE FUNCTION zhpolicy.require_write(tables text[], what text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t text;
+    p text;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+      FOREACH p IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
+        IF NOT has_table_privilege(t, p) THEN
+            RAISE EXCEPTION 'permission denied to change %', what
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Role %s may not insert into, update or delete from %s.', current_user, t),
+                      HINT = format('The extension''s owner or a superuser can allow it: GRANT INSERT, UPDATE, DELETE ON %s TO %I;',
+                                    array_to_string(tables, ', '), current_user);
+        END IF;
+      END LOOP;
+    END LOOP;
+END
+$$;
+
+-- User words: edit with INSERT / UPDATE / DELETE.  A change applies to every
+-- connection on its next call (the statement trigger invalidates each
+-- backend's copy); re-index documents to apply it to stored tsvectors.
+CREATE TABLE zhpolicy.user_word (
+    word  text PRIMARY KEY,
+    freq  integer,
+    note  text,
+    CONSTRAINT user_word_1_not_empty CHECK (word <> ''),
+    CONSTRAINT user_word_2_no_space_or_control CHECK (word !~ '[[:space:][:cntrl:]]'),
+    CONSTRAINT user_word_3_chinese_characters_only
+        CHECK (word ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]+$'),
+    CONSTRAINT user_word_4_at_most_100_characters CHECK (char_length(word) <= 100),
+    CONSTRAINT user_word_5_freq_positive CHECK (freq > 0)
+);
+COMMENT ON TABLE zhpolicy.user_word IS 'words the segmenter keeps whole; freq NULL means: likely enough to beat the word''s own split';
+GRANT SELECT ON zhpolicy.user_word TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.user_word TO @extowner@ WITH GRANT OPTION;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.user_word', '');
+
+-- Clear messages for bad rows (the constraints above stay as the guarantee).
+CREATE FUNCTION zhpolicy.user_word_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.word IS NULL OR NEW.word = '' THEN
+        RAISE EXCEPTION 'user word must not be empty'
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.word ~ '[[:space:][:cntrl:]]' THEN
+        RAISE EXCEPTION 'user word "%" contains white space or a control character', NEW.word
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A user word is one word: write it without spaces.';
+    ELSIF char_length(NEW.word) > 100 THEN
+        RAISE EXCEPTION 'user word is % characters long, the limit is 100', char_length(NEW.word)
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.word !~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]+$' THEN
+        RAISE EXCEPTION 'user word "%" holds characters other than Chinese characters', NEW.word
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'The segmenter splits Chinese runs only; Latin words, digits and punctuation are tokens of their own.',
+                  HINT = 'Add the Chinese part alone (for 5G网络, add nothing: 5G and 网络 are found already).';
+    ELSIF NEW.freq IS NOT NULL AND NEW.freq <= 0 THEN
+        RAISE EXCEPTION 'user word frequency must be positive, not %', NEW.freq
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Leave freq NULL to make the word just likely enough to stay whole.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.user_word_check();
+
+-- Statement trigger: a cache invalidation for the table, so every backend drops what it built from it.
+CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C VOLATILE;
+CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+
+-- ---------------------------------------------------------------- concept tagging
+-- The vocabulary: concepts in a hierarchy, with labels.  Edit with INSERT / UPDATE /
+-- DELETE; every change bumps zhpolicy.vocabulary_version and tells every backend to
+-- rebuild its matcher on its next call.  The hierarchy (broader) is checked by statement
+-- triggers rather than a self-referencing foreign key, so that the rows can arrive in any
+-- order (pg_restore copies them in the order they lie on disk).
+CREATE TABLE zhpolicy.concept (
+    id          text PRIMARY KEY,
+    pref_label  text NOT NULL,
+    broader     text,
+    weight      real NOT NULL DEFAULT 1,
+    note        text,
+    CONSTRAINT concept_id_format CHECK (id ~ '^[A-Za-z0-9_.:-]+$'),
+    CONSTRAINT concept_weight_positive CHECK (weight > 0),
+    CONSTRAINT concept_not_own_broader CHECK (broader IS DISTINCT FROM id)
+);
+CREATE INDEX concept_broader_idx ON zhpolicy.concept (broader);
+COMMENT ON TABLE zhpolicy.concept IS 'concepts of the vocabulary: stable id, preferred label, broader concept';
+
+CREATE TABLE zhpolicy.concept_label (
+    concept_id  text NOT NULL REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE,
+    label       text NOT NULL,
+    weight      real NOT NULL DEFAULT 1,
+    PRIMARY KEY (concept_id, label),
+    CONSTRAINT concept_label_weight_positive CHECK (weight > 0)
+);
+COMMENT ON TABLE zhpolicy.concept_label IS 'alternative labels: synonyms, abbreviations, older wordings';
+
+-- The vocabulary's change counter, for the backends' caches only: not dumped (a restore
+-- counts afresh); tag_table compares contents (vocabulary_fingerprint), not this counter.
+CREATE TABLE zhpolicy.vocabulary_version (
+    version     bigint NOT NULL,
+    changed_at  timestamptz NOT NULL,
+    singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton)
+);
+INSERT INTO zhpolicy.vocabulary_version VALUES (1, now(), true);
+
+GRANT SELECT ON zhpolicy.concept, zhpolicy.concept_label, zhpolicy.vocabulary_version TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.concept, zhpolicy.concept_label TO @extowner@ WITH GRANT OPTION;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept_label', '');
+
+-- Is a label something a text can contain: not empty, not only spaces or punctuation?
+CREATE FUNCTION zhpolicy.check_label(label text, what text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF label IS NULL OR btrim(label) = '' THEN
+        RAISE EXCEPTION '% must not be empty or blank', what
+            USING ERRCODE = 'check_violation';
+    ELSIF regexp_replace(label, '[[:space:][:punct:]\u00a0-\u00bf\u2010-\u206f\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]', '', 'g') = '' THEN
+        RAISE EXCEPTION '% "%" has no letter, digit or Chinese character', what, label
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A label is matched as text: write the words it stands for.';
+    ELSIF label ~ '[[:cntrl:]]' OR label <> btrim(label) THEN
+        RAISE EXCEPTION '% "%" has control characters or surrounding spaces', what, label
+            USING ERRCODE = 'check_violation';
+    END IF;
+END
+$$;
+
+-- Row check of a concept: its preferred label (the hierarchy is checked per statement).
+CREATE FUNCTION zhpolicy.concept_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM zhpolicy.check_label(NEW.pref_label, 'preferred label');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_check BEFORE INSERT OR UPDATE ON zhpolicy.concept
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_check();
+
+-- A renamed concept keeps its narrower concepts (as ON UPDATE CASCADE would).
+CREATE FUNCTION zhpolicy.concept_renamed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE zhpolicy.concept SET broader = NEW.id WHERE broader = OLD.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_renamed AFTER UPDATE OF id ON zhpolicy.concept
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION zhpolicy.concept_renamed();
+
+-- At the end of each statement, whatever the order of its rows: every broader concept
+-- exists, no concept is broader than itself through others, a deleted concept leaves no
+-- narrower concept behind.
+CREATE FUNCTION zhpolicy.concept_hierarchy_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad record;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        SELECT c.id, c.broader INTO bad
+        FROM zhpolicy.concept c JOIN changed_rows o ON c.broader = o.id
+        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = c.broader)
+        ORDER BY c.id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'concept "%" cannot be deleted: "%" is narrower than it', bad.broader, bad.id
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
+        END IF;
+        RETURN NULL;
+    END IF;
+    SELECT n.id, n.broader INTO bad FROM changed_rows n
+    WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
+    ORDER BY n.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'broader concept "%" of "%" does not exist', bad.broader, bad.id
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Insert the broader concept first, or in the same statement.';
+    END IF;
+    WITH RECURSIVE up(start, first, cur, depth) AS (
+        SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
+        UNION ALL
+        SELECT u.start, u.first, c.broader, u.depth + 1
+        FROM up u JOIN zhpolicy.concept c ON c.id = u.cur
+        WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
+    )
+    SELECT start AS id, first AS broader, depth INTO bad FROM up
+    WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1;
+    IF FOUND AND bad.depth > 1000 THEN
+        RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', bad.id
+            USING ERRCODE = 'check_violation';
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', bad.id, bad.broader
+            USING ERRCODE = 'check_violation',
+                  HINT = 'A concept cannot be broader than itself, directly or through others.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_hierarchy_insert AFTER INSERT ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+CREATE TRIGGER concept_hierarchy_update AFTER UPDATE ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+CREATE TRIGGER concept_hierarchy_delete AFTER DELETE ON zhpolicy.concept
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_hierarchy_check();
+
+CREATE FUNCTION zhpolicy.concept_label_check() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM zhpolicy.check_label(NEW.label, 'label');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_label_check BEFORE INSERT OR UPDATE ON zhpolicy.concept_label
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_label_check();
+
+-- Every change to the vocabulary bumps its version (each backend's matcher is rebuilt).  A
+-- statement that changes no row (an upsert that finds nothing new) bumps nothing.  SECURITY
+-- DEFINER so that a role allowed to edit the vocabulary needs no right on the counter: it
+-- does one fixed UPDATE, with a fixed search_path.
+CREATE FUNCTION zhpolicy.vocabulary_bump() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' OR EXISTS (SELECT 1 FROM changed_rows) THEN
+        UPDATE zhpolicy.vocabulary_version SET version = version + 1, changed_at = now();
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_bump_insert AFTER INSERT ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_update AFTER UPDATE ON zhpolicy.concept
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_delete AFTER DELETE ON zhpolicy.concept
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_bump_truncate AFTER TRUNCATE ON zhpolicy.concept
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_insert AFTER INSERT ON zhpolicy.concept_label
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_update AFTER UPDATE ON zhpolicy.concept_label
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_delete AFTER DELETE ON zhpolicy.concept_label
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_label_bump_truncate AFTER TRUNCATE ON zhpolicy.concept_label
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+-- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
+CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+
+-- The current vocabulary version.
+CREATE FUNCTION zhpolicy.vocabulary_version() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT version FROM zhpolicy.vocabulary_version $$;
+
+-- A hash of what tagging depends on (every concept and label, and the lexicon): equal
+-- vocabularies give equal fingerprints, in any database, after any restore.
+CREATE FUNCTION zhpolicy.vocabulary_fingerprint() RETURNS text
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_fingerprint' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.vocabulary_fingerprint() IS 'hash of the vocabulary and lexicon that tagging uses; tag_table re-tags rows tagged under another';
+
+-- A concept and all its narrower concepts, with their depth below it.
+CREATE FUNCTION zhpolicy.narrower(concept text, OUT id text, OUT depth int)
+RETURNS SETOF record
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE t(id, depth) AS (
+        SELECT c.id, 0 FROM zhpolicy.concept c
+        WHERE c.id = $1
+           OR (c.pref_label = $1 AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c2 WHERE c2.id = $1))
+        UNION
+        SELECT c.id, t.depth + 1 FROM zhpolicy.concept c JOIN t ON c.broader = t.id
+        WHERE t.depth < 1000
+    )
+    SELECT id, min(depth) FROM t GROUP BY id
+$$;
+
+-- The rows of a vocabulary shipped with the extension (file zhpolicy_vocabulary_NAME.tsv).
+CREATE FUNCTION zhpolicy.vocabulary_file(name text,
+    OUT id text, OUT broader text, OUT pref_label text, OUT alt_labels text, OUT note text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_file' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- Load (or refresh) a shipped vocabulary into the vocabulary tables; returns the number of
+-- concepts.  Concepts and labels of your own are kept; running it again changes nothing new.
+CREATE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept', 'zhpolicy.concept_label'], 'the zhpolicy vocabulary');
+    -- one statement per table: the hierarchy is checked once, whatever the file's order
+    INSERT INTO zhpolicy.concept AS c (id, pref_label, broader, note)
+    SELECT f.id, f.pref_label, f.broader, f.note FROM zhpolicy.vocabulary_file(name) f
+    ON CONFLICT (id) DO UPDATE
+    SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note
+    WHERE (c.pref_label, c.broader, c.note) IS DISTINCT FROM (excluded.pref_label, excluded.broader, excluded.note);
+    INSERT INTO zhpolicy.concept_label (concept_id, label)
+    SELECT DISTINCT f.id, btrim(l) FROM zhpolicy.vocabulary_file(name) f,
+        unnest(coalesce(string_to_array(f.alt_labels, '|'), '{}')) l
+    WHERE btrim(l) <> ''
+    ON CONFLICT DO NOTHING;
+    RETURN (SELECT count(*) FROM zhpolicy.vocabulary_file(name));
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.load_vocabulary(text) IS 'load a vocabulary shipped with zhpolicy (''policy''); CREATE EXTENSION loads none';
+
+-- A tsquery that finds texts about a concept: any label of it or of a narrower concept.
+CREATE FUNCTION zhpolicy.concept_query(concept text) RETURNS tsquery
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    q tsquery;
+BEGIN
+    SELECT tsquery_or_agg INTO q FROM (
+        SELECT string_agg('(' || websearch_to_tsquery('zhpolicy', '"' || replace(l.label, '"', ' ') || '"')::text || ')', ' | ')::tsquery AS tsquery_or_agg
+        FROM zhpolicy.narrower(concept) n
+        JOIN LATERAL (SELECT c.pref_label AS label FROM zhpolicy.concept c WHERE c.id = n.id
+                      UNION SELECT cl.label FROM zhpolicy.concept_label cl WHERE cl.concept_id = n.id) l ON true
+        WHERE websearch_to_tsquery('zhpolicy', '"' || replace(l.label, '"', ' ') || '"')::text <> ''
+    ) s;
+    IF q IS NULL THEN
+        RAISE EXCEPTION 'no concept "%"', concept
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Give a concept id or preferred label of zhpolicy.concept.';
+    END IF;
+    RETURN q;
+END
+$$;
+
+-- Tagging a text with the vocabulary (C, one matcher per backend, rebuilt when the vocabulary changes).
+CREATE FUNCTION zhpolicy.tag(doc text,
+    OUT concept_id text, OUT pref_label text, OUT hits integer, OUT score float8, OUT matched text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag(text) IS 'concepts of a text: hits, score, and whether matched directly or through narrower concepts';
+
+CREATE FUNCTION zhpolicy.tag_spans(doc text,
+    OUT concept_id text, OUT label text, OUT start_pos integer, OUT length integer, OUT matched_text text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag_spans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag_spans(text) IS 'every label match: substr(doc, start_pos, length) is the matched text';
+
+CREATE FUNCTION zhpolicy.concepts(doc text, min_score float8 DEFAULT 0) RETURNS text[]
+AS 'MODULE_PATHNAME', 'zhpolicy_concepts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.concepts(text, float8) IS 'ids of the concepts of a text with at least min_score, best first';
+
+-- What tag_table did to each row: the hash of its text and the fingerprint of what it was
+-- tagged with.  Keyed by the table's OID (a regclass, so a dump carries the table's name
+-- and a restore finds the new OID) and the tags column.  Any role that may update a table
+-- may read and write its log (row-level security), so a table's owner can run tag_table.
+CREATE TABLE zhpolicy.tag_log (
+    table_oid    regclass NOT NULL,
+    tags_column  name NOT NULL,
+    pk           text NOT NULL,
+    text_md5     text NOT NULL,
+    fingerprint  text NOT NULL,
+    tagged_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_oid, tags_column, pk)
+);
+COMMENT ON TABLE zhpolicy.tag_log IS 'rows tagged by zhpolicy.tag_table: text hash and vocabulary fingerprint';
+ALTER TABLE zhpolicy.tag_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tag_log_table_writers ON zhpolicy.tag_log
+    USING (pg_catalog.has_table_privilege(table_oid::pg_catalog.oid, 'UPDATE'))
+    WITH CHECK (pg_catalog.has_table_privilege(table_oid::pg_catalog.oid, 'UPDATE'));
+GRANT SELECT, INSERT, UPDATE, DELETE ON zhpolicy.tag_log TO PUBLIC;
+-- rows of dropped tables are not dumped (their OIDs could name another table after a restore)
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.tag_log',
+    'WHERE table_oid::pg_catalog.oid IN (SELECT c.oid FROM pg_catalog.pg_class c)');
+
+-- The column of tbl named col, with its type; a clear error if there is none.
+CREATE FUNCTION zhpolicy.column_type(tbl regclass, col name) RETURNS regtype
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t regtype;
+BEGIN
+    SELECT a.atttypid::regtype INTO t FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'column "%" of table % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    RETURN t;
+END
+$$;
+
+-- Check what tag_table is given; returns the table's primary key column.
+CREATE FUNCTION zhpolicy.tag_table_key(tbl regclass, text_column name, tags_column name) RETURNS name
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name;
+    t regtype;
+BEGIN
+    IF tbl IS NULL OR text_column IS NULL OR tags_column IS NULL THEN
+        RAISE EXCEPTION 'table, text column and tags column must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    t := zhpolicy.column_type(tbl, text_column);
+    IF t NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text', text_column, tbl, t
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    t := zhpolicy.column_type(tbl, tags_column);
+    IF t <> 'text[]'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is %, not text[]', tags_column, tbl, t
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('ALTER TABLE %s ADD COLUMN %I text[];', tbl, tags_column);
+    END IF;
+    SELECT a.attname INTO pk FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+    WHERE i.indrelid = tbl AND i.indisprimary AND i.indnatts = 1;
+    IF pk IS NULL THEN
+        RAISE EXCEPTION 'table % has no single-column primary key', tbl
+            USING ERRCODE = 'invalid_table_definition',
+                  HINT = 'tag_table remembers rows by their primary key; add one.';
+    END IF;
+    RETURN pk;
+END
+$$;
+
+-- What a row's tags depend on besides its text: the vocabulary and the tagging settings.
+CREATE FUNCTION zhpolicy.tag_table_fingerprint(text_column name, min_score float8) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT md5(zhpolicy.vocabulary_fingerprint() || '/' || text_column || '/' || min_score::text) $$;
+
+-- The rows tag_table would tag now: new, text changed, tags missing, or tagged with another
+-- vocabulary or settings.  Table and columns go into the SQL once, as identifiers; values
+-- are parameters.
+CREATE FUNCTION zhpolicy.tag_table_pending(tbl regclass, text_column name, tags_column name,
+                                           min_score float8 DEFAULT 0) RETURNS bigint
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        SELECT count(*) FROM %3$s t LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
+        WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
+           OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))$q$,
+        pk, text_column, tbl, tags_column)
+    INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_pending(regclass, name, name, float8) IS 'how many rows zhpolicy.tag_table would tag now';
+
+-- One batch of tag_table: lock up to batch_size pending rows (others running on the same
+-- table wait for this batch, then skip what it did), tag them, log them; returns how many.
+CREATE FUNCTION zhpolicy.tag_table_batch(tbl regclass, text_column name, tags_column name,
+                                         batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    n bigint;
+BEGIN
+    IF batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one batch at a time per table: key 'zhpolicy tag_table' (0x7a68) and the table's OID
+    PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
+    EXECUTE format($q$
+        WITH todo AS (
+            SELECT t.tableoid AS rel, t.ctid AS row_id, t.%1$I::text AS pk, t.%2$I::text AS body
+            FROM %3$s t LEFT JOIN zhpolicy.tag_log l
+              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
+            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
+               OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))
+            ORDER BY t.%1$I LIMIT $4 FOR UPDATE OF t SKIP LOCKED
+        ), upd AS (
+            UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(todo.body, ''), $5)
+            FROM todo WHERE t.tableoid = todo.rel AND t.ctid = todo.row_id
+            RETURNING todo.pk, md5(coalesce(todo.body, '')) AS h
+        )
+        INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
+        SELECT $1, $2, upd.pk, upd.h, $3, now() FROM upd
+        ON CONFLICT (table_oid, tags_column, pk) DO UPDATE
+        SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint,
+            tagged_at = excluded.tagged_at$q$,
+        pk, text_column, tbl, tags_column)
+    USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score), batch_size, min_score;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_batch(regclass, name, name, integer, float8) IS 'one batch of zhpolicy.tag_table, in the caller''s transaction';
+
+-- tag_table's progress line.
+CREATE FUNCTION zhpolicy.tag_table_progress(tbl regclass, done bigint, todo bigint, started timestamptz)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF todo IS NULL THEN
+        RAISE NOTICE 'zhpolicy.tag_table %: done, % rows tagged', tbl, done;
+    ELSE
+        RAISE NOTICE 'zhpolicy.tag_table %: % rows tagged, about % left, % rows/s', tbl, done,
+            greatest(todo - done, 0),
+            round(done / greatest(extract(epoch FROM clock_timestamp() - started), 0.001)::numeric, 1);
+    END IF;
+END
+$$;
+
+-- Tag the rows of a table that are new, whose text changed, or that were tagged under another
+-- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
+-- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
+-- at once take turns batch by batch and never tag the same row twice.  (A procedure that
+-- commits cannot have a SET clause: every name and operator here is schema-qualified.)
+CREATE PROCEDURE zhpolicy.tag_table(tbl regclass, text_column name, tags_column name,
+                                    batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+LANGUAGE plpgsql AS $$
+DECLARE
+    todo bigint;
+    n bigint;
+    done bigint := 0;
+    started timestamptz := pg_catalog.clock_timestamp();
+BEGIN
+    PERFORM zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0));
+    COMMIT;
+    LOOP
+        n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0));
+        COMMIT;
+        EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
+        done := done OPERATOR(pg_catalog.+) n;
+        PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+    END LOOP;
+    PERFORM zhpolicy.tag_table_progress(tbl, done, NULL, started);
+END
+$$;
+
+-- Document frequencies of terms, for keywords(): gathered from a table's text column.
+CREATE TABLE zhpolicy.term_df (
+    corpus  text NOT NULL,
+    term    text NOT NULL,
+    df      bigint NOT NULL,
+    PRIMARY KEY (corpus, term)
+);
+CREATE TABLE zhpolicy.df_corpus (
+    corpus        text PRIMARY KEY,
+    n_docs        bigint NOT NULL,
+    collected_at  timestamptz NOT NULL DEFAULT now()
+);
+GRANT SELECT ON zhpolicy.term_df, zhpolicy.df_corpus TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.term_df, zhpolicy.df_corpus TO @extowner@ WITH GRANT OPTION;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.term_df', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.df_corpus', '');
+
+-- A stop-word dictionary without characters, for choosing keyword terms.
+CREATE TEXT SEARCH DICTIONARY pg_catalog.zhpolicy_stop (TEMPLATE = zhpolicy, StopWords = zhpolicy, Chars = false);
+
+-- The terms of a text that can be keywords: words of two or more characters, not stop words,
+-- with dictionary compounds whole (知识产权 rather than 知识 and 产权).
+CREATE FUNCTION zhpolicy.keyword_terms(doc text) RETURNS SETOF text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT t FROM unnest(zhpolicy.segment(doc, 'compound')) t
+    WHERE char_length(t) >= 2 AND t ~ '^[[:alpha:]一-龥][[:alnum:]一-龥]*$'
+      AND ts_lexize('zhpolicy_stop', t) <> '{}'
+$$;
+
+-- Gather document frequencies of the terms of a table's text column; returns the number of
+-- documents.  The corpus is named after the table (schema-qualified) unless named.
+CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    name text := coalesce(collect_df.corpus, tbl::text);
+    n bigint;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.term_df', 'zhpolicy.df_corpus'], 'zhpolicy document frequencies');
+    DELETE FROM zhpolicy.term_df WHERE term_df.corpus = name;
+    EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
+    EXECUTE format($q$
+        INSERT INTO zhpolicy.term_df (corpus, term, df)
+        SELECT $1, t, count(*) FROM (SELECT DISTINCT x.ctid, x.tableoid, t FROM %s x, zhpolicy.keyword_terms(x.%I::text) t) y
+        GROUP BY t$q$, tbl, text_column) USING name;
+    INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
+    ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
+    RETURN n;
+END
+$$;
+
+-- A document's top terms by TF-IDF against a corpus gathered with collect_df (the most
+-- recent one by default), and whether a concept of the vocabulary covers each term yet.
+CREATE FUNCTION zhpolicy.keywords(doc text, n integer DEFAULT 10, corpus text DEFAULT NULL,
+    OUT term text, OUT tf integer, OUT df bigint, OUT score float8, OUT covered_by text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c text := corpus;
+    n_docs bigint;
+BEGIN
+    IF doc IS NULL THEN
+        RETURN;
+    END IF;
+    IF c IS NULL THEN
+        SELECT d.corpus INTO c FROM zhpolicy.df_corpus d ORDER BY d.collected_at DESC LIMIT 1;
+    END IF;
+    SELECT d.n_docs INTO n_docs FROM zhpolicy.df_corpus d WHERE d.corpus = c;
+    IF n_docs IS NULL THEN
+        RAISE EXCEPTION 'no document frequencies%', coalesce(' for corpus "' || c || '"', '')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Gather them first: SELECT zhpolicy.collect_df(''my_table'', ''body'');';
+    END IF;
+    RETURN QUERY
+    SELECT t.term, t.tf::integer, coalesce(f.df, 0),
+           round((t.tf * (ln((n_docs + 1.0) / (coalesce(f.df, 0) + 1.0)) + 1))::numeric, 3)::float8,
+           (SELECT g.concept_id FROM zhpolicy.tag(t.term) g ORDER BY g.score DESC LIMIT 1)
+    FROM (SELECT k AS term, count(*) AS tf FROM zhpolicy.keyword_terms(doc) k GROUP BY k) t
+    LEFT JOIN zhpolicy.term_df f ON f.corpus = c AND f.term = t.term
+    ORDER BY 4 DESC, 1
+    LIMIT greatest(n, 0);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.keywords(text, integer, text) IS 'top terms by TF-IDF; covered_by is NULL for terms no concept covers yet';
