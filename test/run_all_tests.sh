@@ -38,35 +38,65 @@ else
     failed=$((failed + $(echo "$lc_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 fi
 
-echo "== pg_regress"
 # pg_regress runs as the PostgreSQL user in a scratch directory it owns, on a copy
 # of the test files (the work tree may not be readable or writable by that user).
-scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
-mkdir -p "$scratch/in/test"
-cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
-cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
-chmod -R a+rX "$scratch"
-zp_pg_dir "$scratch/out"
-tests=${ZP_REGRESS:-$(make -C "$ZP_ROOT" -s print-regress)}
-regress_out=$(cd "$scratch" && zp_as_pg "$("$PG_BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-    --inputdir="$scratch/in" --outputdir="$scratch/out" --temp-instance="$scratch/out/tmp_check" \
-    --bindir="$PG_BIN" --encoding=UTF8 --no-locale --dbname=regression \
-    --temp-config="$scratch/in/test/regress.conf" $tests 2>&1)
-regress_rc=$?
-echo "$regress_out"
-n_ok=$(echo "$regress_out" | grep -cE '^(ok|test) .* ok( |$)|^ok [0-9]+ ')
-n_bad=$(echo "$regress_out" | grep -cE 'FAILED|failed \(ignored\)|^not ok')
-if [ $regress_rc -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
-passed=$((passed + n_ok))
-failed=$((failed + n_bad))
-if [ -f "$scratch/out/regression.diffs" ]; then
-    echo "== regression.diffs"
-    cat "$scratch/out/regression.diffs"
-    cp "$scratch/out/regression.diffs" "$ZP_ROOT/regression.diffs" 2>/dev/null || true
-    # keep results for inspection
-    rm -rf "$ZP_ROOT/results" && cp -r "$scratch/out/results" "$ZP_ROOT/results" 2>/dev/null || true
+# run_regress LABEL EXTRA_SETTING: the whole suite in a temporary instance.
+run_regress() {
+    local label=$1 extra=$2 scratch tests regress_out regress_rc n_ok n_bad
+    echo "== $label"
+    scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
+    mkdir -p "$scratch/in/test"
+    cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
+    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
+    [ -n "$extra" ] && echo "$extra" >> "$scratch/in/test/regress.conf"
+    chmod -R a+rX "$scratch"
+    zp_pg_dir "$scratch/out"
+    tests=${ZP_REGRESS:-$(make -C "$ZP_ROOT" -s print-regress)}
+    regress_out=$(cd "$scratch" && zp_as_pg "$("$PG_BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+        --inputdir="$scratch/in" --outputdir="$scratch/out" --temp-instance="$scratch/out/tmp_check" \
+        --bindir="$PG_BIN" --encoding=UTF8 --no-locale --dbname=regression \
+        --temp-config="$scratch/in/test/regress.conf" $tests 2>&1)
+    regress_rc=$?
+    echo "$regress_out"
+    n_ok=$(echo "$regress_out" | grep -cE '^(ok|test) .* ok( |$)|^ok [0-9]+ ')
+    n_bad=$(echo "$regress_out" | grep -cE 'FAILED|failed \(ignored\)|^not ok')
+    if [ $regress_rc -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
+    passed=$((passed + n_ok))
+    failed=$((failed + n_bad))
+    if [ -f "$scratch/out/regression.diffs" ]; then
+        echo "== regression.diffs ($label)"
+        cat "$scratch/out/regression.diffs"
+        cp "$scratch/out/regression.diffs" "$ZP_ROOT/regression.diffs" 2>/dev/null || true
+        # keep results for inspection
+        rm -rf "$ZP_ROOT/results" && cp -r "$scratch/out/results" "$ZP_ROOT/results" 2>/dev/null || true
+    fi
+    rm -rf "$scratch"
+}
+
+# run_script NAME SCRIPT: a shell test that prints "ok ..." / "not ok ..." lines.
+run_script() {
+    local out rc
+    echo "== $1"
+    out=$(bash "$2" 2>&1)
+    rc=$?
+    echo "$out"
+    passed=$((passed + $(echo "$out" | grep -c '^ok ')))
+    failed=$((failed + $(echo "$out" | grep -c '^not ok ')))
+    if [ $rc -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
+        echo "not ok $1 exited with status $rc"
+        failed=$((failed + 1))
+    fi
+}
+
+rm -f "$ZP_ROOT/regression.diffs"
+run_regress "pg_regress" ""
+# once more with every query forced through a parallel worker: checks every PARALLEL SAFE label
+[ -z "${ZP_REGRESS:-}" ] && run_regress "pg_regress, force_parallel_mode = regress" "force_parallel_mode = regress"
+if [ -z "${ZP_REGRESS:-}" ]; then
+    for t in "$ZP_ROOT"/test/operations/*.sh; do
+        run_script "operations: $(basename "$t" .sh)" "$t"
+    done
 fi
-rm -rf "$scratch"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -67,3 +67,8 @@ zp_temp_cluster() {
     cp -r "$ZP_ROOT/test/corpus" "$ZP_TMP/corpus"
     chmod -R a+rX "$ZP_TMP/corpus"
 }
+
+# A TCP port nobody listens on now, for a temporary cluster.
+zp_free_port() {
+    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
