@@ -32,3 +32,9 @@ SELECT left(file, 3) AS file, p.title, p.source, p.url IS NOT NULL AS has_url,
 FROM article, zhpolicy.parse_article(raw) p ORDER BY file;
 SELECT * FROM zhpolicy.parse_article(E'---\ntitle: "T"\ndate: 2024-02-30\n---\nbody');
 SELECT * FROM zhpolicy.parse_article('');
+-- dates that do not exist give no date, never an error (and no subtransaction: this runs in parallel workers)
+SELECT (zhpolicy.parse_article(E'标题\n2023年2月30日\n正文')).published IS NULL AS feb_30,
+       (zhpolicy.parse_article(E'标题\n2023年13月1日\n正文')).published IS NULL AS month_13,
+       (zhpolicy.parse_article(E'标题\n0000-01-01\n正文')).published IS NULL AS year_0,
+       (zhpolicy.parse_article(E'标题\n2024年2月29日\n正文')).published AS leap_day,
+       (zhpolicy.parse_article(E'标题\n2023年12月\n正文')).published AS month_only;

@@ -55,7 +55,9 @@ INSERT INTO hostile_docs_2 SELECT * FROM hostile_docs;
 -- normal search path first
 SELECT zhpolicy.collect_df('public.article', 'body') AS documents;
 CREATE TABLE normal_run AS :queries;
+SET client_min_messages = warning;
 CALL zhpolicy.tag_table('hostile_docs', 'body', 'tags');
+RESET client_min_messages;
 
 -- a new connection (empty caches) whose search path puts the look-alikes first
 \c
@@ -75,7 +77,7 @@ RESET client_min_messages;
 RESET search_path;
 
 -- the same results, function by function
-SELECT f, count(*) AS rows, bool_and(same) AS same
+SELECT f, count(*) > 0 AS has_rows, bool_and(same) AS same
 FROM (SELECT n.f, n.r IS NOT DISTINCT FROM h.r AS same
       FROM (SELECT f, r, row_number() OVER (PARTITION BY f ORDER BY r COLLATE "C") AS k FROM normal_run) n
       FULL JOIN (SELECT f, r, row_number() OVER (PARTITION BY f ORDER BY r COLLATE "C") AS k FROM hostile_run) h
