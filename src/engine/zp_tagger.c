@@ -680,7 +680,7 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	int			stop = 0,
 				k;
 
-	zp_layout_analyze(text, len, &layout);
+	zp_layout_analyze(text, len, &layout, NULL);
 	memset(&x, 0, sizeof(x));
 	x.m = m;
 	x.text = (const unsigned char *) text;

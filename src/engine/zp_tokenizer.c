@@ -44,24 +44,6 @@ const ZpTokenTypeInfo zp_token_types[] = {
 };
 const int	zp_n_token_types = sizeof(zp_token_types) / sizeof(zp_token_types[0]);
 
-/* malloc for the engine outside a backend. */
-static void *
-zp_std_alloc(void *ctx, size_t size)
-{
-	(void) ctx;
-	return malloc(size);
-}
-
-/* free for the engine outside a backend. */
-static void
-zp_std_release(void *ctx, void *ptr)
-{
-	(void) ctx;
-	free(ptr);
-}
-
-const ZpAllocator zp_malloc_allocator = {zp_std_alloc, zp_std_release, NULL};
-
 const char *
 zp_token_type_alias(int type)
 {
@@ -79,7 +61,7 @@ zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
 {
 	ZpLayout	layout;
 
-	zp_layout_analyze(text, len, &layout);
+	zp_layout_analyze(text, len, &layout, mem);
 	return zp_tokenizer_init_range(tk, lex, user, text, 0, len, &layout, mem);
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zp_alloc.h"
 #include "zp_layout.h"
 #include "zp_lexicon.h"
 
@@ -71,14 +72,6 @@ typedef struct ZpToken
 	size_t		len;
 } ZpToken;
 
-/* Memory for the tokenizer's buffers (palloc in a backend, malloc elsewhere). */
-typedef struct ZpAllocator
-{
-	void	   *(*alloc) (void *ctx, size_t size);
-	void		(*release) (void *ctx, void *ptr);
-	void	   *ctx;
-} ZpAllocator;
-
 /* Longest Han run segmented at once; longer runs are cut into pieces. */
 #define ZP_CHUNK_CHARS 1024
 /* No token is longer than this many bytes (PostgreSQL refuses words of 2047). */
@@ -112,9 +105,6 @@ typedef struct ZpTokenizer
 	int			compounds;		/* 1: dictionary compounds stay whole (no fine-grained split) */
 	size_t		number_end;		/* end of the last number token handed out (0 = none) */
 } ZpTokenizer;
-
-/* The allocator that uses malloc and free. */
-extern const ZpAllocator zp_malloc_allocator;
 
 /*
  * Prepare to tokenize text with a lexicon and, optionally, a lexicon of user

@@ -13,14 +13,25 @@
 #include "zp_tokenizer.h"
 
 #include <dirent.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 static int	n_passed,
 			n_failed;
 static ZpLexicon lex;
+static const char *corpus_path;
 
 /* Record one check. */
 static void
@@ -126,6 +137,275 @@ expect_tokens(const char *text, const char *want)
 	snprintf(what, sizeof(what), "tokens of \"%s\"%s%s", text,
 			 strcmp(got, want) == 0 ? "" : "\n#   got:  ", strcmp(got, want) == 0 ? "" : got);
 	check(strcmp(got, want) == 0, what);
+}
+
+/* CPU seconds used so far. */
+static double
+cpu_now(void)
+{
+	return (double) clock() / CLOCKS_PER_SEC;
+}
+
+/*
+ * An allocator for the tests that tracks every block (so a cancelled call can
+ * be cleaned up, and valgrind sees a leak if the engine held memory of its
+ * own), counts its cancel checks and the longest time between two, and
+ * cancels (longjmp) at a deadline or after a given number of checks.
+ */
+typedef struct TrackedBlock
+{
+	struct TrackedBlock *prev,
+			   *next;
+	size_t		size;
+} TrackedBlock;
+
+typedef struct Tracker
+{
+	TrackedBlock head;
+	size_t		live;			/* blocks outstanding */
+	long		checks;
+	long		cancel_at;		/* cancel at this check (0 = never) */
+	double		deadline;		/* cancel when cpu_now() passes this (0 = never) */
+	double		last_check;
+	double		max_gap;		/* longest CPU time between two checks (or the start and one) */
+	int			cancelled;
+	jmp_buf		env;
+} Tracker;
+
+/* Allocate and remember a block. */
+static void *
+tracked_alloc(void *ctx, size_t size)
+{
+	Tracker    *t = ctx;
+	TrackedBlock *b = malloc(sizeof(TrackedBlock) + size);
+
+	if (!b)
+		return NULL;
+	b->size = size;
+	b->next = t->head.next;
+	b->prev = &t->head;
+	t->head.next->prev = b;
+	t->head.next = b;
+	t->live++;
+	return b + 1;
+}
+
+/* Forget and free a block. */
+static void
+tracked_release(void *ctx, void *ptr)
+{
+	Tracker    *t = ctx;
+	TrackedBlock *b = (TrackedBlock *) ptr - 1;
+
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	t->live--;
+	free(b);
+}
+
+/* The cancel check: count, measure, and cancel at the deadline or the chosen check. */
+static void
+tracked_check(void *ctx)
+{
+	Tracker    *t = ctx;
+	double		now = cpu_now();
+
+	t->checks++;
+	if (now - t->last_check > t->max_gap)
+		t->max_gap = now - t->last_check;
+	t->last_check = now;
+	if ((t->cancel_at > 0 && t->checks >= t->cancel_at) || (t->deadline > 0 && now > t->deadline))
+	{
+		t->cancelled = 1;
+		longjmp(t->env, 1);
+	}
+}
+
+/* Start tracking (with a deadline in seconds from now, 0 = none) and fill in mem. */
+static void
+tracker_start(Tracker *t, ZpAllocator *mem, double seconds)
+{
+	memset(t, 0, sizeof(*t));
+	t->head.next = t->head.prev = &t->head;
+	t->last_check = cpu_now();
+	t->deadline = seconds > 0 ? t->last_check + seconds : 0;
+	mem->alloc = tracked_alloc;
+	mem->release = tracked_release;
+	mem->ctx = t;
+	mem->check = tracked_check;
+}
+
+/* Free whatever a (cancelled) call left; returns how many blocks that was. */
+static size_t
+tracker_free_all(Tracker *t)
+{
+	size_t		n = t->live;
+
+	while (t->head.next != &t->head)
+		tracked_release(t, t->head.next + 1);
+	return n;
+}
+
+/* The work a test times: one engine pass over a text. */
+enum
+{
+	STAGE_CLEAN, STAGE_TOKENS, STAGE_NORMALIZE, STAGE_TAG, N_STAGES
+};
+static const char *const stage_names[] = {"clean", "tokenizer and normaliser", "normaliser (whole input)", "tagger"};
+
+/* Run one stage over text with mem (its check may longjmp out). */
+static void
+run_stage(int stage, const char *text, size_t len, const ZpAllocator *mem)
+{
+	size_t		outlen;
+
+	if (stage == STAGE_CLEAN)
+	{
+		char	   *out = zp_clean(text, len, &outlen, mem);
+
+		if (out)
+			mem->release(mem->ctx, out);
+	}
+}
+
+/* Seconds (CPU) one stage takes on text, with a tracking allocator; -1 if it passed deadline. */
+static double
+timed_stage(int stage, const char *text, size_t len, double deadline, Tracker *t)
+{
+	ZpAllocator mem;
+	double		t0;
+
+	tracker_start(t, &mem, deadline);
+	t0 = cpu_now();
+	if (setjmp(t->env) == 0)
+		run_stage(stage, text, len, &mem);
+	tracker_free_all(t);
+	return t->cancelled ? -1 : cpu_now() - t0;
+}
+
+/* Fill buf (room for n bytes) with copies of unit, whole copies only; returns the length. */
+static size_t
+fill_repeated(char *buf, size_t n, const char *unit, size_t ulen)
+{
+	size_t		o = 0;
+
+	while (o + ulen <= n)
+	{
+		memcpy(buf + o, unit, ulen);
+		o += ulen;
+	}
+	return o;
+}
+
+/* Seconds a stage takes on len bytes of ordinary text (the corpus, repeated), measured once per size. */
+static double
+baseline_seconds(int stage, size_t len)
+{
+	static size_t cached_len[N_STAGES];
+	static double cached[N_STAGES];
+	static char *corpus;
+	static size_t corpus_len;
+	char	   *buf;
+	Tracker		t;
+	double		best = 0;
+	int			rep;
+
+	if (cached_len[stage] == len)
+		return cached[stage];
+	if (!corpus)
+	{
+		char		path[4096];
+		FILE	   *f;
+
+		snprintf(path, sizeof(path), "%s/000_99ce1d533ed8727d.txt", corpus_path);
+		f = fopen(path, "rb");
+		corpus = malloc(1 << 20);
+		corpus_len = f ? fread(corpus, 1, 1 << 20, f) : 0;
+		if (f)
+			fclose(f);
+		if (corpus_len == 0)
+			corpus_len = fill_repeated(corpus, 1 << 16, "网络安全，", strlen("网络安全，"));
+	}
+	buf = malloc(len + 1);
+	len = fill_repeated(buf, len, corpus, corpus_len);
+	for (rep = 0; rep < 2; rep++)
+	{
+		double		s = timed_stage(stage, buf, len, 0, &t);
+
+		if (rep == 0 || s < best)
+			best = s;
+	}
+	free(buf);
+	cached_len[stage] = len;
+	cached[stage] = best;
+	return best;
+}
+
+/*
+ * Expect a stage to run over text in about the time ordinary text of that
+ * size takes (within 40 times, plus 0.2 s): a pass that is not linear takes
+ * hours on megabytes.  The tracking allocator's check cancels the call at
+ * that bound, so a regression fails in seconds.  Also expect the check to
+ * have been called as the call went (at least once per 256 kB).
+ */
+static void
+expect_linear(int stage, const char *what, const char *text, size_t len)
+{
+	double		base = baseline_seconds(stage, len),
+				bound = 40 * base + 0.2,
+				secs;
+	Tracker		t;
+	char		msg[512];
+	long		want_checks = (long) (len / (4 * ZP_CHECK_BYTES));
+
+	secs = timed_stage(stage, text, len, bound, &t);
+	snprintf(msg, sizeof(msg), "%s: %s, %.1f MB in %.3f s (ordinary text %.3f s), %ld cancel checks",
+			 stage_names[stage], what, len / 1048576.0, secs < 0 ? bound : secs, base, t.checks);
+	check(secs >= 0 && t.checks >= want_checks, msg);
+}
+
+/* How many bytes the linear-time tests use (ZP_HOSTILE_MB; less under valgrind). */
+static size_t
+hostile_size(double default_mb)
+{
+	const char *env = getenv("ZP_HOSTILE_MB");
+	double		mb = env ? atof(env) : default_mb;
+
+	if (RUNNING_ON_VALGRIND && !env)
+		mb = mb > 0.25 ? 0.25 : mb;
+	return (size_t) (mb * 1048576);
+}
+
+/* Expect a stage to be linear on a unit repeated to n bytes. */
+static void
+expect_linear_unit(int stage, const char *what, const char *unit, size_t n)
+{
+	char	   *buf = malloc(n + 1);
+	size_t		len = fill_repeated(buf, n, unit, strlen(unit));
+
+	expect_linear(stage, what, buf, len);
+	free(buf);
+}
+
+/* The cleaner's passes are linear: brackets paired once per line, heading marks removed at once. */
+static void
+test_clean_linear(void)
+{
+	size_t		n = hostile_size(2);
+
+	expect_linear_unit(STAGE_CLEAN, "a line of '[' (md_link_end scanned the line from each '[')", "[", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '![' (each image start scanned the line)", "![", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '[a](' (links that never close)", "[a](", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '#' (one memmove per heading mark)", "#", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '>' (one memmove per quote mark)", ">", n);
+	{
+		size_t		outlen;
+		char	   *out = zp_clean("[a[b](c)](d) ![x](y(z)) [u](v", strlen("[a[b](c)](d) ![x](y(z)) [u](v"),
+								   &outlen, &zp_malloc_allocator);
+
+		check(out && strcmp(out, "a[b](c)  [u](v") == 0, "clean: nested links and images as before");
+		free(out);
+	}
 }
 
 /* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
@@ -351,7 +631,7 @@ test_clean(const char *corpus_dir)
 	check(text != NULL, "read the PDF article");
 	if (!text)
 		return;
-	zp_layout_analyze(text, len, &lay);
+	zp_layout_analyze(text, len, &lay, NULL);
 	check(lay.wrapped && lay.margin > 40, "PDF article is seen as hard-wrapped");
 	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
 	check(outlen <= len && strstr(out, "有利于") && strstr(out, "推动构建网络空间命运共同体"),
@@ -362,7 +642,7 @@ test_clean(const char *corpus_dir)
 
 	snprintf(path, sizeof(path), "%s/001_a328edb1381f179a.txt", corpus_dir);
 	text = read_file(path, &len);
-	zp_layout_analyze(text, len, &lay);
+	zp_layout_analyze(text, len, &lay, NULL);
 	check(!lay.wrapped, "WeChat article is not hard-wrapped");
 	check(zp_front_matter_length(text, len) > 100, "front matter is found");
 	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
@@ -509,12 +789,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "test_engine: %s: %s\n", argv[1], err);
 		return 2;
 	}
+	corpus_path = argv[2];
 	test_utf8();
 	test_lexicon_files();
 	test_tokens();
 	test_coverage(argv[2]);
 	test_normalize();
 	test_clean(argv[2]);
+	test_clean_linear();
 	test_tagger(argv[2]);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
