@@ -33,6 +33,9 @@ static int	n_passed,
 static ZpLexicon lex;
 static const char *corpus_path;
 
+static void expect_tokens(const char *text, const char *want);
+static void expect_image(const char *text, int want);
+
 /* Record one check. */
 static void
 check(int ok, const char *what)
@@ -266,6 +269,20 @@ run_stage(int stage, const char *text, size_t len, const ZpAllocator *mem)
 		if (out)
 			mem->release(mem->ctx, out);
 	}
+	else if (stage == STAGE_TOKENS)
+	{
+		ZpTokenizer tk;
+		ZpToken		tok;
+		char	   *buf = mem->alloc(mem->ctx, ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES));
+
+		if (zp_tokenizer_init(&tk, &lex, NULL, text, len, mem) == 0)
+		{
+			while (zp_tokenizer_next(&tk, &tok))
+				zp_normalize_token(text + tok.start, tok.len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
+			zp_tokenizer_free(&tk);
+		}
+		mem->release(mem->ctx, buf);
+	}
 }
 
 /* Seconds (CPU) one stage takes on text, with a tracking allocator; -1 if it passed deadline. */
@@ -406,6 +423,86 @@ test_clean_linear(void)
 		check(out && strcmp(out, "a[b](c)  [u](v") == 0, "clean: nested links and images as before");
 		free(out);
 	}
+}
+
+/*
+ * The scanners of Latin text are linear: a walk that fails (e-mail local
+ * part, dotted host, URL, letters, image alt text and target) is not walked
+ * again from the next token start.
+ */
+static void
+test_tokenizer_linear(void)
+{
+	size_t		n = hostile_size(2);
+	char		unit[4200];
+
+	expect_linear_unit(STAGE_TOKENS, "'a.' (e-mail and host walks from every letter)", "a.", n);
+	expect_linear_unit(STAGE_TOKENS, "'a-' (a hyphenated host label from every letter)", "a-", n);
+	expect_linear_unit(STAGE_TOKENS, "'a+' (e-mail local part from every letter)", "a+", n);
+	expect_linear_unit(STAGE_TOKENS, "'1-' (e-mail and host walks from every digit)", "1-", n);
+	expect_linear_unit(STAGE_TOKENS, "'a@b.' (the host after each '@')", "a@b.", n);
+	expect_linear_unit(STAGE_TOKENS, "'www.-' (a URL body that cannot start)", "www.-", n);
+	expect_linear_unit(STAGE_TOKENS, "'http://-'", "http://-", n);
+	expect_linear_unit(STAGE_TOKENS, "'![' (an image alt text that never closes)", "![", n);
+	expect_linear_unit(STAGE_TOKENS, "'![](' (image targets that never close)", "![](", n);
+	expect_linear_unit(STAGE_TOKENS, "'![](()' (image targets nesting deeper)", "![](()", n);
+	memset(unit, 'a', 4000);
+	strcpy(unit + 4000, "é");
+	expect_linear_unit(STAGE_TOKENS, "4000 letters then é (letters walked again after each foreign piece)", unit, n);
+	expect_linear_unit(STAGE_TOKENS, "'〔1' and '第1' (digit runs counted to their end)", "〔1111111111111111第111111111111111", n);
+	expect_tokens("图![a](b(c)d)文", "word:图|image:![a](b(c)d)|word:文");
+	{
+		char		deep[256];
+
+		/* an image target may nest ZP_IMAGE_MAX_DEPTH parentheses, not more */
+		snprintf(deep, sizeof(deep), "![a](%.*s%.*s)", ZP_IMAGE_MAX_DEPTH, "((((((((((((((((((((((((((((((((((((",
+				 ZP_IMAGE_MAX_DEPTH, "))))))))))))))))))))))))))))))))))))");
+		expect_image(deep, 1);
+		snprintf(deep, sizeof(deep), "![a](%.*s%.*s)", ZP_IMAGE_MAX_DEPTH + 1, "((((((((((((((((((((((((((((((((((((",
+				 ZP_IMAGE_MAX_DEPTH + 1, "))))))))))))))))))))))))))))))))))))");
+		expect_image(deep, 0);
+	}
+}
+
+/* zp_tokenizer_free releases everything once; a second call does nothing. */
+static void
+test_tokenizer_free_twice(void)
+{
+	ZpTokenizer tk;
+	ZpAllocator mem;
+	Tracker		t;
+
+	tracker_start(&t, &mem, 0);
+	mem.check = NULL;
+	zp_tokenizer_init(&tk, &lex, NULL, "网络", 6, &mem);
+	zp_tokenizer_free(&tk);
+	check(t.live == 0 && tk.split == NULL && tk.cps == NULL && tk.queue == NULL,
+		  "tokenizer free releases every buffer and forgets it (split too)");
+	zp_tokenizer_free(&tk);
+	check(t.live == 0, "a second tokenizer free does nothing");
+	tracker_free_all(&t);
+}
+
+/* Expect text to be one image token (want 1) or not to hold one (want 0). */
+static void
+expect_image(const char *text, int want)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	int			image = 0,
+				whole = 0;
+	char		what[512];
+
+	zp_tokenizer_init(&tk, &lex, NULL, text, strlen(text), &zp_malloc_allocator);
+	while (zp_tokenizer_next(&tk, &tok))
+		if (tok.type == ZP_TOK_IMAGE)
+		{
+			image = 1;
+			whole = tok.start == 0 && tok.len == strlen(text);
+		}
+	zp_tokenizer_free(&tk);
+	snprintf(what, sizeof(what), "%s is %s", text, want ? "one image" : "no image");
+	check(want ? image && whole : !image, what);
 }
 
 /* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
@@ -797,6 +894,8 @@ main(int argc, char **argv)
 	test_normalize();
 	test_clean(argv[2]);
 	test_clean_linear();
+	test_tokenizer_linear();
+	test_tokenizer_free_twice();
 	test_tagger(argv[2]);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
