@@ -288,7 +288,8 @@ scan_document(const Vocabulary *v, text *doc, MatchSet *set, size_t *chars)
 	zhpolicy_check_encoding();
 	memset(set, 0, sizeof(*set));
 	set->v = v;
-	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars);
+	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars,
+						&zhpolicy_palloc_allocator);
 	if (n < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }

@@ -82,6 +82,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!out || outlen > size)
 		abort();
 	free(out);
-	zp_matcher_scan(matcher, (const char *) data, size, count_match, &matches, &chars);
+	zp_matcher_scan(matcher, (const char *) data, size, count_match, &matches, &chars, &zp_malloc_allocator);
 	return 0;
 }

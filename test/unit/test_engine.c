@@ -255,6 +255,16 @@ enum
 	STAGE_CLEAN, STAGE_TOKENS, STAGE_NORMALIZE, STAGE_TAG, N_STAGES
 };
 static const char *const stage_names[] = {"clean", "tokenizer and normaliser", "normaliser (whole input)", "tagger"};
+static ZpMatcher *stage_matcher;	/* labels for STAGE_TAG, built in main */
+
+/* Tagger callback that only counts. */
+static int
+count_only(void *arg, const ZpTagMatch *match)
+{
+	(void) match;
+	(*(long *) arg)++;
+	return 0;
+}
 
 /* Run one stage over text with mem (its check may longjmp out). */
 static void
@@ -282,6 +292,13 @@ run_stage(int stage, const char *text, size_t len, const ZpAllocator *mem)
 			zp_tokenizer_free(&tk);
 		}
 		mem->release(mem->ctx, buf);
+	}
+	else if (stage == STAGE_TAG)
+	{
+		long		n = 0;
+		size_t		chars;
+
+		zp_matcher_scan(stage_matcher, text, len, count_only, &n, &chars, mem);
 	}
 }
 
@@ -462,6 +479,87 @@ test_tokenizer_linear(void)
 				 ZP_IMAGE_MAX_DEPTH + 1, "))))))))))))))))))))))))))))))))))))");
 		expect_image(deep, 0);
 	}
+}
+
+/*
+ * The tagger is linear: a long run of Chinese text is walked once, not once
+ * per match in it (22 s a megabyte with a one-character label before), and
+ * white space gaps are walked at most GAP_MAX bytes.
+ */
+static void
+test_tagger_linear(void)
+{
+	size_t		n = hostile_size(2);
+	char	   *buf = malloc(n + 1);
+	size_t		len;
+
+	expect_linear_unit(STAGE_TAG, "one Han character repeated (a match at every character)", "网", n);
+	expect_linear_unit(STAGE_TAG, "网络 repeated", "网络", n);
+	expect_linear_unit(STAGE_TAG, "网 and a space repeated (spaced-out title)", "网 ", n);
+	expect_linear_unit(STAGE_TAG, "网 and a line break repeated", "网\n", n);
+	expect_linear_unit(STAGE_TAG, "网, a line break, 100 spaces (long wrap gaps)",
+					   "网\n                                                                                                    ", n);
+	/* 网, then a whole megabyte of spaces, then 网 */
+	memset(buf, ' ', n);
+	memcpy(buf, "网", 3);
+	memcpy(buf + n - 3, "网", 3);
+	expect_linear(STAGE_TAG, "网, megabytes of spaces, 网", buf, n);
+	len = fill_repeated(buf, n, "网络。", strlen("网络。"));
+	expect_linear(STAGE_TAG, "网络。 repeated (many short runs)", buf, len);
+	free(buf);
+}
+
+/*
+ * A scan takes all its memory from its scratch allocator, and a cancelled
+ * scan leaves the matcher (built in its own allocator) untouched.
+ */
+static void
+test_tagger_scratch(void)
+{
+	ZpAllocator mmem,
+				smem;
+	Tracker		mt,
+				st;
+	ZpMatcher  *m;
+	size_t		before,
+				chars,
+				left;
+	long		count = 0;
+	const char *text = "保障网络安全，联合国家和联合国。关键信息基础设施";
+
+	tracker_start(&mt, &mmem, 0);
+	mmem.check = NULL;
+	m = zp_matcher_new(&lex, &mmem);
+	zp_matcher_add(m, "网络安全", strlen("网络安全"), 0);
+	zp_matcher_add(m, "联合国", strlen("联合国"), 1);
+	zp_matcher_build(m);
+	before = mt.live;
+	tracker_start(&st, &smem, 0);
+	zp_matcher_scan(m, text, strlen(text), count_only, &count, &chars, &smem);
+	check(count == 2 && mt.live == before && st.live == 0,
+		  "a scan allocates only from its scratch allocator, and frees what it took");
+	/* cancel at the first check: scratch blocks may be left, the matcher's are as they were */
+	tracker_start(&st, &smem, 0);
+	st.cancel_at = 1;
+	smem.check = tracked_check;
+	{
+		char	   *big = malloc(1 << 20);
+		size_t		blen = fill_repeated(big, 1 << 20, text, strlen(text));
+
+		count = 0;
+		if (setjmp(st.env) == 0)
+			zp_matcher_scan(m, big, blen, count_only, &count, &chars, &smem);
+		left = tracker_free_all(&st);
+		check(st.cancelled && mt.live == before, "a cancelled scan leaves the matcher's memory untouched");
+		(void) left;
+		count = 0;
+		zp_matcher_scan(m, text, strlen(text), count_only, &count, &chars, &zp_malloc_allocator);
+		check(count == 2, "the matcher still works after a cancelled scan");
+		free(big);
+	}
+	zp_matcher_free(m);
+	check(mt.live == 0, "the matcher frees all it allocated");
+	tracker_free_all(&mt);
 }
 
 /* zp_tokenizer_free releases everything once; a second call does nothing. */
@@ -786,7 +884,7 @@ tag_string(const ZpMatcher *m, const char *text, char *out, size_t outlen)
 
 	l.n = 0;
 	out[0] = '\0';
-	zp_matcher_scan(m, text, strlen(text), collect_match, &l, &chars);
+	zp_matcher_scan(m, text, strlen(text), collect_match, &l, &chars, &zp_malloc_allocator);
 	for (i = 0; i < l.n && o < outlen; i++)
 		o += (size_t) snprintf(out + o, outlen - o, "%s%u@%zu-%zu", i ? "|" : "", l.m[i].label,
 							   l.m[i].char_start, l.m[i].char_end);
@@ -845,7 +943,7 @@ test_tagger(const char *corpus_dir)
 		int			j;
 
 		l.n = 0;
-		zp_matcher_scan(m, text, len, collect_match, &l, &chars);
+		zp_matcher_scan(m, text, len, collect_match, &l, &chars, &zp_malloc_allocator);
 		for (j = 0; j < l.n; j++)
 			if (l.m[j].label == 10)
 			{
@@ -861,7 +959,7 @@ test_tagger(const char *corpus_dir)
 			double		secs;
 
 			for (rep = 0; rep < 200; rep++)
-				zp_matcher_scan(m, text, len, collect_match, (l.n = 0, &l), &chars);
+				zp_matcher_scan(m, text, len, collect_match, (l.n = 0, &l), &chars, &zp_malloc_allocator);
 			secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
 			printf("# tagger throughput: %.0f MB/s (12 labels, one article, one core)\n",
 				   secs > 0 ? 200.0 * len / 1048576 / secs : 0);
@@ -887,6 +985,16 @@ main(int argc, char **argv)
 		return 2;
 	}
 	corpus_path = argv[2];
+	{
+		static const char *labels[] = {"网络安全", "网络", "联合国", "AI", "关键信息基础设施", "5G网络", "网",
+		"a", "a.b", "1", "第1", "网 络", "ab", "。网"};
+		size_t		i;
+
+		stage_matcher = zp_matcher_new(&lex, &zp_malloc_allocator);
+		for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			zp_matcher_add(stage_matcher, labels[i], strlen(labels[i]), (uint32_t) i);
+		zp_matcher_build(stage_matcher);
+	}
 	test_utf8();
 	test_lexicon_files();
 	test_tokens();
@@ -896,7 +1004,10 @@ main(int argc, char **argv)
 	test_clean_linear();
 	test_tokenizer_linear();
 	test_tokenizer_free_twice();
+	test_tagger_linear();
+	test_tagger_scratch();
 	test_tagger(argv[2]);
+	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
 	return n_failed == 0 ? 0 : 1;
