@@ -123,7 +123,7 @@ load_vocabulary(void)
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old;
 	Vocabulary *v;
-	ZpAllocator mem = {vocab_alloc, vocab_free, cxt};
+	ZpAllocator mem = {vocab_alloc, vocab_free, cxt, zhpolicy_check_interrupts};
 	uint64		i;
 	int			nl = 0;
 

@@ -288,10 +288,20 @@ run_stage(int stage, const char *text, size_t len, const ZpAllocator *mem)
 		if (zp_tokenizer_init(&tk, &lex, NULL, text, len, mem) == 0)
 		{
 			while (zp_tokenizer_next(&tk, &tok))
-				zp_normalize_token(text + tok.start, tok.len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
+				zp_normalize_token(text + tok.start, tok.len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD, mem);
 			zp_tokenizer_free(&tk);
 		}
 		mem->release(mem->ctx, buf);
+	}
+	else if (stage == STAGE_NORMALIZE)
+	{
+		char	   *buf = mem->alloc(mem->ctx, ZP_NORM_OUT_SIZE(len));
+
+		if (buf)
+		{
+			zp_normalize_token(text, len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD, mem);
+			mem->release(mem->ctx, buf);
+		}
 	}
 	else if (stage == STAGE_TAG)
 	{
@@ -785,6 +795,17 @@ test_coverage(const char *corpus_dir)
 	free(buf);
 }
 
+/* The normaliser reads a long token in blocks, with a cancel check between them. */
+static void
+test_normalize_linear(void)
+{
+	size_t		n = hostile_size(2);
+
+	expect_linear_unit(STAGE_NORMALIZE, "one token of 网", "网", n);
+	expect_linear_unit(STAGE_NORMALIZE, "one token of full-width letters and spaces", "Ａ　", n);
+	expect_linear_unit(STAGE_NORMALIZE, "one token of invalid UTF-8", "\xFF\xE4\xB8", n);
+}
+
 /* Token normalisation for the dictionary. */
 static void
 test_normalize(void)
@@ -794,19 +815,19 @@ test_normalize(void)
 
 	const int	all = ZP_NORM_SIMPLIFY | ZP_NORM_FOLD;
 
-	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out, &lex, all);
+	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out, &lex, all, NULL);
 	check(n == 4 && memcmp(out, "ipv6", 4) == 0, "full-width IPv6 becomes ipv6");
-	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out, &lex, all);
+	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out, &lex, all, NULL);
 	check(n == 9 && memcmp(out, "有利于", 9) == 0, "line wrap inside a word is removed");
-	n = zp_normalize_token(" \n", 2, out, &lex, all);
+	n = zp_normalize_token(" \n", 2, out, &lex, all, NULL);
 	check(n == 0, "white space alone gives nothing");
-	n = zp_normalize_token("網絡空間", strlen("網絡空間"), out, &lex, all);
+	n = zp_normalize_token("網絡空間", strlen("網絡空間"), out, &lex, all, NULL);
 	check(n == strlen("网络空间") && memcmp(out, "网络空间", n) == 0, "Traditional becomes Simplified");
-	n = zp_normalize_token("網絡", strlen("網絡"), out, &lex, ZP_NORM_FOLD);
+	n = zp_normalize_token("網絡", strlen("網絡"), out, &lex, ZP_NORM_FOLD, NULL);
 	check(n == strlen("網絡") && memcmp(out, "網絡", n) == 0, "without SIMPLIFY Traditional stays");
-	n = zp_normalize_token("ÄRGER", strlen("ÄRGER"), out, &lex, all);
+	n = zp_normalize_token("ÄRGER", strlen("ÄRGER"), out, &lex, all, NULL);
 	check(n == strlen("ärger") && memcmp(out, "ärger", n) == 0, "ICU case folding of non-ASCII");
-	n = zp_normalize_token("①ｶ", strlen("①ｶ"), out, &lex, all);
+	n = zp_normalize_token("①ｶ", strlen("①ｶ"), out, &lex, all, NULL);
 	check(n == strlen("1カ") && memcmp(out, "1カ", n) == 0, "NFKC: circled digit and half-width kana");
 }
 
@@ -1004,6 +1025,7 @@ main(int argc, char **argv)
 	test_clean_linear();
 	test_tokenizer_linear();
 	test_tokenizer_free_twice();
+	test_normalize_linear();
 	test_tagger_linear();
 	test_tagger_scratch();
 	test_tagger(argv[2]);
