@@ -163,7 +163,7 @@ zhpolicy_dict_normalize(const void *dict_data, const char *in, size_t len, char 
 {
 	const ZhpolicyDict *d = (const ZhpolicyDict *) dict_data;
 	const ZpLexicon *lex = (d->norm_flags & ZP_NORM_SIMPLIFY) ? zhpolicy_lexicon() : NULL;
-	size_t		n = zp_normalize_token(in, len, word, lex, d->norm_flags);
+	size_t		n = zp_normalize_token(in, len, word, lex, d->norm_flags, &zhpolicy_palloc_allocator);
 
 	word[n] = '\0';
 	*npieces = 0;

@@ -66,7 +66,8 @@ zhpolicy_segment(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (!token_is_indexed(tok.type))
 			continue;
-		n = zp_normalize_token(s + tok.start, tok.len, buf, tk.lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
+		n = zp_normalize_token(s + tok.start, tok.len, buf, tk.lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD,
+							   &zhpolicy_palloc_allocator);
 		if (n == 0)
 			continue;
 		astate = accumArrayResult(astate, PointerGetDatum(cstring_to_text_with_len(buf, (int) n)),

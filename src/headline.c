@@ -172,7 +172,8 @@ zhpolicy_prs_headline(PG_FUNCTION_ARGS)
 				buf = buf ? repalloc(buf, need) : palloc(need);
 				bufcap = need;
 			}
-			n = zp_normalize_token(w->word, w->len, buf, lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
+			n = zp_normalize_token(w->word, w->len, buf, lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD,
+								   &zhpolicy_palloc_allocator);
 			for (j = 0; j < nneedles && !hit; j++)
 				hit = needles[j].used && contains(buf, n, needles[j].s, needles[j].len);
 			w->selected = hit;

@@ -120,7 +120,7 @@ fingerprint_add(uint64 fp, const char *value)
 static void
 read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 {
-	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt};
+	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt, zhpolicy_check_interrupts};
 	ZpOwnerRead saved;
 	MemoryContext old;
 	uint64		i;
@@ -322,7 +322,8 @@ scan_document(const Vocabulary *v, text *doc, MatchSet *set, size_t *chars)
 	zhpolicy_check_encoding();
 	memset(set, 0, sizeof(*set));
 	set->v = v;
-	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars);
+	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars,
+						&zhpolicy_palloc_allocator);
 	if (n < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }

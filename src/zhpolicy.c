@@ -11,6 +11,7 @@
 
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "tsearch/ts_public.h"
 
 PG_MODULE_MAGIC;
@@ -48,11 +49,11 @@ zhpolicy_lexicon(void)
 	return &backend_lexicon;
 }
 
-/* palloc for the engine. */
+/* palloc for the engine (huge: the cleaner's buffers grow with a document of up to 1 GB). */
 static void *
 zhpolicy_palloc(void *ctx, size_t size)
 {
-	return palloc(size);
+	return MemoryContextAllocHuge(CurrentMemoryContext, size);
 }
 
 /* pfree for the engine. */
@@ -62,7 +63,14 @@ zhpolicy_pfree(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
-const ZpAllocator zhpolicy_palloc_allocator = {zhpolicy_palloc, zhpolicy_pfree, NULL};
+/* The engine's cancel check: a query cancel or statement_timeout longjmps out of the engine. */
+void
+zhpolicy_check_interrupts(void *ctx)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+const ZpAllocator zhpolicy_palloc_allocator = {zhpolicy_palloc, zhpolicy_pfree, NULL, zhpolicy_check_interrupts};
 
 void
 zhpolicy_check_encoding(void)

@@ -52,8 +52,15 @@ extern void zhpolicy_user_dict_init(void);
 /* Register the invalidation callback of the tagging vocabulary (from _PG_init). */
 extern void zhpolicy_tag_init(void);
 
-/* An engine allocator that pallocs in CurrentMemoryContext. */
+/*
+ * An engine allocator that pallocs in CurrentMemoryContext, with
+ * CHECK_FOR_INTERRUPTS as the engine's cancel check (so an engine call that
+ * is cancelled leaves its memory to the memory context).
+ */
 extern const ZpAllocator zhpolicy_palloc_allocator;
+
+/* CHECK_FOR_INTERRUPTS as an engine cancel check (ZpAllocator.check). */
+extern void zhpolicy_check_interrupts(void *ctx);
 
 /* Refuse to work in a database whose encoding is not UTF8. */
 extern void zhpolicy_check_encoding(void);

@@ -12,7 +12,7 @@
 
 /* Width of [s, e) with leading and trailing blanks ignored, capped. */
 static int
-zp_span_width(const unsigned char *s, const unsigned char *e)
+zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 {
 	int			width = 0,
 				pending = 0,
@@ -68,15 +68,20 @@ zp_span_width(const unsigned char *s, const unsigned char *e)
 			seen = 1;
 		}
 		s += n;
+		if (tick)
+			zp_tick(tick);
 	}
 	return width;
 }
 
 /* Width of a piece of text. */
 int
-zp_layout_text_width(const char *s, size_t n)
+zp_layout_text_width(const char *s, size_t n, const ZpAllocator *mem)
 {
-	return zp_span_width((const unsigned char *) s, (const unsigned char *) s + n);
+	ZpTicker	tick;
+
+	zp_ticker_init(&tick, mem);
+	return zp_span_width((const unsigned char *) s, (const unsigned char *) s + n, &tick);
 }
 
 /* Width of the line that ends at byte end. */
@@ -90,11 +95,12 @@ zp_layout_line_width(const char *text, size_t end)
 	/* do not start inside a UTF-8 sequence */
 	while (start < end && (((unsigned char) text[start]) & 0xC0) == 0x80)
 		start++;
-	return zp_span_width((const unsigned char *) text + start, (const unsigned char *) text + end);
+	/* at most 4 * ZP_MAX_WIDTH bytes: no cancel check needed */
+	return zp_span_width((const unsigned char *) text + start, (const unsigned char *) text + end, NULL);
 }
 
 void
-zp_layout_analyze(const char *text, size_t len, ZpLayout *out)
+zp_layout_analyze(const char *text, size_t len, ZpLayout *out, const ZpAllocator *mem)
 {
 	static const int bins = ZP_MAX_WIDTH + 2;
 	int			hist[ZP_MAX_WIDTH + 2];
@@ -103,7 +109,9 @@ zp_layout_analyze(const char *text, size_t len, ZpLayout *out)
 				best = 0,
 				near = 0,
 				w;
+	ZpTicker	tick;
 
+	zp_ticker_init(&tick, mem);
 	memset(hist, 0, sizeof(hist));
 	out->wrapped = 0;
 	out->margin = 0;
@@ -112,13 +120,14 @@ zp_layout_analyze(const char *text, size_t len, ZpLayout *out)
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t		end = nl ? (size_t) (nl - text) : len;
 
-		w = zp_span_width((const unsigned char *) text + pos, (const unsigned char *) text + end);
+		w = zp_span_width((const unsigned char *) text + pos, (const unsigned char *) text + end, &tick);
 		if (w > 0)
 		{
 			lines++;
 			hist[w < bins ? w : bins - 1]++;
 		}
 		pos = end + 1;
+		zp_tick(&tick);
 	}
 	for (w = ZP_MIN_MARGIN; w <= ZP_MAX_WIDTH; w++)
 		if (hist[w] > 0 && (best == 0 || hist[w] >= hist[best]))
@@ -140,13 +149,21 @@ zp_layout_is_wrap(const ZpLayout *layout, const char *text, size_t len,
 				  size_t gap_start, size_t gap_end)
 {
 	int			newlines = 0;
-	size_t		i;
+	size_t		p = gap_start,
+				end = gap_end < len ? gap_end : len;
 
 	if (!layout->wrapped)
 		return 0;
-	for (i = gap_start; i < gap_end && i < len; i++)
-		if (text[i] == '\n')
-			newlines++;
+	/* memchr, stopping at a third line break: a long gap costs one fast pass at most */
+	while (p < end && newlines <= 2)
+	{
+		const char *nl = memchr(text + p, '\n', end - p);
+
+		if (!nl)
+			break;
+		newlines++;
+		p = (size_t) (nl - text) + 1;
+	}
 	if (newlines == 0 || newlines > 2)
 		return 0;
 	return zp_layout_line_width(text, gap_start) >= layout->margin - ZP_MARGIN_SLACK;
@@ -172,15 +189,13 @@ int
 zp_layout_gap_joins(const ZpLayout *layout, const char *text, size_t len,
 					size_t gap, size_t gap_end)
 {
-	size_t		i,
-				s;
+	size_t		s;
 	uint32_t	cp,
 				after;
 	int			n;
 
-	for (i = gap; i < gap_end; i++)
-		if (text[i] == '\n' || text[i] == '\r')
-			return zp_layout_is_wrap(layout, text, len, gap, gap_end);
+	if (gap_end > gap && (memchr(text + gap, '\n', gap_end - gap) || memchr(text + gap, '\r', gap_end - gap)))
+		return zp_layout_is_wrap(layout, text, len, gap, gap_end);
 	if (gap_end - gap > 3 || gap == 0 || gap_end >= len)
 		return 0;
 	/* spaces only: join when a neighbour is an isolated Han character */

@@ -12,14 +12,16 @@
 
 #include <stddef.h>
 
+#include "zp_alloc.h"
+
 typedef struct ZpLayout
 {
 	int			wrapped;		/* does the text look hard-wrapped at a margin? */
 	int			margin;			/* display width of a full line (CJK = 2) */
 } ZpLayout;
 
-/* Find whether text is hard-wrapped, and at which width. */
-void		zp_layout_analyze(const char *text, size_t len, ZpLayout *out);
+/* Find whether text is hard-wrapped, and at which width (mem: its cancel check, or NULL). */
+void		zp_layout_analyze(const char *text, size_t len, ZpLayout *out, const ZpAllocator *mem);
 
 /*
  * Is the white space [gap_start, gap_end), which holds at least one line
@@ -41,7 +43,8 @@ int			zp_layout_gap_joins(const ZpLayout *layout, const char *text, size_t len,
 /* Display width of the line that ends at byte end (trailing blanks ignored). */
 int			zp_layout_line_width(const char *text, size_t end);
 
-/* Display width of s[0..n) with leading and trailing blanks ignored (capped at 400). */
-int			zp_layout_text_width(const char *s, size_t n);
+/* Display width of s[0..n) with leading and trailing blanks ignored (capped at 400); mem: the
+ * cancel check, or NULL. */
+int			zp_layout_text_width(const char *s, size_t n, const ZpAllocator *mem);
 
 #endif							/* ZP_LAYOUT_H */

@@ -34,6 +34,7 @@
 #define ZP_LEX_NODE_MASK 0x03FFFFFFu
 #define ZP_LEX_SPLIT_SHIFT 26		/* bits 26-30 of a child reference: where the word splits */
 #define ZP_LEX_SPLIT_MAX 31
+#define ZP_LEX_MAX_WORD_CHARS 64	/* longer words are refused by the builder; trie walks stop there */
 #define ZP_LEX_ROOT_SIZE 65536	/* root edges of BMP code points, by code point */
 #define ZP_LEX_T2S_MASK 0xFFFFu	/* a T2S entry: the Simplified form in the low 16 bits ... */
 #define ZP_LEX_STANDALONE 0x80000000u	/* ... and this flag: the character is mostly a word on its own */

@@ -35,17 +35,31 @@ needs_icu(const unsigned char *s, size_t len)
 	return 0;
 }
 
-/* The fast path: white space out, width and ASCII case folded, Han simplified. */
+/*
+ * The fast path: white space out, width and ASCII case folded, Han
+ * simplified.  Read in blocks of ZP_CHECK_BYTES with a cancel check between
+ * them (a token can be as long as the caller likes).
+ */
 static size_t
-normalize_simple(const unsigned char *s, size_t len, char *out, const ZpLexicon *lex, int flags)
+normalize_simple(const unsigned char *s, size_t len, char *out, const ZpLexicon *lex, int flags,
+				 const ZpAllocator *mem)
 {
 	size_t		i = 0,
-				o = 0;
+				o = 0,
+				block_end = len > ZP_CHECK_BYTES ? ZP_CHECK_BYTES : len;
 
-	while (i < len)
+	for (;;)
 	{
 		uint32_t	cp;
 		int			n;
+
+		if (i >= block_end)
+		{
+			if (i >= len)
+				break;
+			zp_check(mem);
+			block_end = len - i > ZP_CHECK_BYTES ? i + ZP_CHECK_BYTES : len;
+		}
 
 		if (s[i] < 0x80)
 		{
@@ -84,7 +98,8 @@ normalize_simple(const unsigned char *s, size_t len, char *out, const ZpLexicon 
 }
 
 size_t
-zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, int flags)
+zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, int flags,
+				   const ZpAllocator *mem)
 {
 	const unsigned char *s = (const unsigned char *) in;
 	UChar		src[ZP_ICU_MAX_TOKEN],
@@ -97,7 +112,7 @@ zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, 
 	const UNormalizer2 *nfkc;
 
 	if (!(flags & ZP_NORM_FOLD) || len > ZP_ICU_MAX_TOKEN || !needs_icu(s, len))
-		return normalize_simple(s, len, out, lex, flags);
+		return normalize_simple(s, len, out, lex, flags, mem);
 	nfkc = unorm2_getNFKCCasefoldInstance(&status);
 	u_strFromUTF8WithSub(src, ZP_ICU_MAX_TOKEN, &srclen, in, (int32_t) len, 0xFFFD, NULL, &status);
 	if (U_SUCCESS(status))
@@ -105,6 +120,6 @@ zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, 
 	if (U_SUCCESS(status))
 		u_strToUTF8(folded, (int32_t) sizeof(folded), &flen, dst, dstlen, &status);
 	if (U_FAILURE(status) || (size_t) flen > 3 * len + 16)
-		return normalize_simple(s, len, out, lex, flags);
-	return normalize_simple((const unsigned char *) folded, (size_t) flen, out, lex, flags);
+		return normalize_simple(s, len, out, lex, flags, mem);
+	return normalize_simple((const unsigned char *) folded, (size_t) flen, out, lex, flags, mem);
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "zp_alloc.h"
 #include "zp_lexicon.h"
 
 /* What to normalise beyond white space (always removed). */
@@ -20,8 +21,11 @@
  * holds some), then apply flags.  ASCII, CJK and full-width ASCII take a fast
  * path without ICU; other characters go through ICU's NFKC_Casefold.  out
  * must have room for ZP_NORM_OUT_SIZE(len) bytes.  lex may be NULL when
- * ZP_NORM_SIMPLIFY is not asked for.  Returns the length written.
+ * ZP_NORM_SIMPLIFY is not asked for.  mem gives the cancel check (called once
+ * per ZP_CHECK_BYTES of a long token; nothing is allocated), or is NULL.
+ * Returns the length written.
  */
-size_t		zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, int flags);
+size_t		zp_normalize_token(const char *in, size_t len, char *out, const ZpLexicon *lex, int flags,
+							   const ZpAllocator *mem);
 
 #endif							/* ZP_NORMALIZE_H */

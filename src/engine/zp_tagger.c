@@ -10,7 +10,15 @@
  * text around a match end is segmented with the lexicon (zp_tokenizer_init_range
  * over that run, with the document's layout, gives the tokens a whole-document
  * parse gives there), and the match must start and end on token boundaries.
- * Matches are rare next to characters, so this costs little.
+ * Matches are rare next to characters, so this costs little.  The token
+ * boundaries of a run are kept (four runs, the least recently used one
+ * replaced), and so is the fact that a run is too long to check, so a long run
+ * is walked once, not once per match in it.
+ *
+ * Cancelling: zp_matcher_scan calls the check of its scratch allocator, and
+ * takes all its memory from there; the matcher is only read.  A cancelled
+ * zp_matcher_add or zp_matcher_build leaves the matcher to be freed (or built
+ * again); what they hold is the matcher's own memory.
  */
 #include "zp_tagger.h"
 #include "zp_text.h"
@@ -18,7 +26,9 @@
 #include <string.h>
 
 #define RING 256				/* > ZP_TAG_MAX_LABEL_CHARS: logical characters remembered */
-#define RUN_LIMIT 8192			/* runs longer than this (bytes each side) skip the boundary check */
+#define RUN_MAX 16384			/* runs of this many bytes or more skip the boundary check */
+#define GAP_MAX 4096			/* white space longer than this never joins a run */
+#define RUN_CACHE 4				/* runs whose token boundaries are kept */
 
 /* An edge of the goto table: key (state, code point) + 1, 0 = empty. */
 struct GotoSlot
@@ -56,6 +66,8 @@ struct ZpMatcher
 	uint8_t    *out_kind;		/* bit 0: first char Han, 1: first alnum, 2: last Han, 3: last alnum,
 								 * 4: all Han */
 	uint64_t	root_bits[1024];	/* BMP code points with an edge from the root */
+	uint32_t   *build_queue;	/* zp_matcher_build's queue while it runs */
+	struct GotoSlot *spare;		/* a goto table being filled by grow_edges */
 };
 
 /* ---------------------------------------------------------------- the fold */
@@ -70,6 +82,7 @@ typedef struct FoldReader
 	size_t		pos;			/* next byte */
 	size_t		chars;			/* code points consumed */
 	int			prev_han;		/* the last logical character was Han */
+	ZpTicker   *tick;			/* cancel checks in long white space runs */
 } FoldReader;
 
 /* Is cp white space to the tokenizer? */
@@ -116,6 +129,7 @@ fold_space(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *c
 			break;
 		q += l;
 		c++;
+		zp_tick(r->tick);
 	}
 	if (r->prev_han && q < r->len && zp_is_han(next) &&
 		zp_layout_gap_joins(r->layout, (const char *) r->text, r->len, start, q))
@@ -247,20 +261,30 @@ grow_edges(ZpMatcher *m)
 	uint64_t	nslots = (uint64_t) 1 << nbits,
 				oslots = m->bits ? (uint64_t) 1 << m->bits : 0,
 				s;
-	struct GotoSlot *nslot = m->mem.alloc(m->mem.ctx, nslots * sizeof(struct GotoSlot));
+	struct GotoSlot *nslot;
+	ZpTicker	tick;
 
+	if (m->spare)
+		m->mem.release(m->mem.ctx, m->spare);	/* left by a cancelled call */
+	nslot = m->spare = m->mem.alloc(m->mem.ctx, nslots * sizeof(struct GotoSlot));
 	if (!nslot)
 	{
 		m->failed = 1;
 		return -1;
 	}
+	zp_ticker_init(&tick, &m->mem);
 	memset(nslot, 0, nslots * sizeof(struct GotoSlot));
+	/* a cancel here leaves the old table in place, the new one in m->spare */
 	for (s = 0; s < oslots; s++)
+	{
 		if (m->slots[s].key != 0)
 			nslot[goto_slot(nslot, nbits, m->slots[s].key)] = m->slots[s];
+		zp_tick(&tick);
+	}
 	if (m->slots)
 		m->mem.release(m->mem.ctx, m->slots);
 	m->slots = nslot;
+	m->spare = NULL;
 	m->bits = nbits;
 	return 0;
 }
@@ -289,7 +313,8 @@ int
 zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 {
 	ZpLayout	flat = {0, 0};
-	FoldReader	r = {m->lex, &flat, (const unsigned char *) label, len, 0, 0, 0};
+	ZpTicker	tick;
+	FoldReader	r = {m->lex, &flat, (const unsigned char *) label, len, 0, 0, 0, &tick};
 	uint32_t	cps[ZP_TAG_MAX_LABEL_CHARS];
 	size_t		n = 0,
 				bs,
@@ -302,6 +327,7 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 
 	if (m->failed || m->built)
 		return -1;
+	zp_ticker_init(&tick, &m->mem);
 	while (fold_next(&r, &cp, &bs, &be, &cs))
 	{
 		if (n == ZP_TAG_MAX_LABEL_CHARS)
@@ -380,10 +406,15 @@ zp_matcher_build(ZpMatcher *m)
 	uint32_t	head = 0,
 				tail = 0,
 				c;
+	ZpTicker	tick;
 
 	if (m->failed)
 		return -1;
-	queue = m->mem.alloc(m->mem.ctx, (size_t) m->n_states * 4);
+	zp_ticker_init(&tick, &m->mem);
+	if (m->build_queue)
+		m->mem.release(m->mem.ctx, m->build_queue);	/* left by a cancelled build */
+	/* the matcher owns the queue while building: a cancel leaves nothing unowned */
+	queue = m->build_queue = m->mem.alloc(m->mem.ctx, (size_t) m->n_states * 4);
 	if (!queue)
 		return -1;
 	for (c = m->first_child[0]; c != 0; c = m->next_sibling[c])
@@ -407,9 +438,11 @@ zp_matcher_build(ZpMatcher *m)
 			m->fail[c] = g != c ? g : 0;
 			m->dict[c] = m->out_head[m->fail[c]] >= 0 ? m->fail[c] : m->dict[m->fail[c]];
 			queue[tail++] = c;
+			zp_tick(&tick);
 		}
 	}
 	m->mem.release(m->mem.ctx, queue);
+	m->build_queue = NULL;
 	m->built = 1;
 	return 0;
 }
@@ -417,7 +450,7 @@ zp_matcher_build(ZpMatcher *m)
 void
 zp_matcher_free(ZpMatcher *m)
 {
-	void	   *bufs[14];
+	void	   *bufs[16];
 	size_t		i,
 				n = 0;
 
@@ -434,6 +467,8 @@ zp_matcher_free(ZpMatcher *m)
 	bufs[n++] = m->out_next;
 	bufs[n++] = m->out_chars;
 	bufs[n++] = m->out_kind;
+	bufs[n++] = m->build_queue;
+	bufs[n++] = m->spare;
 	for (i = 0; i < n; i++)
 		if (bufs[i])
 			m->mem.release(m->mem.ctx, bufs[i]);
@@ -447,6 +482,8 @@ typedef struct RunCache
 {
 	size_t		start;
 	size_t		end;			/* 0 = empty cache */
+	int			enormous;		/* RUN_MAX bytes or more: no boundary check */
+	uint64_t	used;			/* when it was last asked (least recently used is replaced) */
 	size_t	   *bounds;			/* sorted byte offsets */
 	size_t		n;
 	size_t		cap;
@@ -456,11 +493,12 @@ typedef struct RunCache
 typedef struct ScanCtx
 {
 	const ZpMatcher *m;
+	const ZpAllocator *mem;		/* the scratch allocator: everything the scan holds */
 	const unsigned char *text;
 	size_t		len;
 	const ZpLayout *layout;
-	RunCache	runs[2];
-	int			next_victim;
+	RunCache	runs[RUN_CACHE];
+	uint64_t	clock;
 	int			failed;
 	ZpTokenizer tk;				/* reused for every run, buffers of ZP_CHUNK_CHARS */
 	int			tk_ready;
@@ -477,20 +515,65 @@ cp_start_before(const unsigned char *t, size_t p)
 	return s;
 }
 
-/* The run of Chinese text (with the white space the parser reads through) around the Han char at b. */
-static void
+/*
+ * The run of Chinese text (with the white space the parser reads through)
+ * around the Han char at b: [*rs, *re).  The walk goes forward first, then
+ * back, RUN_MAX bytes in all; returns 1 if the run is at least that long
+ * (then [*rs, *re) is the part walked: every Han character in it belongs to
+ * the same enormous run).  A white space gap longer than GAP_MAX never joins
+ * a run (the tokenizer reads through at most 17 bytes), so no gap is walked
+ * further than that.
+ */
+static int
 run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 {
 	const unsigned char *t = x->text;
 	size_t		s = b,
-				e;
+				e = b;
 	uint32_t	cp;
 
-	/* backward */
-	while (s > 0 && b - s < RUN_LIMIT)
+	/* forward */
+	while (e < x->len)
 	{
-		size_t		p = cp_start_before(t, s);
+		int			n;
 
+		if (e - b >= RUN_MAX)
+			goto enormous;
+		n = zp_utf8_decode(t + e, x->len - e, &cp);
+		if (zp_is_han(cp))
+		{
+			e += n;
+			continue;
+		}
+		if (is_space(cp))
+		{
+			size_t		q = e;
+
+			while (q < x->len && q - e <= GAP_MAX)
+			{
+				int			l = zp_utf8_decode(t + q, x->len - q, &cp);
+
+				if (!is_space(cp))
+					break;
+				q += l;
+			}
+			if (q - e <= GAP_MAX && q < x->len && zp_is_han(cp) &&
+				zp_layout_gap_joins(x->layout, (const char *) t, x->len, e, q))
+			{
+				e = q;
+				continue;
+			}
+		}
+		break;
+	}
+	/* backward */
+	while (s > 0)
+	{
+		size_t		p;
+
+		if (e - s >= RUN_MAX)
+			goto enormous;
+		p = cp_start_before(t, s);
 		zp_utf8_decode(t + p, x->len - p, &cp);
 		if (zp_is_han(cp))
 		{
@@ -502,7 +585,7 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 			size_t		ws = p,
 						hp;
 
-			while (ws > 0)
+			while (ws > 0 && s - ws <= GAP_MAX)
 			{
 				size_t		q = cp_start_before(t, ws);
 
@@ -511,7 +594,7 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 					break;
 				ws = q;
 			}
-			if (ws == 0)
+			if (ws == 0 || s - ws > GAP_MAX)
 				break;
 			hp = cp_start_before(t, ws);
 			zp_utf8_decode(t + hp, x->len - hp, &cp);
@@ -523,40 +606,13 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 		}
 		break;
 	}
-	/* forward */
-	e = b;
-	while (e < x->len && e - b < RUN_LIMIT)
-	{
-		int			n = zp_utf8_decode(t + e, x->len - e, &cp);
-
-		if (zp_is_han(cp))
-		{
-			e += n;
-			continue;
-		}
-		if (is_space(cp))
-		{
-			size_t		q = e;
-
-			while (q < x->len)
-			{
-				int			l = zp_utf8_decode(t + q, x->len - q, &cp);
-
-				if (!is_space(cp))
-					break;
-				q += l;
-			}
-			if (q < x->len && zp_is_han(cp) &&
-				zp_layout_gap_joins(x->layout, (const char *) t, x->len, e, q))
-			{
-				e = q;
-				continue;
-			}
-		}
-		break;
-	}
 	*rs = s;
 	*re = e;
+	return 0;
+enormous:
+	*rs = s;
+	*re = e;
+	return 1;
 }
 
 /*
@@ -571,7 +627,7 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 				hi;
 	int			i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < RUN_CACHE && !rc; i++)
 		if (x->runs[i].end != 0 && han >= x->runs[i].start && han < x->runs[i].end)
 			rc = &x->runs[i];
 	if (!rc)
@@ -580,58 +636,64 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 					re;
 		ZpToken		tok;
 
-		rc = &x->runs[x->next_victim];
-		x->next_victim ^= 1;
-		run_bounds(x, han, &rs, &re);
-		if (han - rs >= RUN_LIMIT || re - han >= RUN_LIMIT)
-		{
-			if (inside)
-				*inside = 1;
-			return 1;			/* an enormous run: no check */
-		}
+		rc = &x->runs[0];
+		for (i = 1; i < RUN_CACHE; i++)
+			if (x->runs[i].used < rc->used)
+				rc = &x->runs[i];
+		rc->enormous = run_bounds(x, han, &rs, &re);
 		rc->start = rs;
 		rc->end = re;
 		rc->n = 0;
-		if (!x->tk_ready)
+		if (!rc->enormous)
 		{
-			/* buffers for a whole chunk, whatever the run: set up on the whole text */
-			if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
-										x->len, x->layout, &x->m->mem) != 0)
+			if (!x->tk_ready)
 			{
-				x->failed = 1;
-				rc->end = 0;
-				return 0;
-			}
-			x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
-			x->tk_ready = 1;
-		}
-		zp_tokenizer_reset_range(&x->tk, rs, re);
-		while (zp_tokenizer_next(&x->tk, &tok))
-		{
-			if (rc->n + 2 > rc->cap)
-			{
-				size_t		cap = rc->cap ? rc->cap * 2 : 64;
-				size_t	   *nb = x->m->mem.alloc(x->m->mem.ctx, cap * sizeof(size_t));
-
-				if (!nb)
+				/* buffers for a whole chunk, whatever the run: set up on the whole text */
+				if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
+											x->len, x->layout, x->mem) != 0)
 				{
 					x->failed = 1;
-					break;
+					rc->end = 0;
+					return 0;
 				}
-				if (rc->bounds)
-				{
-					memcpy(nb, rc->bounds, rc->n * sizeof(size_t));
-					x->m->mem.release(x->m->mem.ctx, rc->bounds);
-				}
-				rc->bounds = nb;
-				rc->cap = cap;
+				x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
+				x->tk_ready = 1;
 			}
-			if (tok.type == ZP_TOK_BLANK)
-				continue;
-			if (rc->n == 0 || rc->bounds[rc->n - 1] != tok.start)
-				rc->bounds[rc->n++] = tok.start;
-			rc->bounds[rc->n++] = tok.start + tok.len;
+			zp_tokenizer_reset_range(&x->tk, rs, re);
+			while (zp_tokenizer_next(&x->tk, &tok))
+			{
+				if (rc->n + 2 > rc->cap)
+				{
+					size_t		cap = rc->cap ? rc->cap * 2 : 64;
+					size_t	   *nb = x->mem->alloc(x->mem->ctx, cap * sizeof(size_t));
+
+					if (!nb)
+					{
+						x->failed = 1;
+						break;
+					}
+					if (rc->bounds)
+					{
+						memcpy(nb, rc->bounds, rc->n * sizeof(size_t));
+						x->mem->release(x->mem->ctx, rc->bounds);
+					}
+					rc->bounds = nb;
+					rc->cap = cap;
+				}
+				if (tok.type == ZP_TOK_BLANK)
+					continue;
+				if (rc->n == 0 || rc->bounds[rc->n - 1] != tok.start)
+					rc->bounds[rc->n++] = tok.start;
+				rc->bounds[rc->n++] = tok.start + tok.len;
+			}
 		}
+	}
+	rc->used = ++x->clock;
+	if (rc->enormous)
+	{
+		if (inside)
+			*inside = 1;
+		return 1;				/* an enormous run: no check */
 	}
 	/* binary search for the first boundary >= b */
 	lo = 0;
@@ -663,7 +725,7 @@ alnum_at(const ScanCtx *x, size_t p)
 
 long
 zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
-				ZpTagCallback cb, void *arg, size_t *chars)
+				ZpTagCallback cb, void *arg, size_t *chars, const ZpAllocator *scratch)
 {
 	ZpLayout	layout;
 	FoldReader	r;
@@ -679,10 +741,13 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	long		reported = 0;
 	int			stop = 0,
 				k;
+	ZpTicker	tick;
 
-	zp_layout_analyze(text, len, &layout);
+	zp_ticker_init(&tick, scratch);
+	zp_layout_analyze(text, len, &layout, scratch);
 	memset(&x, 0, sizeof(x));
 	x.m = m;
+	x.mem = scratch;
 	x.text = (const unsigned char *) text;
 	x.len = len;
 	x.layout = &layout;
@@ -693,11 +758,13 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	r.pos = 0;
 	r.chars = 0;
 	r.prev_han = 0;
+	r.tick = &tick;
 
 	while (!stop && fold_next(&r, &cp, &bs, &be, &cs))
 	{
 		uint32_t	t;
 
+		zp_tick(&tick);
 		ring_bstart[i % RING] = bs;
 		ring_cstart[i % RING] = cs;
 		/* follow fail links until an edge for cp exists (one probe a state) */
@@ -732,6 +799,7 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				uint8_t		kind = m->out_kind[o];
 				int			ok = 1;
 
+				zp_tick(&tick);
 				match.label = m->out_label[o];
 				match.byte_start = ring_bstart[first % RING];
 				match.byte_end = be;
@@ -777,9 +845,9 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 		}
 		i++;
 	}
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < RUN_CACHE; k++)
 		if (x.runs[k].bounds)
-			m->mem.release(m->mem.ctx, x.runs[k].bounds);
+			scratch->release(scratch->ctx, x.runs[k].bounds);
 	if (x.tk_ready)
 		zp_tokenizer_free(&x.tk);
 	if (chars)

@@ -42,7 +42,11 @@ typedef struct ZpTagMatch
 /* Called for each accepted match, in order of its end; return nonzero to stop the scan. */
 typedef int (*ZpTagCallback) (void *arg, const ZpTagMatch *match);
 
-/* A new, empty matcher using lex for Traditional→Simplified folding and segmentation. */
+/*
+ * A new, empty matcher using lex for Traditional→Simplified folding and
+ * segmentation; its memory comes from mem, which it keeps (and whose check
+ * zp_matcher_add and zp_matcher_build call: after a cancel, free the matcher).
+ */
 ZpMatcher  *zp_matcher_new(const ZpLexicon *lex, const ZpAllocator *mem);
 
 /*
@@ -56,10 +60,14 @@ int			zp_matcher_build(ZpMatcher *m);
 
 /*
  * Scan text and report accepted matches.  Returns the number reported, or
- * -1 without memory.  *chars gets the text's length in code points.
+ * -1 without memory.  *chars gets the text's length in code points.  All the
+ * memory of the scan comes from scratch (a per-call allocator: palloc in the
+ * caller's memory context in a backend, not the matcher's long-lived one),
+ * and scratch's check is called as the scan goes: a cancelled scan leaves the
+ * matcher untouched and its scratch memory to scratch's owner.
  */
 long		zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
-							ZpTagCallback cb, void *arg, size_t *chars);
+							ZpTagCallback cb, void *arg, size_t *chars, const ZpAllocator *scratch);
 
 /* Free a matcher. */
 void		zp_matcher_free(ZpMatcher *m);

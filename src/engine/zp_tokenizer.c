@@ -44,24 +44,6 @@ const ZpTokenTypeInfo zp_token_types[] = {
 };
 const int	zp_n_token_types = sizeof(zp_token_types) / sizeof(zp_token_types[0]);
 
-/* malloc for the engine outside a backend. */
-static void *
-zp_std_alloc(void *ctx, size_t size)
-{
-	(void) ctx;
-	return malloc(size);
-}
-
-/* free for the engine outside a backend. */
-static void
-zp_std_release(void *ctx, void *ptr)
-{
-	(void) ctx;
-	free(ptr);
-}
-
-const ZpAllocator zp_malloc_allocator = {zp_std_alloc, zp_std_release, NULL};
-
 const char *
 zp_token_type_alias(int type)
 {
@@ -73,13 +55,31 @@ zp_token_type_alias(int type)
 	return NULL;
 }
 
+/* Forget what the scanners learnt (the range, hence what a walk may see, changed). */
+static void
+zp_memo_reset(ZpScanMemo *m)
+{
+	int			i;
+
+	memset(m, 0, sizeof(*m));
+	/* empty intervals: from > end */
+	m->email_from = 1;
+	m->alnum_from = 1;
+	for (i = 0; i < 2; i++)
+		m->host[i].from = 1;
+	m->close_from = 1;
+	m->target_from = 0;
+	m->target_stop = 1;
+	m->target_end = 0;
+}
+
 int
 zp_tokenizer_init(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *user,
 				  const char *text, size_t len, const ZpAllocator *mem)
 {
 	ZpLayout	layout;
 
-	zp_layout_analyze(text, len, &layout);
+	zp_layout_analyze(text, len, &layout, mem);
 	return zp_tokenizer_init_range(tk, lex, user, text, 0, len, &layout, mem);
 }
 
@@ -100,6 +100,8 @@ zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *
 	tk->mem = *mem;
 	tk->cap = cap;
 	tk->layout = *layout;
+	tk->check_at = start + ZP_CHECK_BYTES;
+	zp_memo_reset(&tk->memo);
 	tk->cps = mem->alloc(mem->ctx, sizeof(uint32_t) * cap);
 	tk->offs = mem->alloc(mem->ctx, sizeof(size_t) * cap);
 	tk->clen = mem->alloc(mem->ctx, cap);
@@ -118,26 +120,38 @@ zp_tokenizer_init_range(ZpTokenizer *tk, const ZpLexicon *lex, const ZpLexicon *
 	return 0;
 }
 
+/* Release one buffer of the tokenizer and forget it. */
+static void
+zp_release_buf(ZpTokenizer *tk, void *buf)
+{
+	if (buf && tk->mem.release)
+		tk->mem.release(tk->mem.ctx, buf);
+}
+
 void
 zp_tokenizer_free(ZpTokenizer *tk)
 {
-	void	   *bufs[] = {tk->cps, tk->offs, tk->clen, tk->best, tk->next, tk->split, tk->viterbi,
-	tk->back, tk->queue};
-	size_t		i;
-
-	if (!tk->mem.release)
-		return;
-	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
-		if (bufs[i])
-			tk->mem.release(tk->mem.ctx, bufs[i]);
+	zp_release_buf(tk, tk->cps);
 	tk->cps = NULL;
+	zp_release_buf(tk, tk->offs);
 	tk->offs = NULL;
+	zp_release_buf(tk, tk->clen);
 	tk->clen = NULL;
+	zp_release_buf(tk, tk->best);
 	tk->best = NULL;
+	zp_release_buf(tk, tk->next);
 	tk->next = NULL;
+	zp_release_buf(tk, tk->split);
+	tk->split = NULL;
+	zp_release_buf(tk, tk->viterbi);
 	tk->viterbi = NULL;
+	zp_release_buf(tk, tk->back);
 	tk->back = NULL;
+	zp_release_buf(tk, tk->queue);
 	tk->queue = NULL;
+	tk->cap = 0;
+	tk->qhead = 0;
+	tk->qcount = 0;
 }
 
 /* Decode the character at byte p (p < len). */
@@ -261,6 +275,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		float		bestv = unknown + tk->best[i + 1];
 		int32_t		bestj = -((int32_t) i + 1);
 		uint8_t		bests = 0;
+		size_t		jmax = n - i > ZP_LEX_MAX_WORD_CHARS ? i + ZP_LEX_MAX_WORD_CHARS : n;
 
 		/*
 		 * The walk from each character is a chain of dependent loads into a
@@ -277,7 +292,8 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 																			   tk->cps[i - ZP_PREFETCH_AHEAD + 1]),
 														   lex->trie_bits)]);
 		}
-		for (j = i; j < n; j++)
+		/* no word is longer than ZP_LEX_MAX_WORD_CHARS: a damaged trie cannot make this walk long */
+		for (j = i; j < jmax; j++)
 		{
 			float		lp;
 			uint32_t	child = zp_lex_next(lex, node, tk->cps[j], &lp);
@@ -303,7 +319,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		{
 			/* user words compete on the same scale (their frequencies use the lexicon's total) */
 			node = 0;
-			for (j = i; j < n; j++)
+			for (j = i; j < jmax; j++)
 			{
 				float		lp;
 				uint32_t	child = zp_lex_next(tk->user, node, tk->cps[j], &lp);
@@ -554,6 +570,7 @@ zp_flush_singles(ZpTokenizer *tk, size_t a, size_t b, size_t *emitted_to)
 
 /* Count ASCII or full-width digits at p; *end gets the byte after them. */
 static int zp_digits(const ZpTokenizer *tk, size_t p, size_t *end);
+static int zp_digits_max(const ZpTokenizer *tk, size_t p, int max, size_t *end);
 static inline uint32_t zp_fold_at(const ZpTokenizer *tk, size_t p, int *n);
 static inline int zp_isalpha(uint32_t c);
 
@@ -577,12 +594,13 @@ zp_scan_docnum_tail(const ZpTokenizer *tk, size_t p)
 		close = open == 0x3014 ? 0x3015 : open == 0x3010 ? 0x3011 : ']';
 	else
 		return p;
-	if (zp_digits(tk, p + n, &q) != 4 || q >= tk->len)
+	/* counts capped just past what may match: a run of digits is not walked to its end */
+	if (zp_digits_max(tk, p + n, 5, &q) != 4 || q >= tk->len)
 		return p;
 	n = zp_peek(tk, q, &open);
 	if (open != close)
 		return p;
-	n = zp_digits(tk, q + n, &r);
+	n = zp_digits_max(tk, q + n, 6, &r);
 	if (n < 1 || n > 5 || r >= tk->len)
 		return p;
 	n = zp_peek(tk, r, &open);
@@ -691,7 +709,7 @@ zp_merge_ordinal(ZpTokenizer *tk)
 	if (last->start + last->len != tk->pos || zp_peek(tk, last->start, &cp) != (int) last->len ||
 		cp != 0x7B2C /* 第 */ )
 		return;
-	if (zp_digits(tk, tk->pos, &end) == 0 || end - tk->pos > 32)
+	if (zp_digits_max(tk, tk->pos, 33, &end) == 0 || end - tk->pos > 32)
 		return;
 	{
 		int			n;
@@ -804,6 +822,22 @@ zp_digits(const ZpTokenizer *tk, size_t p, size_t *end)
 	return count;
 }
 
+/* Count folded digits from p, at most max of them; *end gets the byte after those counted. */
+static int
+zp_digits_max(const ZpTokenizer *tk, size_t p, int max, size_t *end)
+{
+	int			count = 0,
+				n;
+
+	while (count < max && zp_isdigit(zp_fold_at(tk, p, &n)))
+	{
+		p += n;
+		count++;
+	}
+	*end = p;
+	return count;
+}
+
 /* If text at p is the code point cp (after folding), return its length, else 0. */
 static int
 zp_match_cp(const ZpTokenizer *tk, size_t p, uint32_t cp)
@@ -867,6 +901,9 @@ zp_scan_url(const ZpTokenizer *tk, size_t p)
 		body = p + 4;
 	else
 		return p;
+	/* decided before the walk: a failed URL must not cost a walk of the window */
+	if (body >= tk->len || !(zp_isalpha(tk->text[body]) || zp_isdigit(tk->text[body])))
+		return p;
 	q = body;
 	while (q < tk->len && zp_url_char(tk->text[q]))
 	{
@@ -894,57 +931,99 @@ zp_label_char(unsigned char c)
 	return zp_isalpha(c) || zp_isdigit(c) || c == '-';
 }
 
+/* Take the walk of a dotted host as far as the window lets it go. */
+static void
+zp_host_advance(const ZpTokenizer *tk, ZpHostWalk *w)
+{
+	const unsigned char *t = tk->text;
+
+	while (!w->done)
+	{
+		while (w->pos < tk->len && zp_label_char(t[w->pos]))
+		{
+			if (!zp_isalpha(t[w->pos]))
+				w->alpha = 0;
+			w->pos++;
+		}
+		if (w->pos >= tk->len)
+			return;				/* the window ends inside a label: it may go on */
+		if (t[w->pos] == '.')
+		{
+			if (w->pos + 1 >= tk->len)
+				return;			/* what follows the dot is beyond the window */
+			if (zp_label_char(t[w->pos + 1]))
+			{
+				w->pos++;
+				w->label = w->pos;
+				w->alpha = 1;
+				continue;
+			}
+		}
+		w->done = 1;
+	}
+}
+
 /*
  * Scan a dotted host name at p (ASCII only): labels of letters, digits and
  * hyphens, at least two, the last all letters and at least two long.
- * Returns its end or p.
+ * Returns its end or p.  From any start inside one dotted run the walk meets
+ * the same labels, so the walk is kept in w and a later start inside it only
+ * takes it further (a run of a.a.a.a costs one walk, not one per token).
  */
 static size_t
-zp_scan_host(const ZpTokenizer *tk, size_t p)
+zp_scan_host_walk(const ZpTokenizer *tk, ZpHostWalk *w, size_t p)
 {
-	size_t		q = p,
-				last_label = p;
-	int			labels = 0;
-
-	for (;;)
+	if (p >= tk->len || !zp_label_char(tk->text[p]))
+		return p;
+	if (!(w->from <= p && p <= w->pos && !(w->done && p == w->pos)))
 	{
-		size_t		s = q;
-
-		while (q < tk->len && zp_label_char(tk->text[q]))
-			q++;
-		if (q == s)
-			return labels >= 2 ? last_label : p;
-		labels++;
-		last_label = q;
-		{
-			size_t		k;
-			int			alpha = q - s >= 2;
-
-			for (k = s; k < q && alpha; k++)
-				alpha = zp_isalpha(tk->text[k]);
-			if (q + 1 < tk->len && tk->text[q] == '.' && zp_label_char(tk->text[q + 1]))
-			{
-				q++;
-				continue;
-			}
-			return labels >= 2 && alpha ? q : p;
-		}
+		w->from = p;
+		w->pos = p;
+		w->label = p;
+		w->alpha = 1;
+		w->done = 0;
 	}
+	zp_host_advance(tk, w);
+	/* two labels or more from p, the last all letters and at least two long */
+	return p < w->label && w->alpha && w->pos - w->label >= 2 ? w->pos : p;
+}
+
+/* Scan a dotted host name at a token start p; returns its end or p. */
+static size_t
+zp_scan_host(ZpTokenizer *tk, size_t p)
+{
+	return zp_scan_host_walk(tk, &tk->memo.host[0], p);
+}
+
+/* Is c a character of the local part of an e-mail address? */
+static inline int
+zp_local_char(unsigned char c)
+{
+	return zp_isalpha(c) || zp_isdigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
 /* Scan an e-mail address at p; returns its end or p. */
 static size_t
-zp_scan_email(const ZpTokenizer *tk, size_t p)
+zp_scan_email(ZpTokenizer *tk, size_t p)
 {
-	size_t		q = p,
+	ZpScanMemo *m = &tk->memo;
+	size_t		q,
 				h;
 
-	while (q < tk->len && (zp_isalpha(tk->text[q]) || zp_isdigit(tk->text[q]) ||
-						   strchr("._%+-", tk->text[q]) != NULL) && tk->text[q] != 0)
+	/* the run of local-part characters from p ends where the one remembered ends */
+	if (m->email_from <= p && p <= m->email_end)
+		q = m->email_end;
+	else
+	{
+		m->email_from = p;
+		q = p;
+	}
+	while (q < tk->len && zp_local_char(tk->text[q]))
 		q++;
+	m->email_end = q;
 	if (q == p || q >= tk->len || tk->text[q] != '@')
 		return p;
-	h = zp_scan_host(tk, q + 1);
+	h = zp_scan_host_walk(tk, &m->host[1], q + 1);
 	return h > q + 1 ? h : p;
 }
 
@@ -1035,7 +1114,7 @@ zp_scan_date(const ZpTokenizer *tk, size_t p, int *type)
 
 /* Scan a number (int, decimal, percentage, quantity) or alphanumeric word at p. */
 static size_t
-zp_scan_alnum(const ZpTokenizer *tk, size_t p, int *type)
+zp_scan_alnum(ZpTokenizer *tk, size_t p, int *type)
 {
 	size_t		q = p,
 				r;
@@ -1088,47 +1167,129 @@ zp_scan_alnum(const ZpTokenizer *tk, size_t p, int *type)
 		}
 		q = p;					/* digits then letters: a word such as 5G */
 	}
-	for (;;)
+	/* letters and digits: the run from p ends where the one remembered ends */
 	{
-		c = zp_fold_at(tk, q, &n);
-		if (zp_isalpha(c))
-			letters++;
-		else if (zp_isdigit(c))
-			digits++;
-		else
-			break;
-		q += n;
+		ZpScanMemo *m = &tk->memo;
+
+		if (!(m->alnum_from <= q && q <= m->alnum_end))
+		{
+			m->alnum_from = q;
+			m->alnum_end = q;
+			m->alnum_letter = 0;
+			m->alnum_digit = 0;
+		}
+		r = m->alnum_end;
+		for (;;)
+		{
+			c = zp_fold_at(tk, r, &n);
+			if (zp_isalpha(c))
+				m->alnum_letter = r + 1;
+			else if (zp_isdigit(c))
+				m->alnum_digit = r + 1;
+			else
+				break;
+			r += n;
+		}
+		m->alnum_end = r;
+		letters = m->alnum_letter > q;
+		digits = m->alnum_digit > q;
+		q = r;
 	}
 	*type = digits > 0 ? (letters > 0 ? ZP_TOK_NUMWORD : ZP_TOK_INT) : ZP_TOK_ASCIIWORD;
 	return q;
 }
 
-/* Scan a markdown image ![alt](target) at p; returns its end or p. */
+/*
+ * The first ']' or '\n' in [from, limit), or limit.  What a search found is
+ * kept: the next image start inside the same alt text finds it at once.
+ */
 static size_t
-zp_scan_image(const ZpTokenizer *tk, size_t p)
+zp_find_alt_end(ZpTokenizer *tk, size_t from, size_t limit)
 {
-	size_t		q = p + 2,
-				limit = tk->len - p > 8192 ? p + 8192 : tk->len;
-	int			depth = 0;
+	ZpScanMemo *m = &tk->memo;
+	size_t		q;
 
+	if (m->close_from <= from && from <= m->close_pos)
+	{
+		if (m->close_found)
+			return m->close_pos < limit ? m->close_pos : limit;
+		q = m->close_pos;
+	}
+	else
+	{
+		m->close_from = from;
+		q = from;
+	}
 	while (q < limit && tk->text[q] != ']' && tk->text[q] != '\n')
 		q++;
+	m->close_pos = q;
+	m->close_found = q < limit;
+	return q;
+}
+
+/*
+ * Scan a markdown image ![alt](target) at p; returns its end or p.  The
+ * target ends at the ')' that closes its '(' (parentheses nest, at most
+ * ZP_IMAGE_MAX_DEPTH deep), before a line break and within
+ * ZP_IMAGE_MAX_BYTES of p.  The depth limit keeps a run of failed images
+ * linear: each failed target walk nests one level deeper than the one
+ * before it, so at most ZP_IMAGE_MAX_DEPTH + 1 walks cross any byte.  Image
+ * starts that share a target (![![x](y)) share its walk.
+ */
+static size_t
+zp_scan_image(ZpTokenizer *tk, size_t p)
+{
+	ZpScanMemo *m = &tk->memo;
+	size_t		q,
+				limit = tk->len - p > ZP_IMAGE_MAX_BYTES ? p + ZP_IMAGE_MAX_BYTES : tk->len;
+
+	q = zp_find_alt_end(tk, p + 2, limit);
 	if (q + 1 >= limit || tk->text[q] != ']' || tk->text[q + 1] != '(')
 		return p;
 	q += 2;
-	while (q < limit && tk->text[q] != '\n')
+	if (m->target_from != q)
 	{
-		if (tk->text[q] == '(')
-			depth++;
-		else if (tk->text[q] == ')')
-		{
-			if (depth == 0)
-				return q + 1;
-			depth--;
-		}
-		q++;
+		m->target_from = q;
+		m->target_pos = q;
+		m->target_depth = 0;
+		m->target_stop = 0;
+		m->target_end = 0;
 	}
-	return p;
+	if (!m->target_stop)
+	{
+		size_t		r = m->target_pos;
+		int			depth = m->target_depth;
+
+		while (r < limit)
+		{
+			unsigned char c = tk->text[r];
+
+			if (c == '\n')
+			{
+				m->target_stop = 1;
+				break;
+			}
+			if (c == '(' && ++depth > ZP_IMAGE_MAX_DEPTH)
+			{
+				m->target_stop = 1;
+				break;
+			}
+			if (c == ')')
+			{
+				if (depth == 0)
+				{
+					m->target_end = r + 1;
+					m->target_stop = 1;
+					break;
+				}
+				depth--;
+			}
+			r++;
+		}
+		m->target_pos = r;
+		m->target_depth = depth;
+	}
+	return m->target_end != 0 && m->target_end <= limit ? m->target_end : p;
 }
 
 /* Does a token start at p (so a blank run must stop)? */
@@ -1294,6 +1455,8 @@ zp_tokenizer_reset_range(ZpTokenizer *tk, size_t start, size_t end)
 	tk->len = end;
 	tk->qhead = 0;
 	tk->qcount = 0;
+	tk->check_at = start + ZP_CHECK_BYTES;
+	zp_memo_reset(&tk->memo);
 }
 
 float
@@ -1320,6 +1483,12 @@ zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok)
 {
 	uint32_t	cp;
 
+	if (tk->pos >= tk->check_at)
+	{
+		/* a cancel may longjmp from here: the tokenizer holds only buffers from mem */
+		tk->check_at = tk->pos + ZP_CHECK_BYTES;
+		zp_check(&tk->mem);
+	}
 	if (tk->qcount == 0 && tk->pos < tk->len)
 	{
 		zp_peek(tk, tk->pos, &cp);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zp_alloc.h"
 #include "zp_layout.h"
 #include "zp_lexicon.h"
 
@@ -71,14 +72,6 @@ typedef struct ZpToken
 	size_t		len;
 } ZpToken;
 
-/* Memory for the tokenizer's buffers (palloc in a backend, malloc elsewhere). */
-typedef struct ZpAllocator
-{
-	void	   *(*alloc) (void *ctx, size_t size);
-	void		(*release) (void *ctx, void *ptr);
-	void	   *ctx;
-} ZpAllocator;
-
 /* Longest Han run segmented at once; longer runs are cut into pieces. */
 #define ZP_CHUNK_CHARS 1024
 /* No token is longer than this many bytes (PostgreSQL refuses words of 2047). */
@@ -87,6 +80,43 @@ typedef struct ZpAllocator
 #define ZP_MAX_WORD_BYTES 128
 /* How far the scanners of Latin text look ahead (longer than any URL we keep). */
 #define ZP_SCAN_WINDOW 4096
+/* How far a markdown image ![alt](target) may reach, and how deep its target may nest parentheses. */
+#define ZP_IMAGE_MAX_BYTES 8192
+#define ZP_IMAGE_MAX_DEPTH 32
+
+/*
+ * What the scanners of Latin text learnt about the text ahead, so that no
+ * scan walks the same bytes again from a later token start (a run of 'a.'
+ * would otherwise cost a window's walk per token).  Facts about the text, not
+ * about a token: valid until the range is reset.
+ */
+typedef struct ZpHostWalk
+{
+	size_t		from;			/* a dotted host walk that began at from */
+	size_t		pos;			/* has reached pos (from > pos: no walk) */
+	size_t		label;			/* start of its last label */
+	int			alpha;			/* that label is all letters so far */
+	int			done;			/* the walk has ended at pos */
+} ZpHostWalk;
+
+typedef struct ZpScanMemo
+{
+	size_t		email_from;		/* [email_from, email_end) are e-mail local-part characters, */
+	size_t		email_end;		/* and email_end is none (or was the window's end) */
+	size_t		alnum_from;		/* [alnum_from, alnum_end) are letters and digits, */
+	size_t		alnum_end;		/* alnum_end is none (or was the window's end); */
+	size_t		alnum_letter;	/* the last letter and the last digit among them, + 1 (0 = none) */
+	size_t		alnum_digit;
+	ZpHostWalk	host[2];		/* the walk from a token start, and the one after an '@' */
+	size_t		close_from;		/* no ']' or '\n' in [close_from, close_pos); */
+	size_t		close_pos;		/* one is at close_pos when close_found */
+	int			close_found;
+	size_t		target_from;	/* the walk of an image target from target_from */
+	size_t		target_pos;		/* has reached target_pos at depth target_depth; */
+	int			target_depth;
+	int			target_stop;	/* it has ended, at the target's end (target_end) or not */
+	size_t		target_end;		/* end of the target found, or 0 */
+} ZpScanMemo;
 
 typedef struct ZpTokenizer
 {
@@ -111,10 +141,9 @@ typedef struct ZpTokenizer
 	size_t		qcount;
 	int			compounds;		/* 1: dictionary compounds stay whole (no fine-grained split) */
 	size_t		number_end;		/* end of the last number token handed out (0 = none) */
+	size_t		check_at;		/* call mem.check when pos reaches this */
+	ZpScanMemo	memo;
 } ZpTokenizer;
-
-/* The allocator that uses malloc and free. */
-extern const ZpAllocator zp_malloc_allocator;
 
 /*
  * Prepare to tokenize text with a lexicon and, optionally, a lexicon of user
@@ -144,10 +173,13 @@ void		zp_tokenizer_reset_range(ZpTokenizer *tk, size_t start, size_t end);
  */
 float		zp_best_path_logp(const ZpLexicon *lex, const char *word, size_t len);
 
-/* Next token; returns 1, or 0 at the end of the text. */
+/*
+ * Next token; returns 1, or 0 at the end of the text.  Calls mem.check once per
+ * ZP_CHECK_BYTES of text; a cancelled tokenizer holds only buffers from mem.
+ */
 int			zp_tokenizer_next(ZpTokenizer *tk, ZpToken *tok);
 
-/* Release the tokenizer's buffers. */
+/* Release the tokenizer's buffers; a second call does nothing. */
 void		zp_tokenizer_free(ZpTokenizer *tk);
 
 /* Alias of a token type, or NULL. */

@@ -102,7 +102,7 @@ main(int argc, char **argv)
 		for (rep = 0; rep < 1 || (!getenv("ZP_TAG_ONCE") && (double) rep * len < 200.0 * 1048576); rep++)
 		{
 			matches = 0;
-			zp_matcher_scan(m, text, len, count_match, &matches, &chars);
+			zp_matcher_scan(m, text, len, count_match, &matches, &chars, &zp_malloc_allocator);
 			reps++;
 		}
 		secs = (double) (clock() - t0) / CLOCKS_PER_SEC;

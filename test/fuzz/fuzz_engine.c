@@ -71,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();			/* tokens must cover the input exactly */
 		norm = malloc(ZP_NORM_OUT_SIZE(tok.len));
 		zp_normalize_token((const char *) data + tok.start, tok.len, norm, &lex,
-						   ZP_NORM_SIMPLIFY | ZP_NORM_FOLD);
+						   ZP_NORM_SIMPLIFY | ZP_NORM_FOLD, NULL);
 		free(norm);
 		at = tok.start + tok.len;
 	}
@@ -82,6 +82,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!out || outlen > size)
 		abort();
 	free(out);
-	zp_matcher_scan(matcher, (const char *) data, size, count_match, &matches, &chars);
+	zp_matcher_scan(matcher, (const char *) data, size, count_match, &matches, &chars, &zp_malloc_allocator);
 	return 0;
 }

@@ -13,14 +13,28 @@
 #include "zp_tokenizer.h"
 
 #include <dirent.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 static int	n_passed,
 			n_failed;
 static ZpLexicon lex;
+static const char *corpus_path;
+
+static void expect_tokens(const char *text, const char *want);
+static void expect_image(const char *text, int want);
 
 /* Record one check. */
 static void
@@ -126,6 +140,477 @@ expect_tokens(const char *text, const char *want)
 	snprintf(what, sizeof(what), "tokens of \"%s\"%s%s", text,
 			 strcmp(got, want) == 0 ? "" : "\n#   got:  ", strcmp(got, want) == 0 ? "" : got);
 	check(strcmp(got, want) == 0, what);
+}
+
+/* CPU seconds used so far. */
+static double
+cpu_now(void)
+{
+	return (double) clock() / CLOCKS_PER_SEC;
+}
+
+/*
+ * An allocator for the tests that tracks every block (so a cancelled call can
+ * be cleaned up, and valgrind sees a leak if the engine held memory of its
+ * own), counts its cancel checks and the longest time between two, and
+ * cancels (longjmp) at a deadline or after a given number of checks.
+ */
+typedef struct TrackedBlock
+{
+	struct TrackedBlock *prev,
+			   *next;
+	size_t		size;
+} TrackedBlock;
+
+typedef struct Tracker
+{
+	TrackedBlock head;
+	size_t		live;			/* blocks outstanding */
+	long		checks;
+	long		cancel_at;		/* cancel at this check (0 = never) */
+	double		deadline;		/* cancel when cpu_now() passes this (0 = never) */
+	double		last_check;
+	double		max_gap;		/* longest CPU time between two checks (or the start and one) */
+	int			cancelled;
+	jmp_buf		env;
+} Tracker;
+
+/* Allocate and remember a block. */
+static void *
+tracked_alloc(void *ctx, size_t size)
+{
+	Tracker    *t = ctx;
+	TrackedBlock *b = malloc(sizeof(TrackedBlock) + size);
+
+	if (!b)
+		return NULL;
+	b->size = size;
+	b->next = t->head.next;
+	b->prev = &t->head;
+	t->head.next->prev = b;
+	t->head.next = b;
+	t->live++;
+	return b + 1;
+}
+
+/* Forget and free a block. */
+static void
+tracked_release(void *ctx, void *ptr)
+{
+	Tracker    *t = ctx;
+	TrackedBlock *b = (TrackedBlock *) ptr - 1;
+
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	t->live--;
+	free(b);
+}
+
+/* The cancel check: count, measure, and cancel at the deadline or the chosen check. */
+static void
+tracked_check(void *ctx)
+{
+	Tracker    *t = ctx;
+	double		now = cpu_now();
+
+	t->checks++;
+	if (now - t->last_check > t->max_gap)
+		t->max_gap = now - t->last_check;
+	t->last_check = now;
+	if ((t->cancel_at > 0 && t->checks >= t->cancel_at) || (t->deadline > 0 && now > t->deadline))
+	{
+		t->cancelled = 1;
+		longjmp(t->env, 1);
+	}
+}
+
+/* Start tracking (with a deadline in seconds from now, 0 = none) and fill in mem. */
+static void
+tracker_start(Tracker *t, ZpAllocator *mem, double seconds)
+{
+	memset(t, 0, sizeof(*t));
+	t->head.next = t->head.prev = &t->head;
+	t->last_check = cpu_now();
+	t->deadline = seconds > 0 ? t->last_check + seconds : 0;
+	mem->alloc = tracked_alloc;
+	mem->release = tracked_release;
+	mem->ctx = t;
+	mem->check = tracked_check;
+}
+
+/* Free whatever a (cancelled) call left; returns how many blocks that was. */
+static size_t
+tracker_free_all(Tracker *t)
+{
+	size_t		n = t->live;
+
+	while (t->head.next != &t->head)
+		tracked_release(t, t->head.next + 1);
+	return n;
+}
+
+/* The work a test times: one engine pass over a text. */
+enum
+{
+	STAGE_CLEAN, STAGE_TOKENS, STAGE_NORMALIZE, STAGE_TAG, N_STAGES
+};
+static const char *const stage_names[] = {"clean", "tokenizer and normaliser", "normaliser (whole input)", "tagger"};
+static ZpMatcher *stage_matcher;	/* labels for STAGE_TAG, built in main */
+
+/* Tagger callback that only counts. */
+static int
+count_only(void *arg, const ZpTagMatch *match)
+{
+	(void) match;
+	(*(long *) arg)++;
+	return 0;
+}
+
+/* Run one stage over text with mem (its check may longjmp out). */
+static void
+run_stage(int stage, const char *text, size_t len, const ZpAllocator *mem)
+{
+	size_t		outlen;
+
+	if (stage == STAGE_CLEAN)
+	{
+		char	   *out = zp_clean(text, len, &outlen, mem);
+
+		if (out)
+			mem->release(mem->ctx, out);
+	}
+	else if (stage == STAGE_TOKENS)
+	{
+		ZpTokenizer tk;
+		ZpToken		tok;
+		char	   *buf = mem->alloc(mem->ctx, ZP_NORM_OUT_SIZE(ZP_MAX_TOKEN_BYTES));
+
+		if (zp_tokenizer_init(&tk, &lex, NULL, text, len, mem) == 0)
+		{
+			while (zp_tokenizer_next(&tk, &tok))
+				zp_normalize_token(text + tok.start, tok.len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD, mem);
+			zp_tokenizer_free(&tk);
+		}
+		mem->release(mem->ctx, buf);
+	}
+	else if (stage == STAGE_NORMALIZE)
+	{
+		char	   *buf = mem->alloc(mem->ctx, ZP_NORM_OUT_SIZE(len));
+
+		if (buf)
+		{
+			zp_normalize_token(text, len, buf, &lex, ZP_NORM_SIMPLIFY | ZP_NORM_FOLD, mem);
+			mem->release(mem->ctx, buf);
+		}
+	}
+	else if (stage == STAGE_TAG)
+	{
+		long		n = 0;
+		size_t		chars;
+
+		zp_matcher_scan(stage_matcher, text, len, count_only, &n, &chars, mem);
+	}
+}
+
+/* Seconds (CPU) one stage takes on text, with a tracking allocator; -1 if it passed deadline. */
+static double
+timed_stage(int stage, const char *text, size_t len, double deadline, Tracker *t)
+{
+	ZpAllocator mem;
+	double		t0;
+
+	tracker_start(t, &mem, deadline);
+	t0 = cpu_now();
+	if (setjmp(t->env) == 0)
+		run_stage(stage, text, len, &mem);
+	tracker_free_all(t);
+	return t->cancelled ? -1 : cpu_now() - t0;
+}
+
+/* Fill buf (room for n bytes) with copies of unit, whole copies only; returns the length. */
+static size_t
+fill_repeated(char *buf, size_t n, const char *unit, size_t ulen)
+{
+	size_t		o = 0;
+
+	while (o + ulen <= n)
+	{
+		memcpy(buf + o, unit, ulen);
+		o += ulen;
+	}
+	return o;
+}
+
+/* Seconds a stage takes on len bytes of ordinary text (the corpus, repeated), measured once per size. */
+static double
+baseline_seconds(int stage, size_t len)
+{
+	static size_t cached_len[N_STAGES];
+	static double cached[N_STAGES];
+	static char *corpus;
+	static size_t corpus_len;
+	char	   *buf;
+	Tracker		t;
+	double		best = 0;
+	int			rep;
+
+	if (cached_len[stage] == len)
+		return cached[stage];
+	if (!corpus)
+	{
+		char		path[4096];
+		FILE	   *f;
+
+		snprintf(path, sizeof(path), "%s/000_99ce1d533ed8727d.txt", corpus_path);
+		f = fopen(path, "rb");
+		corpus = malloc(1 << 20);
+		corpus_len = f ? fread(corpus, 1, 1 << 20, f) : 0;
+		if (f)
+			fclose(f);
+		if (corpus_len == 0)
+			corpus_len = fill_repeated(corpus, 1 << 16, "网络安全，", strlen("网络安全，"));
+	}
+	buf = malloc(len + 1);
+	len = fill_repeated(buf, len, corpus, corpus_len);
+	for (rep = 0; rep < 2; rep++)
+	{
+		double		s = timed_stage(stage, buf, len, 0, &t);
+
+		if (rep == 0 || s < best)
+			best = s;
+	}
+	free(buf);
+	cached_len[stage] = len;
+	cached[stage] = best;
+	return best;
+}
+
+/*
+ * Expect a stage to run over text in about the time ordinary text of that
+ * size takes (within 40 times, plus 0.2 s): a pass that is not linear takes
+ * hours on megabytes.  The tracking allocator's check cancels the call at
+ * that bound, so a regression fails in seconds.  Also expect the check to
+ * have been called as the call went (at least once per 256 kB).
+ */
+static void
+expect_linear(int stage, const char *what, const char *text, size_t len)
+{
+	double		base = baseline_seconds(stage, len),
+				bound = 40 * base + 0.2,
+				secs;
+	Tracker		t;
+	char		msg[512];
+	long		want_checks = (long) (len / (4 * ZP_CHECK_BYTES));
+
+	secs = timed_stage(stage, text, len, bound, &t);
+	snprintf(msg, sizeof(msg), "%s: %s, %.1f MB in %.3f s (ordinary text %.3f s), %ld cancel checks",
+			 stage_names[stage], what, len / 1048576.0, secs < 0 ? bound : secs, base, t.checks);
+	check(secs >= 0 && t.checks >= want_checks, msg);
+}
+
+/* How many bytes the linear-time tests use (ZP_HOSTILE_MB; less under valgrind). */
+static size_t
+hostile_size(double default_mb)
+{
+	const char *env = getenv("ZP_HOSTILE_MB");
+	double		mb = env ? atof(env) : default_mb;
+
+	if (RUNNING_ON_VALGRIND && !env)
+		mb = mb > 0.25 ? 0.25 : mb;
+	return (size_t) (mb * 1048576);
+}
+
+/* Expect a stage to be linear on a unit repeated to n bytes. */
+static void
+expect_linear_unit(int stage, const char *what, const char *unit, size_t n)
+{
+	char	   *buf = malloc(n + 1);
+	size_t		len = fill_repeated(buf, n, unit, strlen(unit));
+
+	expect_linear(stage, what, buf, len);
+	free(buf);
+}
+
+/* The cleaner's passes are linear: brackets paired once per line, heading marks removed at once. */
+static void
+test_clean_linear(void)
+{
+	size_t		n = hostile_size(2);
+
+	expect_linear_unit(STAGE_CLEAN, "a line of '[' (md_link_end scanned the line from each '[')", "[", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '![' (each image start scanned the line)", "![", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '[a](' (links that never close)", "[a](", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '#' (one memmove per heading mark)", "#", n);
+	expect_linear_unit(STAGE_CLEAN, "a line of '>' (one memmove per quote mark)", ">", n);
+	{
+		size_t		outlen;
+		char	   *out = zp_clean("[a[b](c)](d) ![x](y(z)) [u](v", strlen("[a[b](c)](d) ![x](y(z)) [u](v"),
+								   &outlen, &zp_malloc_allocator);
+
+		check(out && strcmp(out, "a[b](c)  [u](v") == 0, "clean: nested links and images as before");
+		free(out);
+	}
+}
+
+/*
+ * The scanners of Latin text are linear: a walk that fails (e-mail local
+ * part, dotted host, URL, letters, image alt text and target) is not walked
+ * again from the next token start.
+ */
+static void
+test_tokenizer_linear(void)
+{
+	size_t		n = hostile_size(2);
+	char		unit[4200];
+
+	expect_linear_unit(STAGE_TOKENS, "'a.' (e-mail and host walks from every letter)", "a.", n);
+	expect_linear_unit(STAGE_TOKENS, "'a-' (a hyphenated host label from every letter)", "a-", n);
+	expect_linear_unit(STAGE_TOKENS, "'a+' (e-mail local part from every letter)", "a+", n);
+	expect_linear_unit(STAGE_TOKENS, "'1-' (e-mail and host walks from every digit)", "1-", n);
+	expect_linear_unit(STAGE_TOKENS, "'a@b.' (the host after each '@')", "a@b.", n);
+	expect_linear_unit(STAGE_TOKENS, "'www.-' (a URL body that cannot start)", "www.-", n);
+	expect_linear_unit(STAGE_TOKENS, "'http://-'", "http://-", n);
+	expect_linear_unit(STAGE_TOKENS, "'![' (an image alt text that never closes)", "![", n);
+	expect_linear_unit(STAGE_TOKENS, "'![](' (image targets that never close)", "![](", n);
+	expect_linear_unit(STAGE_TOKENS, "'![](()' (image targets nesting deeper)", "![](()", n);
+	memset(unit, 'a', 4000);
+	strcpy(unit + 4000, "é");
+	expect_linear_unit(STAGE_TOKENS, "4000 letters then é (letters walked again after each foreign piece)", unit, n);
+	expect_linear_unit(STAGE_TOKENS, "'〔1' and '第1' (digit runs counted to their end)", "〔1111111111111111第111111111111111", n);
+	expect_tokens("图![a](b(c)d)文", "word:图|image:![a](b(c)d)|word:文");
+	{
+		char		deep[256];
+
+		/* an image target may nest ZP_IMAGE_MAX_DEPTH parentheses, not more */
+		snprintf(deep, sizeof(deep), "![a](%.*s%.*s)", ZP_IMAGE_MAX_DEPTH, "((((((((((((((((((((((((((((((((((((",
+				 ZP_IMAGE_MAX_DEPTH, "))))))))))))))))))))))))))))))))))))");
+		expect_image(deep, 1);
+		snprintf(deep, sizeof(deep), "![a](%.*s%.*s)", ZP_IMAGE_MAX_DEPTH + 1, "((((((((((((((((((((((((((((((((((((",
+				 ZP_IMAGE_MAX_DEPTH + 1, "))))))))))))))))))))))))))))))))))))");
+		expect_image(deep, 0);
+	}
+}
+
+/*
+ * The tagger is linear: a long run of Chinese text is walked once, not once
+ * per match in it (22 s a megabyte with a one-character label before), and
+ * white space gaps are walked at most GAP_MAX bytes.
+ */
+static void
+test_tagger_linear(void)
+{
+	size_t		n = hostile_size(2);
+	char	   *buf = malloc(n + 1);
+	size_t		len;
+
+	expect_linear_unit(STAGE_TAG, "one Han character repeated (a match at every character)", "网", n);
+	expect_linear_unit(STAGE_TAG, "网络 repeated", "网络", n);
+	expect_linear_unit(STAGE_TAG, "网 and a space repeated (spaced-out title)", "网 ", n);
+	expect_linear_unit(STAGE_TAG, "网 and a line break repeated", "网\n", n);
+	expect_linear_unit(STAGE_TAG, "网, a line break, 100 spaces (long wrap gaps)",
+					   "网\n                                                                                                    ", n);
+	/* 网, then a whole megabyte of spaces, then 网 */
+	memset(buf, ' ', n);
+	memcpy(buf, "网", 3);
+	memcpy(buf + n - 3, "网", 3);
+	expect_linear(STAGE_TAG, "网, megabytes of spaces, 网", buf, n);
+	len = fill_repeated(buf, n, "网络。", strlen("网络。"));
+	expect_linear(STAGE_TAG, "网络。 repeated (many short runs)", buf, len);
+	free(buf);
+}
+
+/*
+ * A scan takes all its memory from its scratch allocator, and a cancelled
+ * scan leaves the matcher (built in its own allocator) untouched.
+ */
+static void
+test_tagger_scratch(void)
+{
+	ZpAllocator mmem,
+				smem;
+	Tracker		mt,
+				st;
+	ZpMatcher  *m;
+	size_t		before,
+				chars,
+				left;
+	long		count = 0;
+	const char *text = "保障网络安全，联合国家和联合国。关键信息基础设施";
+
+	tracker_start(&mt, &mmem, 0);
+	mmem.check = NULL;
+	m = zp_matcher_new(&lex, &mmem);
+	zp_matcher_add(m, "网络安全", strlen("网络安全"), 0);
+	zp_matcher_add(m, "联合国", strlen("联合国"), 1);
+	zp_matcher_build(m);
+	before = mt.live;
+	tracker_start(&st, &smem, 0);
+	zp_matcher_scan(m, text, strlen(text), count_only, &count, &chars, &smem);
+	check(count == 2 && mt.live == before && st.live == 0,
+		  "a scan allocates only from its scratch allocator, and frees what it took");
+	/* cancel at the first check: scratch blocks may be left, the matcher's are as they were */
+	tracker_start(&st, &smem, 0);
+	st.cancel_at = 1;
+	smem.check = tracked_check;
+	{
+		char	   *big = malloc(1 << 20);
+		size_t		blen = fill_repeated(big, 1 << 20, text, strlen(text));
+
+		count = 0;
+		if (setjmp(st.env) == 0)
+			zp_matcher_scan(m, big, blen, count_only, &count, &chars, &smem);
+		left = tracker_free_all(&st);
+		check(st.cancelled && mt.live == before, "a cancelled scan leaves the matcher's memory untouched");
+		(void) left;
+		count = 0;
+		zp_matcher_scan(m, text, strlen(text), count_only, &count, &chars, &zp_malloc_allocator);
+		check(count == 2, "the matcher still works after a cancelled scan");
+		free(big);
+	}
+	zp_matcher_free(m);
+	check(mt.live == 0, "the matcher frees all it allocated");
+	tracker_free_all(&mt);
+}
+
+/* zp_tokenizer_free releases everything once; a second call does nothing. */
+static void
+test_tokenizer_free_twice(void)
+{
+	ZpTokenizer tk;
+	ZpAllocator mem;
+	Tracker		t;
+
+	tracker_start(&t, &mem, 0);
+	mem.check = NULL;
+	zp_tokenizer_init(&tk, &lex, NULL, "网络", 6, &mem);
+	zp_tokenizer_free(&tk);
+	check(t.live == 0 && tk.split == NULL && tk.cps == NULL && tk.queue == NULL,
+		  "tokenizer free releases every buffer and forgets it (split too)");
+	zp_tokenizer_free(&tk);
+	check(t.live == 0, "a second tokenizer free does nothing");
+	tracker_free_all(&t);
+}
+
+/* Expect text to be one image token (want 1) or not to hold one (want 0). */
+static void
+expect_image(const char *text, int want)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	int			image = 0,
+				whole = 0;
+	char		what[512];
+
+	zp_tokenizer_init(&tk, &lex, NULL, text, strlen(text), &zp_malloc_allocator);
+	while (zp_tokenizer_next(&tk, &tok))
+		if (tok.type == ZP_TOK_IMAGE)
+		{
+			image = 1;
+			whole = tok.start == 0 && tok.len == strlen(text);
+		}
+	zp_tokenizer_free(&tk);
+	snprintf(what, sizeof(what), "%s is %s", text, want ? "one image" : "no image");
+	check(want ? image && whole : !image, what);
 }
 
 /* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
@@ -310,6 +795,17 @@ test_coverage(const char *corpus_dir)
 	free(buf);
 }
 
+/* The normaliser reads a long token in blocks, with a cancel check between them. */
+static void
+test_normalize_linear(void)
+{
+	size_t		n = hostile_size(2);
+
+	expect_linear_unit(STAGE_NORMALIZE, "one token of 网", "网", n);
+	expect_linear_unit(STAGE_NORMALIZE, "one token of full-width letters and spaces", "Ａ　", n);
+	expect_linear_unit(STAGE_NORMALIZE, "one token of invalid UTF-8", "\xFF\xE4\xB8", n);
+}
+
 /* Token normalisation for the dictionary. */
 static void
 test_normalize(void)
@@ -319,19 +815,19 @@ test_normalize(void)
 
 	const int	all = ZP_NORM_SIMPLIFY | ZP_NORM_FOLD;
 
-	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out, &lex, all);
+	n = zp_normalize_token("ＩＰｖ６", strlen("ＩＰｖ６"), out, &lex, all, NULL);
 	check(n == 4 && memcmp(out, "ipv6", 4) == 0, "full-width IPv6 becomes ipv6");
-	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out, &lex, all);
+	n = zp_normalize_token("有\n\n利于", strlen("有\n\n利于"), out, &lex, all, NULL);
 	check(n == 9 && memcmp(out, "有利于", 9) == 0, "line wrap inside a word is removed");
-	n = zp_normalize_token(" \n", 2, out, &lex, all);
+	n = zp_normalize_token(" \n", 2, out, &lex, all, NULL);
 	check(n == 0, "white space alone gives nothing");
-	n = zp_normalize_token("網絡空間", strlen("網絡空間"), out, &lex, all);
+	n = zp_normalize_token("網絡空間", strlen("網絡空間"), out, &lex, all, NULL);
 	check(n == strlen("网络空间") && memcmp(out, "网络空间", n) == 0, "Traditional becomes Simplified");
-	n = zp_normalize_token("網絡", strlen("網絡"), out, &lex, ZP_NORM_FOLD);
+	n = zp_normalize_token("網絡", strlen("網絡"), out, &lex, ZP_NORM_FOLD, NULL);
 	check(n == strlen("網絡") && memcmp(out, "網絡", n) == 0, "without SIMPLIFY Traditional stays");
-	n = zp_normalize_token("ÄRGER", strlen("ÄRGER"), out, &lex, all);
+	n = zp_normalize_token("ÄRGER", strlen("ÄRGER"), out, &lex, all, NULL);
 	check(n == strlen("ärger") && memcmp(out, "ärger", n) == 0, "ICU case folding of non-ASCII");
-	n = zp_normalize_token("①ｶ", strlen("①ｶ"), out, &lex, all);
+	n = zp_normalize_token("①ｶ", strlen("①ｶ"), out, &lex, all, NULL);
 	check(n == strlen("1カ") && memcmp(out, "1カ", n) == 0, "NFKC: circled digit and half-width kana");
 }
 
@@ -351,7 +847,7 @@ test_clean(const char *corpus_dir)
 	check(text != NULL, "read the PDF article");
 	if (!text)
 		return;
-	zp_layout_analyze(text, len, &lay);
+	zp_layout_analyze(text, len, &lay, NULL);
 	check(lay.wrapped && lay.margin > 40, "PDF article is seen as hard-wrapped");
 	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
 	check(outlen <= len && strstr(out, "有利于") && strstr(out, "推动构建网络空间命运共同体"),
@@ -362,7 +858,7 @@ test_clean(const char *corpus_dir)
 
 	snprintf(path, sizeof(path), "%s/001_a328edb1381f179a.txt", corpus_dir);
 	text = read_file(path, &len);
-	zp_layout_analyze(text, len, &lay);
+	zp_layout_analyze(text, len, &lay, NULL);
 	check(!lay.wrapped, "WeChat article is not hard-wrapped");
 	check(zp_front_matter_length(text, len) > 100, "front matter is found");
 	out = zp_clean(text, len, &outlen, &zp_malloc_allocator);
@@ -409,7 +905,7 @@ tag_string(const ZpMatcher *m, const char *text, char *out, size_t outlen)
 
 	l.n = 0;
 	out[0] = '\0';
-	zp_matcher_scan(m, text, strlen(text), collect_match, &l, &chars);
+	zp_matcher_scan(m, text, strlen(text), collect_match, &l, &chars, &zp_malloc_allocator);
 	for (i = 0; i < l.n && o < outlen; i++)
 		o += (size_t) snprintf(out + o, outlen - o, "%s%u@%zu-%zu", i ? "|" : "", l.m[i].label,
 							   l.m[i].char_start, l.m[i].char_end);
@@ -468,7 +964,7 @@ test_tagger(const char *corpus_dir)
 		int			j;
 
 		l.n = 0;
-		zp_matcher_scan(m, text, len, collect_match, &l, &chars);
+		zp_matcher_scan(m, text, len, collect_match, &l, &chars, &zp_malloc_allocator);
 		for (j = 0; j < l.n; j++)
 			if (l.m[j].label == 10)
 			{
@@ -484,7 +980,7 @@ test_tagger(const char *corpus_dir)
 			double		secs;
 
 			for (rep = 0; rep < 200; rep++)
-				zp_matcher_scan(m, text, len, collect_match, (l.n = 0, &l), &chars);
+				zp_matcher_scan(m, text, len, collect_match, (l.n = 0, &l), &chars, &zp_malloc_allocator);
 			secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
 			printf("# tagger throughput: %.0f MB/s (12 labels, one article, one core)\n",
 				   secs > 0 ? 200.0 * len / 1048576 / secs : 0);
@@ -509,13 +1005,31 @@ main(int argc, char **argv)
 		fprintf(stderr, "test_engine: %s: %s\n", argv[1], err);
 		return 2;
 	}
+	corpus_path = argv[2];
+	{
+		static const char *labels[] = {"网络安全", "网络", "联合国", "AI", "关键信息基础设施", "5G网络", "网",
+		"a", "a.b", "1", "第1", "网 络", "ab", "。网"};
+		size_t		i;
+
+		stage_matcher = zp_matcher_new(&lex, &zp_malloc_allocator);
+		for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			zp_matcher_add(stage_matcher, labels[i], strlen(labels[i]), (uint32_t) i);
+		zp_matcher_build(stage_matcher);
+	}
 	test_utf8();
 	test_lexicon_files();
 	test_tokens();
 	test_coverage(argv[2]);
 	test_normalize();
 	test_clean(argv[2]);
+	test_clean_linear();
+	test_tokenizer_linear();
+	test_tokenizer_free_twice();
+	test_normalize_linear();
+	test_tagger_linear();
+	test_tagger_scratch();
 	test_tagger(argv[2]);
+	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
 	return n_failed == 0 ? 0 : 1;
