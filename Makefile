@@ -13,7 +13,7 @@ EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron errors
+REGRESS = setup parser config corpus queries tsvector headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ENGINE_SRCS = $(wildcard src/engine/*.c)
@@ -99,3 +99,8 @@ fuzz: build/fuzz_engine build/zhpolicy.lex
 	mkdir -p build/fuzz-corpus && cp -n test/corpus/* build/fuzz-corpus/ 2>/dev/null || true
 	build/fuzz_engine -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz-corpus
 .PHONY: fuzz
+
+# The whole pg_regress suite in a server under valgrind; fails on any error in zhpolicy's code.
+installcheck-valgrind:
+	bash test/valgrind/installcheck.sh
+.PHONY: installcheck-valgrind
