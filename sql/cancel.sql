@@ -32,12 +32,14 @@ BEGIN
 END $$;
 CREATE TABLE cancel_result (call text, input text, finished boolean, seconds float8);
 \set calls '{"SELECT zhpolicy.clean($1)", "SELECT zhpolicy.segment($1)", "SELECT to_tsvector(''zhpolicy'', $1)", "SELECT zhpolicy.tsvector($1)", "SELECT ts_headline(''zhpolicy'', $1, to_tsquery(''zhpolicy'', ''网络''))", "SELECT zhpolicy.concepts($1)", "SELECT count(*) FROM zhpolicy.tag_spans($1)", "SELECT zhpolicy.parse_article($1)", "SELECT websearch_to_tsquery(''zhpolicy'', $1)"}'
+SET client_min_messages = warning;
 SET statement_timeout = '500ms';
 -- one statement per call and input (a statement's timeout fires once)
 SELECT format('INSERT INTO cancel_result SELECT %L, name, s.* FROM hostile_input, stops_in_time(%L, doc) s WHERE name = %L',
               c, c, h.name)
 FROM unnest(:'calls'::text[]) c, hostile_input h ORDER BY 1 \gexec
 RESET statement_timeout;
+RESET client_min_messages;
 SELECT count(*) AS calls, count(*) FILTER (WHERE seconds < 3) AS stopped_in_time FROM cancel_result;
 SELECT call, input, finished, round(seconds::numeric, 1) AS seconds FROM cancel_result WHERE seconds >= 3 ORDER BY 1, 2;
 DROP FUNCTION stops_in_time(text, text);
