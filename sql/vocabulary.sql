@@ -33,3 +33,18 @@ SELECT zhpolicy.vocabulary_file('nonesuch');
 SELECT zhpolicy.vocabulary_file(NULL) IS NULL AS null_in_null_out;
 -- a change to the vocabulary bumps its version
 SELECT zhpolicy.vocabulary_version() > 1 AS version_bumped;
+
+-- related concepts and hidden labels
+UPDATE zhpolicy.concept SET related = '{t.un}' WHERE id = 't.ai';
+UPDATE zhpolicy.concept SET related = '{t.nowhere}' WHERE id = 't.ai';
+UPDATE zhpolicy.concept SET related = '{t.ai}' WHERE id = 't.ai';
+INSERT INTO zhpolicy.concept_label (concept_id, label, kind) VALUES ('t.ai', '人工智障', 'hidden');
+INSERT INTO zhpolicy.concept_label (concept_id, label, kind) VALUES ('t.ai', '机器智能', 'secret');
+SELECT concept_id, pref_label FROM zhpolicy.tag('所谓人工智障') WHERE concept_id = 't.ai';
+-- a concept and its narrower one in one statement, in either order; deleting takes the related link along
+INSERT INTO zhpolicy.concept (id, pref_label, broader) VALUES ('t.b.child', '子概念测试', 't.b'), ('t.b', '父概念测试', NULL);
+UPDATE zhpolicy.concept SET related = '{t.b.child}' WHERE id = 't.un';
+DELETE FROM zhpolicy.concept WHERE id = 't.b';
+DELETE FROM zhpolicy.concept WHERE id IN ('t.b', 't.b.child');
+SELECT id, related FROM zhpolicy.concept WHERE id IN ('t.ai', 't.un') ORDER BY id;
+DELETE FROM zhpolicy.concept_label WHERE label = '人工智障';

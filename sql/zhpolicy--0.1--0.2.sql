@@ -84,6 +84,11 @@ $$;
 -- The hierarchy: statement triggers instead of the self-referencing foreign key, so that
 -- pg_restore can copy concepts in any order.
 ALTER TABLE zhpolicy.concept DROP CONSTRAINT concept_broader_fkey;
+-- related concepts (SKOS related) and hidden labels (SKOS hiddenLabel)
+ALTER TABLE zhpolicy.concept ADD COLUMN related text[] NOT NULL DEFAULT '{}';
+ALTER TABLE zhpolicy.concept_label ADD COLUMN kind text NOT NULL DEFAULT 'alt',
+    ADD CONSTRAINT concept_label_kind CHECK (kind IN ('alt', 'hidden'));
+COMMENT ON TABLE zhpolicy.concept_label IS 'alternative labels (kind alt: synonyms, abbreviations, older wordings) and hidden labels (kind hidden: variants that match but are not shown)';
 CREATE OR REPLACE FUNCTION zhpolicy.concept_check() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -123,7 +128,18 @@ BEGIN
                 USING ERRCODE = 'foreign_key_violation',
                       HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
         END IF;
+        -- related links to deleted concepts go with them
+        UPDATE zhpolicy.concept c
+        SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
+        WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o);
         RETURN NULL;
+    END IF;
+    SELECT n.id, r AS related INTO bad FROM changed_rows n, unnest(n.related) r
+    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = r) OR r = n.id
+    ORDER BY n.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'related concept "%" of "%" does not exist or is the concept itself', bad.related, bad.id
+            USING ERRCODE = 'foreign_key_violation';
     END IF;
     SELECT n.id, n.broader INTO bad FROM changed_rows n
     WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
@@ -201,6 +217,14 @@ AS $$
     SELECT id, min(depth) FROM t GROUP BY id
 $$;
 
+DROP FUNCTION zhpolicy.vocabulary_file(text);
+-- The rows of a vocabulary shipped with the extension (file zhpolicy_vocabulary_NAME.tsv).
+CREATE FUNCTION zhpolicy.vocabulary_file(name text,
+    OUT id text, OUT broader text, OUT pref_label text, OUT alt_labels text, OUT hidden_labels text,
+    OUT related text, OUT note text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_file' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
 CREATE OR REPLACE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -213,11 +237,20 @@ BEGIN
     ON CONFLICT (id) DO UPDATE
     SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note
     WHERE (c.pref_label, c.broader, c.note) IS DISTINCT FROM (excluded.pref_label, excluded.broader, excluded.note);
-    INSERT INTO zhpolicy.concept_label (concept_id, label)
-    SELECT DISTINCT f.id, btrim(l) FROM zhpolicy.vocabulary_file(name) f,
-        unnest(coalesce(string_to_array(f.alt_labels, '|'), '{}')) l
-    WHERE btrim(l) <> ''
+    INSERT INTO zhpolicy.concept_label (concept_id, label, kind)
+    SELECT DISTINCT ON (f.id, btrim(l.label)) f.id, btrim(l.label), l.kind
+    FROM zhpolicy.vocabulary_file(name) f,
+        LATERAL (SELECT a, 'alt' FROM unnest(coalesce(string_to_array(f.alt_labels, '|'), '{}')) a
+                 UNION ALL
+                 SELECT h, 'hidden' FROM unnest(coalesce(string_to_array(f.hidden_labels, '|'), '{}')) h) l(label, kind)
+    WHERE btrim(l.label) <> '' AND btrim(l.label) <> f.pref_label
+    ORDER BY f.id, btrim(l.label), l.kind
     ON CONFLICT DO NOTHING;
+    -- related links once every concept is there (they may point forward in the file)
+    UPDATE zhpolicy.concept c SET related = f.related
+    FROM (SELECT v.id, ARRAY(SELECT btrim(r) FROM unnest(string_to_array(v.related, '|')) r WHERE btrim(r) <> '') AS related
+          FROM zhpolicy.vocabulary_file(name) v WHERE v.related IS NOT NULL) f
+    WHERE c.id = f.id AND c.related IS DISTINCT FROM f.related;
     RETURN (SELECT count(*) FROM zhpolicy.vocabulary_file(name));
 END
 $$;

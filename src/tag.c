@@ -527,8 +527,9 @@ split_tabs(char *line, char **fields, int max)
 /*
  * zhpolicy.vocabulary_file(name): the rows of a vocabulary shipped with the
  * extension, $SHAREDIR/extension/zhpolicy_vocabulary_NAME.tsv (columns id,
- * broader, pref_label, alt_labels separated by |, note; '#' comment lines,
- * then a header line).
+ * broader, pref_label, alt_labels and hidden_labels separated by |, related
+ * concept ids separated by |, note; or the five columns without hidden_labels
+ * and related; '#' comment lines, then a header line).
  */
 Datum
 zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
@@ -564,10 +565,10 @@ zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
 	initStringInfo(&line);
 	while (pg_get_line_buf(f, &line))
 	{
-		char	   *fields[6];
+		char	   *fields[8];
 		int			nf;
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, false, false};
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
 		int			i;
 
 		lineno++;
@@ -584,13 +585,19 @@ zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
 					 errmsg("vocabulary file \"%s\", line %d, is not valid UTF-8", path, lineno)));
-		nf = split_tabs(line.data, fields, 6);
-		if (nf != 5 || fields[0][0] == '\0' || fields[2][0] == '\0')
+		nf = split_tabs(line.data, fields, 8);
+		if ((nf != 5 && nf != 7) || fields[0][0] == '\0' || fields[2][0] == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_CONFIG_FILE_ERROR),
 					 errmsg("vocabulary file \"%s\", line %d, is malformed", path, lineno),
-					 errdetail("A line has five tab-separated fields: id, broader, pref_label, alt_labels, note; id and pref_label are not empty.")));
-		for (i = 0; i < 5; i++)
+					 errdetail("A line has seven tab-separated fields: id, broader, pref_label, alt_labels, hidden_labels, related, note (or five, without hidden_labels and related); id and pref_label are not empty.")));
+		if (nf == 5)
+		{
+			/* the five-column format: no hidden labels, no related concepts */
+			fields[6] = fields[4];
+			fields[4] = fields[5] = "";
+		}
+		for (i = 0; i < 7; i++)
 		{
 			if (fields[i][0] == '\0')
 				nulls[i] = true;

@@ -96,6 +96,8 @@ if [ -z "${ZP_REGRESS:-}" ]; then
     for t in "$ZP_ROOT"/test/operations/*.sh; do
         run_script "operations: $(basename "$t" .sh)" "$t"
     done
+    # the whole suite once more in a server under valgrind (about 8 minutes; ZP_VALGRIND=0 skips it)
+    [ "${ZP_VALGRIND:-1}" != 0 ] && run_script "valgrind (make installcheck-valgrind)" "$ZP_ROOT/test/valgrind/installcheck.sh"
 fi
 
 echo "$passed passed, $failed failed"

@@ -42,7 +42,7 @@ wait $server 2>/dev/null
 # every error record: its first line, and whether any frame is ours
 /usr/bin/python3 - "$tmp/vg" <<'PY'
 import os, re, sys, collections
-ours, others, kinds = [], 0, collections.Counter()
+ours, others, kinds, example = [], 0, collections.Counter(), {}
 for f in sorted(os.listdir(sys.argv[1])):
     block = []
     for line in open(os.path.join(sys.argv[1], f), errors="replace"):
@@ -57,13 +57,16 @@ for f in sorted(os.listdir(sys.argv[1])):
                     ours.append(block)
                 elif not head.startswith(("HEAP SUMMARY", "LEAK SUMMARY", "ERROR SUMMARY")):
                     others += 1
-                    kinds[re.sub(r"\d+", "N", head)[:70]] += 1
+                    k = re.sub(r"\d+", "N", head)[:70]
+                    kinds[k] += 1
+                    example.setdefault(k, block)
             block = []
         else:
             block.append(text)
 print(f"# valgrind: {len(ours)} errors in zhpolicy's code, {others} elsewhere in the server")
 for k, n in kinds.most_common(10):
     print(f"#   elsewhere: {n} x {k}")
+    print("\n".join("#       " + x for x in example[k][1:6]))
 for b in ours[:20]:
     print("\n".join("#   " + x for x in b[:15]))
 print(("ok" if not ours else "not ok") + " valgrind: no error in zhpolicy's code")
