@@ -19,7 +19,7 @@ UPDATE docs SET tsv = zhpolicy.tsvector(body);
 CREATE INDEX ON docs USING gin (tsv);
 -- this backend's memory: its memory contexts, and its private (anonymous) resident memory
 CREATE FUNCTION mem(stage text) RETURNS text LANGUAGE sql AS $$
-    SELECT format('%s|%s|%s', stage, (SELECT sum(total_bytes) / 1024 FROM pg_backend_memory_contexts),
+    SELECT format('%s|%s|%s', stage, (SELECT (sum(total_bytes) / 1024)::bigint FROM pg_backend_memory_contexts),
                   substring(pg_read_file('/proc/self/status') from 'RssAnon:\s+(\d+)'))
 $$;
 CREATE PROCEDURE load(n int) LANGUAGE plpgsql AS $$
