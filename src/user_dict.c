@@ -58,6 +58,7 @@ load_user_words(void)
 	volatile size_t size = 0;
 	char		err[256];
 	uint64		i;
+	int			rc;
 	volatile bool have_words = false;
 
 	user_word_relid = OidIsValid(nsp) ? get_relname_relid("user_word", nsp) : InvalidOid;
@@ -75,7 +76,7 @@ load_user_words(void)
 			elog(ERROR, "SPI_connect failed");
 		if (SPI_execute("SELECT word, freq FROM zhpolicy.user_word", true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read zhpolicy.user_word");
-		b = zp_lexbuilder_new();
+		b = zp_lexbuilder_new(&zhpolicy_malloc_allocator);
 		if (!b)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 		zp_lexbuilder_set_total(b, exp(logtotal));
@@ -106,9 +107,10 @@ load_user_words(void)
 				have_words = true;
 		}
 		SPI_finish();
-		if (have_words && zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err)) != 0)
+		if (have_words &&
+			(rc = zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err))) != 0)
 			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
+					(errcode(rc == ZP_LEX_ERR_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED : ERRCODE_OUT_OF_MEMORY),
 					 errmsg("could not build the zhpolicy user lexicon: %s", err)));
 		zp_lexbuilder_free(b);
 		b = NULL;

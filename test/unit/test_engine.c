@@ -636,7 +636,7 @@ test_utf8(void)
 static void
 test_lexicon_files(void)
 {
-	ZpLexBuilder *b = zp_lexbuilder_new();
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
 	ZpLexicon	small;
 	char		err[512];
 	const char *path = "build/test_small.lex";
@@ -676,6 +676,335 @@ test_lexicon_files(void)
 	check(zp_lexicon_open("build/test_short.lex", &small, err, sizeof(err)) != 0,
 		  "five-byte file is rejected");
 	free(data);
+}
+
+/* A small lexicon in memory: a few words, the HMM of the main lexicon for some characters. */
+static void *
+small_lexicon_image(size_t *size, int compact)
+{
+	static const char *words[] = {"网络", "网络空间", "空间", "安全", "网络安全", "国家", "发展", "网"};
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	void	   *buf = NULL;
+	char		err[256];
+	size_t		i;
+	int			st;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		zp_lexbuilder_add(b, words[i], strlen(words[i]), 100.0 + (double) i);
+	for (st = 0; st < 4; st++)
+	{
+		zp_lexbuilder_set_emission(b, 0x7F51, st, -1.0f - (float) st);	/* 网 */
+		zp_lexbuilder_set_emission(b, 0x4E2D, st, -2.0f - (float) st);	/* 中 */
+	}
+	if (zp_lexbuilder_serialize(b, compact, &buf, size, err, sizeof(err)) != 0)
+		buf = NULL;
+	zp_lexbuilder_free(b);
+	return buf;
+}
+
+/* Open a copy of an image; returns 0 with the lexicon open, or -1 with err. */
+static int
+open_copy(const void *img, size_t size, ZpLexicon *l, char *err, size_t errlen)
+{
+	void	   *copy = malloc(size);
+	int			rc;
+
+	memcpy(copy, img, size);
+	rc = zp_lexicon_open_buffer(copy, size, l, err, errlen);
+	if (rc != 0)
+		free(copy);
+	return rc;
+}
+
+/* Tokenize text with l (as the main lexicon) and check that the tokens cover it; counts tokens. */
+static int
+covers_with(const ZpLexicon *l, const char *text, size_t len)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	size_t		at = 0;
+	int			ok = 1;
+
+	if (zp_tokenizer_init(&tk, l, NULL, text, len, &zp_malloc_allocator) != 0)
+		return 0;
+	while (zp_tokenizer_next(&tk, &tok))
+	{
+		if (tok.start != at || tok.len == 0 || tok.len > ZP_MAX_TOKEN_BYTES)
+			ok = 0;
+		at = tok.start + tok.len;
+	}
+	zp_tokenizer_free(&tk);
+	return ok && at == len;
+}
+
+/*
+ * A damaged lexicon cannot hang a reader: tables too full or of impossible
+ * sizes are refused on open with a message; an edge table filled to the last
+ * slot (which open does not read) still gives lookups that end, and
+ * zp_lexicon_verify names it; a trie edge that loops back cannot make a walk
+ * longer than ZP_LEX_MAX_WORD_CHARS; random damage never crashes or hangs.
+ */
+static void
+test_damaged_lexicon(void)
+{
+	size_t		size,
+				i;
+	char	   *img = small_lexicon_image(&size, 0),
+			   *bad;
+	ZpLexHeader *h;
+	ZpLexicon	l;
+	char		err[512],
+				what[768];
+	unsigned int seed = 4242;
+	double		t0;
+	int			opened = 0,
+				all_ok = 1;
+
+	check(img != NULL, "a small lexicon serialises");
+	if (!img)
+		return;
+	check(open_copy(img, size, &l, err, sizeof(err)) == 0 && zp_lexicon_verify(&l, err, sizeof(err)) == 0 &&
+		  l.edge_probes >= 1 && l.edge_probes <= 8, "the small lexicon opens and verifies, with a short probe bound");
+	zp_lexicon_close(&l);
+	bad = malloc(size);
+
+	/* the header says more nodes than a half-empty edge table holds */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->n_nodes = (uint32_t) (1u << h->trie_bits);
+	snprintf(what, sizeof(what), "an edge table too full to probe is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "too full to probe") != NULL, what);
+
+	/* a probe bound longer than the table */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->edge_probes = (uint32_t) (1u << h->trie_bits) + 1;
+	snprintf(what, sizeof(what), "an impossible probe bound is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "impossible probe length") != NULL, what);
+
+	/* an emission table with no empty slot */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	for (i = 0; i < ((size_t) 1 << h->emit_bits); i++)
+		((uint32_t *) (bad + h->off_emit_keys))[i] = (uint32_t) (i + 0x100);
+	snprintf(what, sizeof(what), "a full emission table is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "emission table holds") != NULL, what);
+
+	/* table sizes beyond what the probing assumes */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->emit_bits = 40;
+	snprintf(what, sizeof(what), "impossible table sizes are refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "impossible table sizes") != NULL, what);
+
+	/* every edge slot taken (open does not read the edge table): lookups still end */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	for (i = 0; i < ((size_t) 1 << h->trie_bits); i++)
+	{
+		ZpLexEdge  *e = (ZpLexEdge *) (bad + h->off_edges) + i;
+
+		if (e->key == 0)
+			e->key = zp_lex_edge_key(12345, (uint32_t) i);
+	}
+	if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+	{
+		float		lp;
+
+		t0 = cpu_now();
+		check(zp_lex_next(&l, 999, 0x4E00, &lp) == 0 && zp_lex_lookup(&l, "网络空", strlen("网络空")) == ZP_LEX_NOT_WORD &&
+			  zp_lex_lookup(&l, "网络", strlen("网络")) < 0, "a full edge table: lookups of missing keys end, words are found");
+		snprintf(what, sizeof(what), "a full edge table does not verify: %s",
+				 zp_lexicon_verify(&l, err, sizeof(err)) != 0 ? err : "(verified)");
+		check(strstr(what, "edge table holds") != NULL || strstr(what, "probes from") != NULL, what);
+		/* a file that does not record its probe bound: lookups stop at the table size */
+		((ZpLexHeader *) l.hdr)->edge_probes = 0;
+		zp_lexicon_close(&l);
+		((ZpLexHeader *) bad)->edge_probes = 0;
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			check(zp_lex_next(&l, 999, 0x4E00, &lp) == 0 && l.edge_probes == (1u << l.trie_bits),
+				  "without a recorded bound, a lookup in a full table probes the table once and ends");
+			zp_lexicon_close(&l);
+		}
+	}
+	else
+		check(0, "a full edge table opens (the loader does not read it)");
+
+	/* a trie edge that loops back to its own node: walks stop at ZP_LEX_MAX_WORD_CHARS */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+	{
+		ZpLexRootEntry *root = (ZpLexRootEntry *) (bad + h->off_root);
+		uint32_t	node = root[0x7F51].child & ZP_LEX_NODE_MASK;	/* 网 */
+		size_t		slot;
+		ZpLexEdge  *edges = (ZpLexEdge *) (bad + h->off_edges);
+		char	   *run = malloc(1 << 20);
+		size_t		rlen = fill_repeated(run, 1 << 20, "网", 3);
+
+		zp_lexicon_close(&l);
+		/* replace the edge 网 -> 网络 by 网 -> 网 (itself) */
+		for (slot = 0; slot < ((size_t) 1 << h->trie_bits); slot++)
+			if (edges[slot].key == zp_lex_edge_key(node, 0x7EDC))	/* 络 */
+				edges[slot].key = zp_lex_edge_key(node, 0x7F51);
+		for (slot = 0; slot < ((size_t) 1 << h->trie_bits); slot++)
+			if (edges[slot].key == zp_lex_edge_key(node, 0x7F51))
+			{
+				edges[slot].child = node | ZP_LEX_HAS_CHILDREN;
+				edges[slot].logp = -1.0f;
+			}
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			t0 = cpu_now();
+			check(covers_with(&l, run, rlen) && cpu_now() - t0 < 2.0 + 40 * baseline_seconds(STAGE_TOKENS, rlen),
+				  "a trie loop (网 -> 网): a megabyte of 网 tokenizes in linear time");
+			zp_lexicon_close(&l);
+		}
+		free(run);
+	}
+
+	/* random damage: open refuses, or tokenizing and looking up end and cover the text */
+	for (i = 0; i < 3000 && all_ok; i++)
+	{
+		size_t		k,
+					flips = 1 + rand_r(&seed) % 8;
+		const char *text = "网络安全和国家发展，中国网络空间。abc 1.5% 2023年";
+
+		memcpy(bad, img, size);
+		for (k = 0; k < flips; k++)
+		{
+			/* mostly the header and the tables' first bytes, where damage matters most */
+			size_t		at = rand_r(&seed) % 4 ? (size_t) (rand_r(&seed) % 256) : (size_t) rand_r(&seed) % size;
+
+			bad[at] ^= (char) (1 << (rand_r(&seed) % 8));
+		}
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			opened++;
+			if (!covers_with(&l, text, strlen(text)))
+				all_ok = 0;
+			zp_lex_lookup(&l, "网络空间", strlen("网络空间"));
+			zp_lex_emission(&l, 0x7F51);
+			zp_lexicon_verify(&l, err, sizeof(err));
+			zp_lexicon_close(&l);
+		}
+	}
+	snprintf(what, sizeof(what), "3000 randomly damaged lexicons: open refuses or reading ends (%d opened)", opened);
+	check(all_ok, what);
+
+	/* every truncation is refused */
+	for (i = 0, all_ok = 1; i < size && all_ok; i += 1 + i / 16)
+		if (open_copy(img, i, &l, err, sizeof(err)) == 0)
+			all_ok = 0;
+	check(all_ok, "every truncation of a lexicon is refused");
+	free(bad);
+	free(img);
+}
+
+/*
+ * The builder: words longer than ZP_LEX_MAX_WORD_CHARS are refused, the node
+ * limit is its own error code (not out of memory), emission values are set in
+ * constant time, and a builder cancelled at any check is freed whole.
+ */
+static void
+test_builder_limits(void)
+{
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	char		word[3 * (ZP_LEX_MAX_WORD_CHARS + 1) + 1],
+				err[256];
+	void	   *buf;
+	size_t		size,
+				i;
+	int			rc,
+				all_ok;
+	long		total_checks,
+				k;
+
+	fill_repeated(word, 3 * ZP_LEX_MAX_WORD_CHARS, "网", 3);
+	word[3 * ZP_LEX_MAX_WORD_CHARS] = '\0';
+	check(zp_lexbuilder_add(b, word, strlen(word), 10) == 0, "a word of ZP_LEX_MAX_WORD_CHARS characters is taken");
+	strcat(word, "网");
+	check(zp_lexbuilder_add(b, word, strlen(word), 10) != 0, "a longer word is refused");
+	zp_lexbuilder_free(b);
+
+	b = zp_lexbuilder_new(&zp_malloc_allocator);
+	zp_lexbuilder_set_max_nodes(b, 100);
+	for (i = 0, all_ok = 1; i < 200; i++)
+	{
+		char		w[8];
+
+		zp_utf8_encode(0x4E00 + (uint32_t) i, w);
+		w[3] = '\0';
+		if (zp_lexbuilder_add(b, w, 3, 1) != 0 && i < 99)
+			all_ok = 0;
+	}
+	rc = zp_lexbuilder_serialize(b, 1, &buf, &size, err, sizeof(err));
+	check(all_ok && rc == ZP_LEX_ERR_LIMIT && strstr(err, "too many trie nodes") != NULL,
+		  "the node limit is ZP_LEX_ERR_LIMIT (too many trie nodes), not out of memory");
+	zp_lexbuilder_free(b);
+
+	/* cancel a builder at each of a spread of its checks: freeing it leaves nothing behind */
+	{
+		ZpAllocator mem;
+		Tracker		t;
+		double		t0;
+
+		tracker_start(&t, &mem, 0);
+		t0 = cpu_now();
+		b = zp_lexbuilder_new(&mem);
+		for (i = 0; i < 60000; i++)
+		{
+			char		w[8];
+
+			zp_utf8_encode(0x4E00 + (uint32_t) (i % 20000), w);
+			zp_utf8_encode(0x4E00 + (uint32_t) (i / 20000), w + 3);
+			zp_lexbuilder_add(b, w, 6, 1);
+			zp_lexbuilder_set_emission(b, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
+		}
+		rc = zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err));
+		check(rc == 0 && cpu_now() - t0 < 5.0, "60,000 words and emission values build in linear time");
+		if (rc == 0)
+			free(buf);
+		zp_lexbuilder_free(b);
+		total_checks = t.checks;
+		check(t.live == 0 && total_checks > 20, "the builder calls its check and frees all it took");
+		for (k = 1, all_ok = 1; k < total_checks && all_ok; k += 1 + total_checks / 7)
+		{
+			tracker_start(&t, &mem, 0);
+			t.cancel_at = k;
+			b = NULL;
+			if (setjmp(t.env) == 0)
+			{
+				b = zp_lexbuilder_new(&mem);
+				for (i = 0; i < 60000; i++)
+				{
+					char		w[8];
+
+					zp_utf8_encode(0x4E00 + (uint32_t) (i % 20000), w);
+					zp_utf8_encode(0x4E00 + (uint32_t) (i / 20000), w + 3);
+					zp_lexbuilder_add(b, w, 6, 1);
+					zp_lexbuilder_set_emission(b, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
+				}
+				if (zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err)) == 0)
+					free(buf);
+			}
+			if (!t.cancelled || !b)
+				all_ok = 0;
+			else
+			{
+				zp_lexbuilder_free(b);
+				if (t.live != 0)
+					all_ok = 0;
+			}
+			tracker_free_all(&t);
+		}
+		check(all_ok, "a builder cancelled at any of its checks frees everything (the image too)");
+	}
 }
 
 /* Segmentation and token types on sentences a policy reader writes. */
@@ -1018,6 +1347,8 @@ main(int argc, char **argv)
 	}
 	test_utf8();
 	test_lexicon_files();
+	test_damaged_lexicon();
+	test_builder_limits();
 	test_tokens();
 	test_coverage(argv[2]);
 	test_normalize();
