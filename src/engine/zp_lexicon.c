@@ -350,6 +350,7 @@ struct ZpLexBuilder
 	/* owned only while a call runs, so that a cancel leaves nothing unowned */
 	uint64_t   *grow_keys;		/* the edge table being rehashed */
 	uint32_t   *grow_vals;
+	uint32_t   *grow_index;		/* the emission index being rebuilt */
 	uint8_t    *has_children;	/* serialise's scratch */
 	char	   *image;			/* the image being serialised (malloc'd) */
 };
@@ -440,6 +441,7 @@ zp_lexbuilder_free(ZpLexBuilder *b)
 	zp_bfree(b, b->usage);
 	zp_bfree(b, b->grow_keys);
 	zp_bfree(b, b->grow_vals);
+	zp_bfree(b, b->grow_index);
 	zp_bfree(b, b->has_children);
 	free(b->image);
 	b->mem.release(b->mem.ctx, b);
@@ -664,12 +666,12 @@ zp_lexbuilder_set_hmm(ZpLexBuilder *b, const float start[4], const float trans[4
  * sets four values for each of some 15,000 characters.
  */
 static uint64_t
-zp_emit_slot(const ZpLexBuilder *b, uint32_t cp)
+zp_emit_slot(const ZpLexBuilder *b, const uint32_t *index, uint32_t bits, uint32_t cp)
 {
-	uint64_t	mask = ((uint64_t) 1 << b->emit_index_bits) - 1,
-				i = zp_lex_hash(cp + 1, b->emit_index_bits);
+	uint64_t	mask = ((uint64_t) 1 << bits) - 1,
+				i = zp_lex_hash(cp + 1, bits);
 
-	while (b->emit_index[i] != 0 && b->emit_cp[b->emit_index[i] - 1] != cp)
+	while (index[i] != 0 && b->emit_cp[index[i] - 1] != cp)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -696,16 +698,24 @@ zp_emit_reserve(ZpLexBuilder *b)
 	if (!b->emit_index || ((uint64_t) b->n_emit + 1) * 2 > ((uint64_t) 1 << b->emit_index_bits))
 	{
 		uint32_t	nbits = b->emit_index ? b->emit_index_bits + 1 : 11;
-		uint32_t   *nidx = zp_balloc(b, sizeof(uint32_t) << nbits);
 		uint32_t	e;
+		ZpTicker	tick;
 
-		if (!nidx)
+		/* filled before it replaces the old one, and the builder's while it is filled */
+		zp_bfree(b, b->grow_index);
+		b->grow_index = zp_balloc(b, sizeof(uint32_t) << nbits);
+		if (!b->grow_index)
 			return -1;
-		zp_bfree(b, b->emit_index);
-		b->emit_index = nidx;
-		b->emit_index_bits = nbits;
+		zp_ticker_init(&tick, &b->mem);
 		for (e = 0; e < b->n_emit; e++)
-			b->emit_index[zp_emit_slot(b, b->emit_cp[e])] = e + 1;
+		{
+			b->grow_index[zp_emit_slot(b, b->grow_index, nbits, b->emit_cp[e])] = e + 1;
+			zp_tick(&tick);
+		}
+		zp_bfree(b, b->emit_index);
+		b->emit_index = b->grow_index;
+		b->grow_index = NULL;
+		b->emit_index_bits = nbits;
 	}
 	return 0;
 }
@@ -720,7 +730,7 @@ zp_lexbuilder_set_emission(ZpLexBuilder *b, uint32_t cp, int state, float logp)
 		return -1;
 	if (zp_emit_reserve(b) != 0)
 		return -1;
-	slot = zp_emit_slot(b, cp);
+	slot = zp_emit_slot(b, b->emit_index, b->emit_index_bits, cp);
 	if (b->emit_index[slot] == 0)
 	{
 		int			s;

@@ -35,6 +35,7 @@ static const char *corpus_path;
 
 static void expect_tokens(const char *text, const char *want);
 static void expect_image(const char *text, int want);
+static size_t hostile_size(double default_mb);
 
 /* Record one check. */
 static void
@@ -406,6 +407,91 @@ expect_linear(int stage, const char *what, const char *text, size_t len)
 	snprintf(msg, sizeof(msg), "%s: %s, %.1f MB in %.3f s (ordinary text %.3f s), %ld cancel checks",
 			 stage_names[stage], what, len / 1048576.0, secs < 0 ? bound : secs, base, t.checks);
 	check(secs >= 0 && t.checks >= want_checks, msg);
+}
+
+/*
+ * Expect a stage to be linear (expect_linear), to call its check no more than
+ * an eighth of its time (or 0.1 s) apart, and, cancelled at its third check,
+ * to leave only memory of its allocator behind.
+ */
+static void
+expect_linear_cancellable(int stage, const char *what, const char *text, size_t len)
+{
+	double		base = baseline_seconds(stage, len),
+				bound = 40 * base + 0.2,
+				secs,
+				gap_bound,
+				max_gap;
+	Tracker		t;
+	ZpAllocator mem;
+	char		msg[512];
+	long		want_checks = (long) (len / (4 * ZP_CHECK_BYTES)),
+				checks;
+	int			ok;
+
+	secs = timed_stage(stage, text, len, bound, &t);
+	gap_bound = secs / 8 > 0.1 ? secs / 8 : 0.1;
+	ok = secs >= 0 && t.checks >= want_checks && t.max_gap <= gap_bound;
+	checks = t.checks;
+	max_gap = t.max_gap;
+	/* cancelled early: what is left is the allocator's, and is freed */
+	tracker_start(&t, &mem, 0);
+	t.cancel_at = 3;
+	if (setjmp(t.env) == 0)
+		run_stage(stage, text, len, &mem);
+	tracker_free_all(&t);
+	ok = ok && t.cancelled;
+	snprintf(msg, sizeof(msg), "%s: %s, %.1f MB in %.3f s (ordinary text %.3f s), %ld checks, "
+			 "at most %.3f s apart, cancellable", stage_names[stage], what, len / 1048576.0,
+			 secs < 0 ? bound : secs, base, checks, max_gap);
+	check(ok, msg);
+}
+
+/*
+ * Hostile inputs, 10 MB each (ZP_HOSTILE_MB): through the cleaner, the
+ * tokenizer with the normaliser, the normaliser on the whole input as one
+ * token, and the tagger, each in linear time and cancellable.
+ */
+static void
+test_hostile_inputs(void)
+{
+	static const struct
+	{
+		const char *name;
+		const char *unit;
+	}			inputs[] = {
+		{"'['", "["},
+		{"']('", "]("},
+		{"'#'", "#"},
+		{"'*'", "*"},
+		{"'`'", "`"},
+		{"'\\n'", "\n"},
+		{"U+3000", "\xE3\x80\x80"},
+		{"one Han character", "网"},
+		{"Han and ASCII alternating", "网a"},
+		{"invalid UTF-8", "\xFF\xE4\xB8\x80\xC3"},
+		{"digits", "1"},
+		{"'![' and '](' mixed", "![a](![b]("},
+	};
+	size_t		n = hostile_size(10),
+				len,
+				i;
+	char	   *buf = malloc(n + 1);
+	int			stage;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+	{
+		len = fill_repeated(buf, n, inputs[i].unit, strlen(inputs[i].unit));
+		for (stage = 0; stage < N_STAGES; stage++)
+			expect_linear_cancellable(stage, inputs[i].name, buf, len);
+	}
+	/* a URL-like run: one URL as long as the input */
+	memcpy(buf, "https://", 8);
+	for (len = 8; len < n; len++)
+		buf[len] = "abcdefghij/.-_~?=&%0123456789"[len % 29];
+	for (stage = 0; stage < N_STAGES; stage++)
+		expect_linear_cancellable(stage, "a URL-like run", buf, len);
+	free(buf);
 }
 
 /* How many bytes the linear-time tests use (ZP_HOSTILE_MB; less under valgrind). */
@@ -1359,6 +1445,7 @@ main(int argc, char **argv)
 	test_normalize_linear();
 	test_tagger_linear();
 	test_tagger_scratch();
+	test_hostile_inputs();
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
