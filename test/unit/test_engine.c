@@ -11,6 +11,7 @@
 #include "zp_tagger.h"
 #include "zp_text.h"
 #include "zp_tokenizer.h"
+#include "fuzz_targets.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -699,6 +700,113 @@ expect_image(const char *text, int want)
 	check(want ? image && whole : !image, what);
 }
 
+/* The fuzz target a regression directory belongs to. */
+static int
+run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, size_t size)
+{
+	if (strcmp(target, "clean") == 0)
+		return fuzz_clean(&lex, data, size);
+	if (strcmp(target, "normalize") == 0)
+		return fuzz_normalize(&lex, data, size);
+	if (strcmp(target, "tokenize") == 0)
+		return fuzz_tokenize_with(&lex, user, data, size);
+	if (strcmp(target, "tagger") == 0)
+		return fuzz_tagger(&lex, data, size);
+	if (strcmp(target, "lexicon") == 0)
+		return fuzz_lexicon(&lex, data, size);
+	/* engine: everything on one input */
+	return fuzz_clean(&lex, data, size) || fuzz_tokenize_with(&lex, user, data, size) ||
+		fuzz_normalize(&lex, data, size);
+}
+
+/*
+ * The inputs kept from fuzzing (test/fuzz/regressions/<target>/, next to the
+ * corpus directory's parent) go through the same invariants as under the
+ * fuzzer; so do a few inputs of each target, cancelled at each of their first
+ * checks (valgrind then sees anything a cancel leaves outside the allocator).
+ */
+static void
+test_fuzz_regressions(const char *corpus_dir)
+{
+	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine"};
+	static const char *samples[] = {
+		"[[[[](](](![a](![b](c)d) #### **粗** 网络安全",
+		"a.a.a@b.b.cn www.-x http://a(b(c)d) 1-1-1 国发〔2023〕5号 第18届 2023年11月8日",
+		"网络安全\n联合国\nAI\0构建网络空间命运共同体，联合国家和联合国 AI MAIL\n有\n利于",
+	};
+	static const char *words[] = {"网络安全", "乡村振兴", "一带一路"};
+	char		dir[4096],
+				what[512];
+	size_t		i,
+				t;
+	int			files = 0,
+				failed = 0,
+				all_ok = 1;
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	ZpLexicon	user;
+	void	   *buf;
+	size_t		size;
+	char		err[256];
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		zp_lexbuilder_add(b, words[i], strlen(words[i]), 5000);
+	zp_lexbuilder_serialize(b, 1, &buf, &size, err, sizeof(err));
+	zp_lexicon_open_buffer(buf, size, &user, err, sizeof(err));
+	zp_lexbuilder_free(b);
+	for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+	{
+		DIR		   *d;
+		struct dirent *e;
+
+		snprintf(dir, sizeof(dir), "%s/../fuzz/regressions/%s", corpus_dir, targets[t]);
+		d = opendir(dir);
+		while (d && (e = readdir(d)) != NULL)
+		{
+			char		path[8192];
+			size_t		len;
+			char	   *data;
+
+			if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			data = read_file(path, &len);
+			if (!data)
+				continue;
+			files++;
+			if (run_fuzz_target(targets[t], &user, (const uint8_t *) data, len))
+			{
+				failed++;
+				printf("# fuzz regression fails: %s\n", path);
+			}
+			free(data);
+		}
+		if (d)
+			closedir(d);
+		/* the samples, whole and cancelled at each of their first checks */
+		for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		{
+			size_t		len = strlen(samples[i]) + (strchr(samples[i], '\n') ? 0 : 0);
+			uint8_t		in[512];
+			int			c;
+
+			memcpy(in, samples[i], len);
+			if (i == 2)			/* labels, a NUL, the text */
+				len = strlen(samples[i]) + 1 + strlen(samples[i] + strlen(samples[i]) + 1);
+			memcpy(in, samples[i], len);
+			for (c = 0; c <= 8; c++)
+			{
+				in[len] = c == 0 ? 0 : (uint8_t) (0x80 | (c - 1));	/* last byte: the check to cancel at */
+				if (run_fuzz_target(targets[t], &user, in, len + 1))
+					all_ok = 0;
+			}
+		}
+	}
+	zp_lexicon_close(&user);
+	snprintf(what, sizeof(what), "%d fuzz regression inputs pass their target's invariants", files);
+	check(failed == 0, what);
+	check(all_ok, "sample inputs of every fuzz target pass, whole and cancelled at each of their first checks");
+}
+
 /* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
 static void
 test_utf8(void)
@@ -1061,29 +1169,30 @@ test_builder_limits(void)
 		check(t.live == 0 && total_checks > 20, "the builder calls its check and frees all it took");
 		for (k = 1, all_ok = 1; k < total_checks && all_ok; k += 1 + total_checks / 7)
 		{
+			ZpLexBuilder *volatile vb = NULL;	/* read after the longjmp */
+
 			tracker_start(&t, &mem, 0);
 			t.cancel_at = k;
-			b = NULL;
 			if (setjmp(t.env) == 0)
 			{
-				b = zp_lexbuilder_new(&mem);
+				vb = zp_lexbuilder_new(&mem);
 				for (i = 0; i < 60000; i++)
 				{
 					char		w[8];
 
 					zp_utf8_encode(0x4E00 + (uint32_t) (i % 20000), w);
 					zp_utf8_encode(0x4E00 + (uint32_t) (i / 20000), w + 3);
-					zp_lexbuilder_add(b, w, 6, 1);
-					zp_lexbuilder_set_emission(b, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
+					zp_lexbuilder_add(vb, w, 6, 1);
+					zp_lexbuilder_set_emission(vb, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
 				}
-				if (zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err)) == 0)
+				if (zp_lexbuilder_serialize(vb, 0, &buf, &size, err, sizeof(err)) == 0)
 					free(buf);
 			}
-			if (!t.cancelled || !b)
+			if (!t.cancelled || !vb)
 				all_ok = 0;
 			else
 			{
-				zp_lexbuilder_free(b);
+				zp_lexbuilder_free(vb);
 				if (t.live != 0)
 					all_ok = 0;
 			}
@@ -1446,6 +1555,7 @@ main(int argc, char **argv)
 	test_tagger_linear();
 	test_tagger_scratch();
 	test_hostile_inputs();
+	test_fuzz_regressions(argv[2]);
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
