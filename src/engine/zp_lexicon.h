@@ -130,15 +130,43 @@ zp_lex_hash(uint64_t key, uint32_t bits)
 }
 
 /*
+ * The probes after the first of zp_lex_next, from slot i: at most
+ * lex->edge_probes in all (no key is further from its slot), so a damaged
+ * table without an empty slot ends here too.
+ */
+static inline uint32_t
+zp_lex_next_probe(const ZpLexicon *lex, uint64_t key, uint64_t i, float *logp)
+{
+	uint32_t	probes;
+
+	for (probes = lex->edge_probes; --probes > 0;)
+	{
+		const ZpLexEdge *e;
+
+		i = (i + 1) & lex->trie_mask;
+		e = &lex->edges[i];
+		if (e->key == key)
+		{
+			*logp = e->logp;
+			return e->child;
+		}
+		if (e->key == 0)
+			return 0;
+	}
+	return 0;
+}
+
+/*
  * Follow the edge labelled cp from node.  Returns the child reference (node id
  * | ZP_LEX_HAS_CHILDREN) and sets *logp, or returns 0 when there is no edge.
+ * The first probe, which answers most lookups, needs no bound.
  */
 static inline uint32_t
 zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 {
 	uint64_t	key,
 				i;
-	uint32_t	probes;
+	const ZpLexEdge *e;
 
 	if (node == 0 && cp < ZP_LEX_ROOT_SIZE && lex->root)
 	{
@@ -147,20 +175,15 @@ zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 	}
 	key = zp_lex_edge_key(node, cp);
 	i = zp_lex_hash(key, lex->trie_bits);
-	for (probes = lex->edge_probes; probes > 0; probes--)
+	e = &lex->edges[i];
+	if (e->key == key)
 	{
-		const ZpLexEdge *e = &lex->edges[i];
-
-		if (e->key == key)
-		{
-			*logp = e->logp;
-			return e->child;
-		}
-		if (e->key == 0)
-			return 0;
-		i = (i + 1) & lex->trie_mask;
+		*logp = e->logp;
+		return e->child;
 	}
-	return 0;					/* no key is further from its slot: a damaged table ends here */
+	if (e->key == 0)
+		return 0;
+	return zp_lex_next_probe(lex, key, i, logp);
 }
 
 /* Split point, in characters, stored in a word's child reference (0 = keep whole). */

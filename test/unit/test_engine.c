@@ -431,7 +431,10 @@ expect_linear_cancellable(int stage, const char *what, const char *text, size_t 
 	int			ok;
 
 	secs = timed_stage(stage, text, len, bound, &t);
+	/* an eighth of the time, or 0.1 s, or (small inputs) four check intervals of progress */
 	gap_bound = secs / 8 > 0.1 ? secs / 8 : 0.1;
+	if (4 * secs * ZP_CHECK_BYTES / (double) len > gap_bound)
+		gap_bound = 4 * secs * ZP_CHECK_BYTES / (double) len;
 	ok = secs >= 0 && t.checks >= want_checks && t.max_gap <= gap_bound;
 	checks = t.checks;
 	max_gap = t.max_gap;
