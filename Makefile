@@ -8,6 +8,8 @@
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
 #   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
+#   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
+#   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
@@ -61,8 +63,8 @@ build/hmm.tsv: src/tools/export_jieba_hmm.py | build
 build/zhpolicy.lex: build/zp_lexcompile build/hmm.tsv $(JIEBA_DICT) src/data/policy_words.txt
 	build/zp_lexcompile -o $@ -m build/hmm.tsv -t -g $(JIEBA_DICT) -w src/data/policy_words.txt
 
-build/test_engine: test/unit/test_engine.c $(ENGINE_SRCS) src/engine/*.h | build
-	$(CC) $(ENGINE_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm
+build/test_engine: test/unit/test_engine.c test/fuzz/fuzz_targets.h $(ENGINE_SRCS) src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -Itest/fuzz -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm
 
 # Engine unit tests (no PostgreSQL needed).
 unittest: build/test_engine build/zhpolicy.lex
@@ -90,15 +92,60 @@ print-regress:
 	@echo $(REGRESS)
 .PHONY: print-regress
 
-# libFuzzer target for the engine (clang); FUZZ_SECONDS of fuzzing
+# libFuzzer targets (clang, address and undefined behaviour sanitizers): the cleaner, the
+# normaliser, the tokenizer, the tagger, the lexicon loader, and all of them on one input.
+#   make fuzz          each target for FUZZ_SECONDS (60)
+#   make fuzz-quick    each target for 20 s; fails if any crashed (the input is kept in
+#                      test/fuzz/regressions/<target>/)
+#   make fuzz-regress  replay test/fuzz/regressions/ through the sanitizer builds
 FUZZ_SECONDS ?= 60
-build/fuzz_engine: test/fuzz/fuzz_engine.c $(ENGINE_SRCS) src/engine/*.h | build
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/engine -o $@ test/fuzz/fuzz_engine.c $(ENGINE_SRCS) -licuuc -lm
+FUZZ_QUICK_SECONDS ?= 20
+FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine
+FUZZ_CC ?= clang
+# checks every 7 iterations and 61 bytes: the input's cancel point then falls anywhere in the engine
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-DZP_CHECK_EVERY=7 -DZP_CHECK_BYTES=61 -Isrc/engine -Itest/fuzz
+FUZZ_BINS = $(patsubst %,build/fuzz_%,$(FUZZ_TARGETS))
 
-fuzz: build/fuzz_engine build/zhpolicy.lex
-	mkdir -p build/fuzz-corpus && cp -n test/corpus/* build/fuzz-corpus/ 2>/dev/null || true
-	build/fuzz_engine -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz-corpus
-.PHONY: fuzz
+build/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_targets.h test/fuzz/fuzz_main.h $(ENGINE_SRCS) src/engine/*.h | build
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -licuuc -lm
+
+build/make_seeds: test/fuzz/make_seeds.c $(ENGINE_SRCS) src/engine/*.h | build
+	$(CC) $(ENGINE_CFLAGS) -o $@ test/fuzz/make_seeds.c $(ENGINE_SRCS) -licuuc -lm
+
+build/fuzz-corpus/.seeded: build/make_seeds $(wildcard test/corpus/*)
+	build/make_seeds build/fuzz-corpus test/corpus/*
+	touch $@
+
+fuzz: $(FUZZ_BINS) build/zhpolicy.lex build/fuzz-corpus/.seeded
+	bash test/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-quick: $(FUZZ_BINS) build/zhpolicy.lex build/fuzz-corpus/.seeded
+	bash test/fuzz/run_fuzz.sh $(FUZZ_QUICK_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-regress: $(FUZZ_BINS) build/zhpolicy.lex
+	@for t in $(FUZZ_TARGETS); do \
+		files=$$(find test/fuzz/regressions/$$t -type f ! -name '.gitkeep' 2>/dev/null); \
+		[ -z "$$files" ] && continue; \
+		ZHPOLICY_LEXICON=build/zhpolicy.lex build/fuzz_$$t $$files > build/fuzz_$$t.regress.log 2>&1 || \
+			{ tail -30 build/fuzz_$$t.regress.log; echo "fuzz-regress: $$t failed"; exit 1; }; \
+		echo "fuzz-regress: $$t: $$(echo $$files | wc -w) inputs pass"; \
+	done
+.PHONY: fuzz fuzz-quick fuzz-regress
+
+# The engine unit tests under AddressSanitizer and UndefinedBehaviorSanitizer (halt on the
+# first error); ASAN_CC=clang works too.  ZP_HOSTILE_MB sizes the hostile inputs (2 here).
+ASAN_CC ?= $(CC)
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Wall -Wextra -Werror -Isrc/engine -Itest/fuzz
+build/test_engine_asan: test/unit/test_engine.c test/fuzz/fuzz_targets.h $(ENGINE_SRCS) src/engine/*.h | build
+	$(ASAN_CC) $(ASAN_CFLAGS) -o $@ test/unit/test_engine.c $(ENGINE_SRCS) -licuuc -lm
+
+unittest-asan: build/test_engine_asan build/zhpolicy.lex
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZP_HOSTILE_MB=$${ZP_HOSTILE_MB:-2} \
+		build/test_engine_asan build/zhpolicy.lex test/corpus
+.PHONY: unittest-asan
 
 # The whole pg_regress suite in a server under valgrind; fails on any error in zhpolicy's code.
 installcheck-valgrind:

@@ -115,6 +115,7 @@ load_user_words(void)
 	volatile size_t size = 0;
 	char		err[256];
 	void	   *copy;
+	int			rc = 0;
 
 	drop_user_words();
 	if (!OidIsValid(user_word_cache.relid))
@@ -122,16 +123,20 @@ load_user_words(void)
 
 	PG_TRY();
 	{
-		b = zp_lexbuilder_new();
+		b = zp_lexbuilder_new(&zhpolicy_malloc_allocator);
 		if (!b)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 		zp_lexbuilder_set_total(b, exp(logtotal));
 		if (read_user_words(b, main_lex, logtotal) &&
-			zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err)) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("could not build the zhpolicy user lexicon: %s", err),
-					 errhint("Remove some rows of zhpolicy.user_word.")));
+			(rc = zp_lexbuilder_serialize(b, 1, (void **) &buf, (size_t *) &size, err, sizeof(err))) != 0)
+		{
+			if (rc == ZP_LEX_ERR_LIMIT)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("could not build the zhpolicy user lexicon: %s", err),
+						 errhint("Remove some rows of zhpolicy.user_word.")));
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not build the zhpolicy user lexicon: %s", err)));
+		}
 		zp_lexbuilder_free(b);
 		b = NULL;
 	}

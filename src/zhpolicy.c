@@ -72,6 +72,22 @@ zhpolicy_check_interrupts(void *ctx)
 
 const ZpAllocator zhpolicy_palloc_allocator = {zhpolicy_palloc, zhpolicy_pfree, NULL, zhpolicy_check_interrupts};
 
+/* malloc for engine data that outlives every memory context (the user lexicon's builder). */
+static void *
+zhpolicy_malloc(void *ctx, size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+/* free for zhpolicy_malloc. */
+static void
+zhpolicy_free(void *ctx, void *ptr)
+{
+	free(ptr);
+}
+
+const ZpAllocator zhpolicy_malloc_allocator = {zhpolicy_malloc, zhpolicy_free, NULL, zhpolicy_check_interrupts};
+
 void
 zhpolicy_check_encoding(void)
 {

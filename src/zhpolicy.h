@@ -59,6 +59,12 @@ extern void zhpolicy_tag_init(void);
  */
 extern const ZpAllocator zhpolicy_palloc_allocator;
 
+/*
+ * An engine allocator that mallocs (memory no memory context owns: a caller
+ * that can be cancelled frees what it built in PG_CATCH), with the same check.
+ */
+extern const ZpAllocator zhpolicy_malloc_allocator;
+
 /* CHECK_FOR_INTERRUPTS as an engine cancel check (ZpAllocator.check). */
 extern void zhpolicy_check_interrupts(void *ctx);
 

@@ -30,8 +30,13 @@ typedef struct ZpAllocator
 /* The allocator that uses malloc and free, without a cancel check. */
 extern const ZpAllocator zp_malloc_allocator;
 
+/* (The fuzz targets build with small values, so that small inputs are cancelled everywhere.) */
+#ifndef ZP_CHECK_EVERY
 #define ZP_CHECK_EVERY 4096		/* iterations between two checks */
+#endif
+#ifndef ZP_CHECK_BYTES
 #define ZP_CHECK_BYTES 65536	/* bytes of progress between two checks */
+#endif
 
 /* Call the cancel check of mem, if it has one. */
 static inline void

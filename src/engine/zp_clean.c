@@ -227,13 +227,13 @@ strip_markdown(char *s, size_t n, uint32_t *pair, ZpTicker *tick)
 	o = 0;
 	for (i = 0; i < n;)
 	{
+		zp_tick(tick);
 		if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '*') || (s[i] == '_' && s[i + 1] == '_')))
 		{
 			i += 2;
 			continue;
 		}
 		s[o++] = s[i++];
-		zp_tick(tick);
 	}
 	return o;
 }

@@ -58,8 +58,11 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 		}
 		if (blank)
 		{
+			/* only blanks can make the walk long (width stops it otherwise): they tick */
 			if (seen)
 				pending += w;
+			if (tick)
+				zp_tick(tick);
 		}
 		else
 		{
@@ -68,8 +71,6 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 			seen = 1;
 		}
 		s += n;
-		if (tick)
-			zp_tick(tick);
 	}
 	return width;
 }

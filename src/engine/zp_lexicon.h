@@ -19,12 +19,22 @@
  * convention cuts a dictionary compound (体育用品 -> 体育 用品, 一个 -> 一 个);
  * the tokenizer cuts there when it emits the word.  Node ids only ever form keys, never
  * index an array, so a corrupt file cannot make a reader go out of bounds.
+ *
+ * A damaged file cannot make a reader loop: every probe sequence stops after
+ * a bound (the longest probe sequence the builder made, recorded in the
+ * header, or the table size for files that do not record it), every trie
+ * walk stops at ZP_LEX_MAX_WORD_CHARS, and the loader refuses tables that
+ * are not at most half full (what the builder makes).  Opening checks the
+ * header and the small emission table only: the edge table is too big to read
+ * on a backend's first call; zp_lexicon_verify reads all of it.
  */
 #ifndef ZP_LEXICON_H
 #define ZP_LEXICON_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "zp_alloc.h"
 
 #define ZP_LEX_MAGIC "ZPLEXv04"
 #define ZP_LEX_VERSION 4
@@ -59,7 +69,7 @@ typedef struct ZpLexHeader
 	float		unknown_logp;	/* cost of a character no word starts with */
 	float		hmm_start[4];
 	float		hmm_trans[4][4];
-	uint32_t	pad;
+	uint32_t	edge_probes;	/* longest probe sequence in the edge table (0: not recorded) */
 	uint64_t	file_size;
 	uint64_t	off_root;		/* ZpLexRootEntry[ZP_LEX_ROOT_SIZE] */
 	uint64_t	off_edges;		/* ZpLexEdge[1 << trie_bits] */
@@ -98,6 +108,8 @@ typedef struct ZpLexicon
 	uint64_t	trie_mask;
 	uint64_t	emit_mask;
 	uint32_t	trie_bits;
+	uint32_t	edge_probes;	/* a lookup of the edge table stops after this many probes */
+	uint32_t	emit_probes;	/* ... and of the emission table */
 	void	   *map;			/* the mapped file, or NULL */
 	size_t		map_size;
 	void	   *buffer;			/* or the malloc'd buffer (zp_lexicon_open_buffer) */
@@ -118,14 +130,43 @@ zp_lex_hash(uint64_t key, uint32_t bits)
 }
 
 /*
+ * The probes after the first of zp_lex_next, from slot i: at most
+ * lex->edge_probes in all (no key is further from its slot), so a damaged
+ * table without an empty slot ends here too.
+ */
+static inline uint32_t
+zp_lex_next_probe(const ZpLexicon *lex, uint64_t key, uint64_t i, float *logp)
+{
+	uint32_t	probes;
+
+	for (probes = lex->edge_probes; --probes > 0;)
+	{
+		const ZpLexEdge *e;
+
+		i = (i + 1) & lex->trie_mask;
+		e = &lex->edges[i];
+		if (e->key == key)
+		{
+			*logp = e->logp;
+			return e->child;
+		}
+		if (e->key == 0)
+			return 0;
+	}
+	return 0;
+}
+
+/*
  * Follow the edge labelled cp from node.  Returns the child reference (node id
  * | ZP_LEX_HAS_CHILDREN) and sets *logp, or returns 0 when there is no edge.
+ * The first probe, which answers most lookups, needs no bound.
  */
 static inline uint32_t
 zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 {
 	uint64_t	key,
 				i;
+	const ZpLexEdge *e;
 
 	if (node == 0 && cp < ZP_LEX_ROOT_SIZE && lex->root)
 	{
@@ -134,19 +175,15 @@ zp_lex_next(const ZpLexicon *lex, uint32_t node, uint32_t cp, float *logp)
 	}
 	key = zp_lex_edge_key(node, cp);
 	i = zp_lex_hash(key, lex->trie_bits);
-	for (;;)
+	e = &lex->edges[i];
+	if (e->key == key)
 	{
-		const ZpLexEdge *e = &lex->edges[i];
-
-		if (e->key == key)
-		{
-			*logp = e->logp;
-			return e->child;
-		}
-		if (e->key == 0)
-			return 0;
-		i = (i + 1) & lex->trie_mask;
+		*logp = e->logp;
+		return e->child;
 	}
+	if (e->key == 0)
+		return 0;
+	return zp_lex_next_probe(lex, key, i, logp);
 }
 
 /* Split point, in characters, stored in a word's child reference (0 = keep whole). */
@@ -186,10 +223,19 @@ const float *zp_lex_emission(const ZpLexicon *lex, uint32_t cp);
 float		zp_lex_lookup(const ZpLexicon *lex, const char *word, size_t len);
 
 /*
- * Map and validate a compiled lexicon.  Returns 0 on success; otherwise -1
- * with a message (naming the problem, not the file) in err.
+ * Map and validate a compiled lexicon: the header (magic, version, byte order,
+ * sizes and offsets against the file, tables at most half full, probe bounds)
+ * and the emission table.  Returns 0 on success; otherwise -1 with a message
+ * (naming the problem, not the file) in err.
  */
 int			zp_lexicon_open(const char *path, ZpLexicon *lex, char *err, size_t errlen);
+
+/*
+ * Read the whole edge table of an opened lexicon: as many edges as the header
+ * says, an empty slot, every key within the probe bound of its slot.  Returns
+ * 0, or -1 with a message (the compiler runs it on what it wrote).
+ */
+int			zp_lexicon_verify(const ZpLexicon *lex, char *err, size_t errlen);
 
 /*
  * Use a lexicon serialised in memory (zp_lexbuilder_serialize); on success the
@@ -200,18 +246,32 @@ int			zp_lexicon_open_buffer(void *buf, size_t size, ZpLexicon *lex, char *err, 
 /* Unmap or free a lexicon. */
 void		zp_lexicon_close(ZpLexicon *lex);
 
-/* Building a lexicon file (the compiler and the unit tests). */
+/* Building a lexicon file (the compiler, the user words of a backend and the unit tests). */
 typedef struct ZpLexBuilder ZpLexBuilder;
 
-/* A new builder, or NULL without memory.  Builders never exit: after a failed allocation
- * every call is a no-op and serialising reports "out of memory". */
-ZpLexBuilder *zp_lexbuilder_new(void);
+/* What zp_lexbuilder_serialize and zp_lexbuilder_write return on failure. */
+#define ZP_LEX_ERR_MEMORY (-1)	/* out of memory (or no words, or a file could not be written) */
+#define ZP_LEX_ERR_LIMIT (-2)	/* a limit of the format: too many trie nodes */
+
+/*
+ * A new builder whose tables come from mem (NULL: malloc), or NULL without
+ * memory.  Builders never exit: after a failed allocation every call is a
+ * no-op and serialising reports "out of memory".  mem's check is called in
+ * the loops that grow with the builder's size; after a cancel (a longjmp out
+ * of a builder call) zp_lexbuilder_free still releases everything, including
+ * a half-written image.
+ */
+ZpLexBuilder *zp_lexbuilder_new(const ZpAllocator *mem);
 void		zp_lexbuilder_free(ZpLexBuilder *b);
+
+/* Lower the limit on trie nodes (the format allows ZP_LEX_NODE_MASK + 1; the tests reach a smaller one). */
+void		zp_lexbuilder_set_max_nodes(ZpLexBuilder *b, uint32_t max_nodes);
 
 /* Use total (not the sum of the words' frequencies) when turning frequencies into probabilities. */
 void		zp_lexbuilder_set_total(ZpLexBuilder *b, double total);
 
-/* Add a word with a frequency (> 0); returns 0, or -1 if the word holds a non-Han character. */
+/* Add a word with a frequency (> 0); returns 0, or -1 if the word holds a non-Han character, has
+ * more than ZP_LEX_MAX_WORD_CHARS characters, or a limit or memory ran out. */
 int			zp_lexbuilder_add(ZpLexBuilder *b, const char *word, size_t len, double freq);
 
 /* Frequency of a word added so far (0 when it is not a word). */
@@ -238,13 +298,15 @@ long		zp_lexbuilder_mark_standalone(ZpLexBuilder *b, double share);
 int			zp_lexbuilder_set_simplified(ZpLexBuilder *b, uint32_t from, uint32_t to);
 
 /*
- * Serialise to a malloc'd buffer; compact leaves out the root array and the
- * T2S table (for small lexicons held in memory).  Returns 0, or -1 with a message.
+ * Serialise to a malloc'd buffer (whatever the builder's allocator: the
+ * lexicon that opens it frees it); compact leaves out the root array and the
+ * T2S table (for small lexicons held in memory).  Returns 0, or
+ * ZP_LEX_ERR_MEMORY or ZP_LEX_ERR_LIMIT with a message.
  */
 int			zp_lexbuilder_serialize(ZpLexBuilder *b, int compact, void **buf, size_t *size,
 									char *err, size_t errlen);
 
-/* Write the compiled file; returns 0, or -1 with a message in err. */
+/* Write the compiled file; returns 0, or ZP_LEX_ERR_MEMORY or ZP_LEX_ERR_LIMIT with a message in err. */
 int			zp_lexbuilder_write(ZpLexBuilder *b, const char *path, char *err, size_t errlen);
 
 #endif							/* ZP_LEXICON_H */

@@ -741,7 +741,8 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	long		reported = 0;
 	int			stop = 0,
 				k;
-	ZpTicker	tick;
+	ZpTicker	tick;			/* white space runs and matches */
+	uint32_t	countdown = ZP_CHECK_EVERY;	/* characters (a local: the hot loop) */
 
 	zp_ticker_init(&tick, scratch);
 	zp_layout_analyze(text, len, &layout, scratch);
@@ -764,7 +765,11 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	{
 		uint32_t	t;
 
-		zp_tick(&tick);
+		if (--countdown == 0)
+		{
+			countdown = ZP_CHECK_EVERY;
+			zp_check(scratch);
+		}
 		ring_bstart[i % RING] = bs;
 		ring_cstart[i % RING] = cs;
 		/* follow fail links until an edge for cp exists (one probe a state) */

@@ -275,7 +275,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		float		bestv = unknown + tk->best[i + 1];
 		int32_t		bestj = -((int32_t) i + 1);
 		uint8_t		bests = 0;
-		size_t		jmax = n - i > ZP_LEX_MAX_WORD_CHARS ? i + ZP_LEX_MAX_WORD_CHARS : n;
+
 
 		/*
 		 * The walk from each character is a chain of dependent loads into a
@@ -292,8 +292,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 																			   tk->cps[i - ZP_PREFETCH_AHEAD + 1]),
 														   lex->trie_bits)]);
 		}
-		/* no word is longer than ZP_LEX_MAX_WORD_CHARS: a damaged trie cannot make this walk long */
-		for (j = i; j < jmax; j++)
+		for (j = i; j < n; j++)
 		{
 			float		lp;
 			uint32_t	child = zp_lex_next(lex, node, tk->cps[j], &lp);
@@ -311,7 +310,8 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 					bests = (uint8_t) zp_lex_split_of(child);
 				}
 			}
-			if (!(child & ZP_LEX_HAS_CHILDREN))
+			/* no word is longer than ZP_LEX_MAX_WORD_CHARS: a damaged trie cannot make this walk long */
+			if (!(child & ZP_LEX_HAS_CHILDREN) || j - i >= ZP_LEX_MAX_WORD_CHARS - 1)
 				break;
 			node = child & ZP_LEX_NODE_MASK;
 		}
@@ -319,7 +319,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 		{
 			/* user words compete on the same scale (their frequencies use the lexicon's total) */
 			node = 0;
-			for (j = i; j < jmax; j++)
+			for (j = i; j < n; j++)
 			{
 				float		lp;
 				uint32_t	child = zp_lex_next(tk->user, node, tk->cps[j], &lp);
@@ -333,7 +333,7 @@ zp_lattice_best_path(ZpTokenizer *tk, size_t n)
 				}
 				if (lp <= 0 && bestj == (int32_t) j + 1)
 					bests = 0;	/* a user word stays whole */
-				if (!(child & ZP_LEX_HAS_CHILDREN))
+				if (!(child & ZP_LEX_HAS_CHILDREN) || j - i >= ZP_LEX_MAX_WORD_CHARS - 1)
 					break;
 				node = child & ZP_LEX_NODE_MASK;
 			}

@@ -492,7 +492,7 @@ main(int argc, char **argv)
 {
 	const char *out = NULL,
 			   *hmm = NULL;
-	ZpLexBuilder *b = zp_lexbuilder_new();
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
 	char		err[512];
 
 	if (!b)
@@ -556,6 +556,17 @@ main(int argc, char **argv)
 	{
 		fprintf(stderr, "zp_lexcompile: %s: %s\n", out, err);
 		return 1;
+	}
+	{
+		/* read back what was written, all of it: a lexicon a backend opens must be sound */
+		ZpLexicon	check;
+
+		if (zp_lexicon_open(out, &check, err, sizeof(err)) != 0 || zp_lexicon_verify(&check, err, sizeof(err)) != 0)
+		{
+			fprintf(stderr, "zp_lexcompile: %s: the file written does not verify: %s\n", out, err);
+			return 1;
+		}
+		zp_lexicon_close(&check);
 	}
 	printf("zp_lexcompile: %s: %ld entries read, %ld skipped (not all Han), %ld Traditional forms, "
 		   "%ld characters mostly used alone, %ld words with a fine-grained split\n",

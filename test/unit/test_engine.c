@@ -11,6 +11,7 @@
 #include "zp_tagger.h"
 #include "zp_text.h"
 #include "zp_tokenizer.h"
+#include "fuzz_targets.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -35,6 +36,7 @@ static const char *corpus_path;
 
 static void expect_tokens(const char *text, const char *want);
 static void expect_image(const char *text, int want);
+static size_t hostile_size(double default_mb);
 
 /* Record one check. */
 static void
@@ -408,6 +410,94 @@ expect_linear(int stage, const char *what, const char *text, size_t len)
 	check(secs >= 0 && t.checks >= want_checks, msg);
 }
 
+/*
+ * Expect a stage to be linear (expect_linear), to call its check no more than
+ * an eighth of its time (or 0.1 s) apart, and, cancelled at its third check,
+ * to leave only memory of its allocator behind.
+ */
+static void
+expect_linear_cancellable(int stage, const char *what, const char *text, size_t len)
+{
+	double		base = baseline_seconds(stage, len),
+				bound = 40 * base + 0.2,
+				secs,
+				gap_bound,
+				max_gap;
+	Tracker		t;
+	ZpAllocator mem;
+	char		msg[512];
+	long		want_checks = (long) (len / (4 * ZP_CHECK_BYTES)),
+				checks;
+	int			ok;
+
+	secs = timed_stage(stage, text, len, bound, &t);
+	/* an eighth of the time, or 0.1 s, or (small inputs) four check intervals of progress */
+	gap_bound = secs / 8 > 0.1 ? secs / 8 : 0.1;
+	if (4 * secs * ZP_CHECK_BYTES / (double) len > gap_bound)
+		gap_bound = 4 * secs * ZP_CHECK_BYTES / (double) len;
+	ok = secs >= 0 && t.checks >= want_checks && t.max_gap <= gap_bound;
+	checks = t.checks;
+	max_gap = t.max_gap;
+	/* cancelled early: what is left is the allocator's, and is freed */
+	tracker_start(&t, &mem, 0);
+	t.cancel_at = 3;
+	if (setjmp(t.env) == 0)
+		run_stage(stage, text, len, &mem);
+	tracker_free_all(&t);
+	ok = ok && t.cancelled;
+	snprintf(msg, sizeof(msg), "%s: %s, %.1f MB in %.3f s (ordinary text %.3f s), %ld checks, "
+			 "at most %.3f s apart, cancellable", stage_names[stage], what, len / 1048576.0,
+			 secs < 0 ? bound : secs, base, checks, max_gap);
+	check(ok, msg);
+}
+
+/*
+ * Hostile inputs, 10 MB each (ZP_HOSTILE_MB): through the cleaner, the
+ * tokenizer with the normaliser, the normaliser on the whole input as one
+ * token, and the tagger, each in linear time and cancellable.
+ */
+static void
+test_hostile_inputs(void)
+{
+	static const struct
+	{
+		const char *name;
+		const char *unit;
+	}			inputs[] = {
+		{"'['", "["},
+		{"']('", "]("},
+		{"'#'", "#"},
+		{"'*'", "*"},
+		{"'`'", "`"},
+		{"'\\n'", "\n"},
+		{"U+3000", "\xE3\x80\x80"},
+		{"one Han character", "网"},
+		{"Han and ASCII alternating", "网a"},
+		{"invalid UTF-8", "\xFF\xE4\xB8\x80\xC3"},
+		{"digits", "1"},
+		{"'![' and '](' mixed", "![a](![b]("},
+	};
+	size_t		n = hostile_size(10),
+				len,
+				i;
+	char	   *buf = malloc(n + 1);
+	int			stage;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+	{
+		len = fill_repeated(buf, n, inputs[i].unit, strlen(inputs[i].unit));
+		for (stage = 0; stage < N_STAGES; stage++)
+			expect_linear_cancellable(stage, inputs[i].name, buf, len);
+	}
+	/* a URL-like run: one URL as long as the input */
+	memcpy(buf, "https://", 8);
+	for (len = 8; len < n; len++)
+		buf[len] = "abcdefghij/.-_~?=&%0123456789"[len % 29];
+	for (stage = 0; stage < N_STAGES; stage++)
+		expect_linear_cancellable(stage, "a URL-like run", buf, len);
+	free(buf);
+}
+
 /* How many bytes the linear-time tests use (ZP_HOSTILE_MB; less under valgrind). */
 static size_t
 hostile_size(double default_mb)
@@ -613,6 +703,113 @@ expect_image(const char *text, int want)
 	check(want ? image && whole : !image, what);
 }
 
+/* The fuzz target a regression directory belongs to. */
+static int
+run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, size_t size)
+{
+	if (strcmp(target, "clean") == 0)
+		return fuzz_clean(&lex, data, size);
+	if (strcmp(target, "normalize") == 0)
+		return fuzz_normalize(&lex, data, size);
+	if (strcmp(target, "tokenize") == 0)
+		return fuzz_tokenize_with(&lex, user, data, size);
+	if (strcmp(target, "tagger") == 0)
+		return fuzz_tagger(&lex, data, size);
+	if (strcmp(target, "lexicon") == 0)
+		return fuzz_lexicon(&lex, data, size);
+	/* engine: everything on one input */
+	return fuzz_clean(&lex, data, size) || fuzz_tokenize_with(&lex, user, data, size) ||
+		fuzz_normalize(&lex, data, size);
+}
+
+/*
+ * The inputs kept from fuzzing (test/fuzz/regressions/<target>/, next to the
+ * corpus directory's parent) go through the same invariants as under the
+ * fuzzer; so do a few inputs of each target, cancelled at each of their first
+ * checks (valgrind then sees anything a cancel leaves outside the allocator).
+ */
+static void
+test_fuzz_regressions(const char *corpus_dir)
+{
+	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine"};
+	static const char *samples[] = {
+		"[[[[](](](![a](![b](c)d) #### **粗** 网络安全",
+		"a.a.a@b.b.cn www.-x http://a(b(c)d) 1-1-1 国发〔2023〕5号 第18届 2023年11月8日",
+		"网络安全\n联合国\nAI\0构建网络空间命运共同体，联合国家和联合国 AI MAIL\n有\n利于",
+	};
+	static const char *words[] = {"网络安全", "乡村振兴", "一带一路"};
+	char		dir[4096],
+				what[512];
+	size_t		i,
+				t;
+	int			files = 0,
+				failed = 0,
+				all_ok = 1;
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	ZpLexicon	user;
+	void	   *buf;
+	size_t		size;
+	char		err[256];
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		zp_lexbuilder_add(b, words[i], strlen(words[i]), 5000);
+	zp_lexbuilder_serialize(b, 1, &buf, &size, err, sizeof(err));
+	zp_lexicon_open_buffer(buf, size, &user, err, sizeof(err));
+	zp_lexbuilder_free(b);
+	for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+	{
+		DIR		   *d;
+		struct dirent *e;
+
+		snprintf(dir, sizeof(dir), "%s/../fuzz/regressions/%s", corpus_dir, targets[t]);
+		d = opendir(dir);
+		while (d && (e = readdir(d)) != NULL)
+		{
+			char		path[8192];
+			size_t		len;
+			char	   *data;
+
+			if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			data = read_file(path, &len);
+			if (!data)
+				continue;
+			files++;
+			if (run_fuzz_target(targets[t], &user, (const uint8_t *) data, len))
+			{
+				failed++;
+				printf("# fuzz regression fails: %s\n", path);
+			}
+			free(data);
+		}
+		if (d)
+			closedir(d);
+		/* the samples, whole and cancelled at each of their first checks */
+		for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		{
+			size_t		len = strlen(samples[i]) + (strchr(samples[i], '\n') ? 0 : 0);
+			uint8_t		in[512];
+			int			c;
+
+			memcpy(in, samples[i], len);
+			if (i == 2)			/* labels, a NUL, the text */
+				len = strlen(samples[i]) + 1 + strlen(samples[i] + strlen(samples[i]) + 1);
+			memcpy(in, samples[i], len);
+			for (c = 0; c <= 8; c++)
+			{
+				in[len] = c == 0 ? 0 : (uint8_t) (0x80 | (c - 1));	/* last byte: the check to cancel at */
+				if (run_fuzz_target(targets[t], &user, in, len + 1))
+					all_ok = 0;
+			}
+		}
+	}
+	zp_lexicon_close(&user);
+	snprintf(what, sizeof(what), "%d fuzz regression inputs pass their target's invariants", files);
+	check(failed == 0, what);
+	check(all_ok, "sample inputs of every fuzz target pass, whole and cancelled at each of their first checks");
+}
+
 /* UTF-8 decoding never stalls and maps bad bytes to U+FFFD. */
 static void
 test_utf8(void)
@@ -636,7 +833,7 @@ test_utf8(void)
 static void
 test_lexicon_files(void)
 {
-	ZpLexBuilder *b = zp_lexbuilder_new();
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
 	ZpLexicon	small;
 	char		err[512];
 	const char *path = "build/test_small.lex";
@@ -676,6 +873,336 @@ test_lexicon_files(void)
 	check(zp_lexicon_open("build/test_short.lex", &small, err, sizeof(err)) != 0,
 		  "five-byte file is rejected");
 	free(data);
+}
+
+/* A small lexicon in memory: a few words, the HMM of the main lexicon for some characters. */
+static void *
+small_lexicon_image(size_t *size, int compact)
+{
+	static const char *words[] = {"网络", "网络空间", "空间", "安全", "网络安全", "国家", "发展", "网"};
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	void	   *buf = NULL;
+	char		err[256];
+	size_t		i;
+	int			st;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		zp_lexbuilder_add(b, words[i], strlen(words[i]), 100.0 + (double) i);
+	for (st = 0; st < 4; st++)
+	{
+		zp_lexbuilder_set_emission(b, 0x7F51, st, -1.0f - (float) st);	/* 网 */
+		zp_lexbuilder_set_emission(b, 0x4E2D, st, -2.0f - (float) st);	/* 中 */
+	}
+	if (zp_lexbuilder_serialize(b, compact, &buf, size, err, sizeof(err)) != 0)
+		buf = NULL;
+	zp_lexbuilder_free(b);
+	return buf;
+}
+
+/* Open a copy of an image; returns 0 with the lexicon open, or -1 with err. */
+static int
+open_copy(const void *img, size_t size, ZpLexicon *l, char *err, size_t errlen)
+{
+	void	   *copy = malloc(size);
+	int			rc;
+
+	memcpy(copy, img, size);
+	rc = zp_lexicon_open_buffer(copy, size, l, err, errlen);
+	if (rc != 0)
+		free(copy);
+	return rc;
+}
+
+/* Tokenize text with l (as the main lexicon) and check that the tokens cover it; counts tokens. */
+static int
+covers_with(const ZpLexicon *l, const char *text, size_t len)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	size_t		at = 0;
+	int			ok = 1;
+
+	if (zp_tokenizer_init(&tk, l, NULL, text, len, &zp_malloc_allocator) != 0)
+		return 0;
+	while (zp_tokenizer_next(&tk, &tok))
+	{
+		if (tok.start != at || tok.len == 0 || tok.len > ZP_MAX_TOKEN_BYTES)
+			ok = 0;
+		at = tok.start + tok.len;
+	}
+	zp_tokenizer_free(&tk);
+	return ok && at == len;
+}
+
+/*
+ * A damaged lexicon cannot hang a reader: tables too full or of impossible
+ * sizes are refused on open with a message; an edge table filled to the last
+ * slot (which open does not read) still gives lookups that end, and
+ * zp_lexicon_verify names it; a trie edge that loops back cannot make a walk
+ * longer than ZP_LEX_MAX_WORD_CHARS; random damage never crashes or hangs.
+ */
+static void
+test_damaged_lexicon(void)
+{
+	size_t		size,
+				i;
+	char	   *img = small_lexicon_image(&size, 0),
+			   *bad;
+	ZpLexHeader *h;
+	ZpLexicon	l;
+	char		err[512],
+				what[768];
+	unsigned int seed = 4242;
+	double		t0;
+	int			opened = 0,
+				all_ok = 1;
+
+	check(img != NULL, "a small lexicon serialises");
+	if (!img)
+		return;
+	check(open_copy(img, size, &l, err, sizeof(err)) == 0 && zp_lexicon_verify(&l, err, sizeof(err)) == 0 &&
+		  l.edge_probes >= 1 && l.edge_probes <= 8, "the small lexicon opens and verifies, with a short probe bound");
+	zp_lexicon_close(&l);
+	bad = malloc(size);
+
+	/* the header says more nodes than a half-empty edge table holds */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->n_nodes = (uint32_t) (1u << h->trie_bits);
+	snprintf(what, sizeof(what), "an edge table too full to probe is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "too full to probe") != NULL, what);
+
+	/* a probe bound longer than the table */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->edge_probes = (uint32_t) (1u << h->trie_bits) + 1;
+	snprintf(what, sizeof(what), "an impossible probe bound is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "impossible probe length") != NULL, what);
+
+	/* an emission table with no empty slot */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	for (i = 0; i < ((size_t) 1 << h->emit_bits); i++)
+		((uint32_t *) (bad + h->off_emit_keys))[i] = (uint32_t) (i + 0x100);
+	snprintf(what, sizeof(what), "a full emission table is refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "emission table holds") != NULL, what);
+
+	/* table sizes beyond what the probing assumes */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	h->emit_bits = 40;
+	snprintf(what, sizeof(what), "impossible table sizes are refused: %s",
+			 open_copy(bad, size, &l, err, sizeof(err)) != 0 ? err : "(opened)");
+	check(strstr(what, "impossible table sizes") != NULL, what);
+
+	/* every edge slot taken (open does not read the edge table): lookups still end */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	for (i = 0; i < ((size_t) 1 << h->trie_bits); i++)
+	{
+		ZpLexEdge  *e = (ZpLexEdge *) (bad + h->off_edges) + i;
+
+		if (e->key == 0)
+			e->key = zp_lex_edge_key(12345, (uint32_t) i);
+	}
+	if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+	{
+		float		lp;
+
+		t0 = cpu_now();
+		check(zp_lex_next(&l, 999, 0x4E00, &lp) == 0 && zp_lex_lookup(&l, "网络空", strlen("网络空")) == ZP_LEX_NOT_WORD &&
+			  zp_lex_lookup(&l, "网络", strlen("网络")) < 0, "a full edge table: lookups of missing keys end, words are found");
+		snprintf(what, sizeof(what), "a full edge table does not verify: %s",
+				 zp_lexicon_verify(&l, err, sizeof(err)) != 0 ? err : "(verified)");
+		check(strstr(what, "edge table holds") != NULL || strstr(what, "probes from") != NULL, what);
+		/* a file that does not record its probe bound: lookups stop at the table size */
+		((ZpLexHeader *) l.hdr)->edge_probes = 0;
+		zp_lexicon_close(&l);
+		((ZpLexHeader *) bad)->edge_probes = 0;
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			check(zp_lex_next(&l, 999, 0x4E00, &lp) == 0 && l.edge_probes == (1u << l.trie_bits),
+				  "without a recorded bound, a lookup in a full table probes the table once and ends");
+			zp_lexicon_close(&l);
+		}
+	}
+	else
+		check(0, "a full edge table opens (the loader does not read it)");
+
+	/* a trie edge that loops back to its own node: walks stop at ZP_LEX_MAX_WORD_CHARS */
+	memcpy(bad, img, size);
+	h = (ZpLexHeader *) bad;
+	if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+	{
+		ZpLexRootEntry *root = (ZpLexRootEntry *) (bad + h->off_root);
+		uint32_t	node = root[0x7F51].child & ZP_LEX_NODE_MASK;	/* 网 */
+		size_t		slot;
+		ZpLexEdge  *edges = (ZpLexEdge *) (bad + h->off_edges);
+		char	   *run = malloc(1 << 20);
+		size_t		rlen = fill_repeated(run, 1 << 20, "网", 3);
+
+		zp_lexicon_close(&l);
+		/* replace the edge 网 -> 网络 by 网 -> 网 (itself) */
+		for (slot = 0; slot < ((size_t) 1 << h->trie_bits); slot++)
+			if (edges[slot].key == zp_lex_edge_key(node, 0x7EDC))	/* 络 */
+				edges[slot].key = zp_lex_edge_key(node, 0x7F51);
+		for (slot = 0; slot < ((size_t) 1 << h->trie_bits); slot++)
+			if (edges[slot].key == zp_lex_edge_key(node, 0x7F51))
+			{
+				edges[slot].child = node | ZP_LEX_HAS_CHILDREN;
+				edges[slot].logp = -1.0f;
+			}
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			t0 = cpu_now();
+			check(covers_with(&l, run, rlen) && cpu_now() - t0 < 2.0 + 40 * baseline_seconds(STAGE_TOKENS, rlen),
+				  "a trie loop (网 -> 网): a megabyte of 网 tokenizes in linear time");
+			zp_lexicon_close(&l);
+		}
+		free(run);
+	}
+
+	/* random damage: open refuses, or tokenizing and looking up end and cover the text */
+	for (i = 0; i < 3000 && all_ok; i++)
+	{
+		size_t		k,
+					flips = 1 + rand_r(&seed) % 8;
+		const char *text = "网络安全和国家发展，中国网络空间。abc 1.5% 2023年";
+
+		memcpy(bad, img, size);
+		for (k = 0; k < flips; k++)
+		{
+			/* mostly the header and the tables' first bytes, where damage matters most */
+			size_t		at = rand_r(&seed) % 4 ? (size_t) (rand_r(&seed) % 256) : (size_t) rand_r(&seed) % size;
+
+			bad[at] ^= (char) (1 << (rand_r(&seed) % 8));
+		}
+		if (open_copy(bad, size, &l, err, sizeof(err)) == 0)
+		{
+			opened++;
+			if (!covers_with(&l, text, strlen(text)))
+				all_ok = 0;
+			zp_lex_lookup(&l, "网络空间", strlen("网络空间"));
+			zp_lex_emission(&l, 0x7F51);
+			zp_lexicon_verify(&l, err, sizeof(err));
+			zp_lexicon_close(&l);
+		}
+	}
+	snprintf(what, sizeof(what), "3000 randomly damaged lexicons: open refuses or reading ends (%d opened)", opened);
+	check(all_ok, what);
+
+	/* every truncation is refused */
+	for (i = 0, all_ok = 1; i < size && all_ok; i += 1 + i / 16)
+		if (open_copy(img, i, &l, err, sizeof(err)) == 0)
+			all_ok = 0;
+	check(all_ok, "every truncation of a lexicon is refused");
+	free(bad);
+	free(img);
+}
+
+/*
+ * The builder: words longer than ZP_LEX_MAX_WORD_CHARS are refused, the node
+ * limit is its own error code (not out of memory), emission values are set in
+ * constant time, and a builder cancelled at any check is freed whole.
+ */
+static void
+test_builder_limits(void)
+{
+	ZpLexBuilder *b = zp_lexbuilder_new(&zp_malloc_allocator);
+	char		word[3 * (ZP_LEX_MAX_WORD_CHARS + 1) + 1],
+				err[256];
+	void	   *buf;
+	size_t		size,
+				i;
+	int			rc,
+				all_ok;
+	long		total_checks,
+				k;
+
+	fill_repeated(word, 3 * ZP_LEX_MAX_WORD_CHARS, "网", 3);
+	word[3 * ZP_LEX_MAX_WORD_CHARS] = '\0';
+	check(zp_lexbuilder_add(b, word, strlen(word), 10) == 0, "a word of ZP_LEX_MAX_WORD_CHARS characters is taken");
+	strcat(word, "网");
+	check(zp_lexbuilder_add(b, word, strlen(word), 10) != 0, "a longer word is refused");
+	zp_lexbuilder_free(b);
+
+	b = zp_lexbuilder_new(&zp_malloc_allocator);
+	zp_lexbuilder_set_max_nodes(b, 100);
+	for (i = 0, all_ok = 1; i < 200; i++)
+	{
+		char		w[8];
+
+		zp_utf8_encode(0x4E00 + (uint32_t) i, w);
+		w[3] = '\0';
+		if (zp_lexbuilder_add(b, w, 3, 1) != 0 && i < 99)
+			all_ok = 0;
+	}
+	rc = zp_lexbuilder_serialize(b, 1, &buf, &size, err, sizeof(err));
+	check(all_ok && rc == ZP_LEX_ERR_LIMIT && strstr(err, "too many trie nodes") != NULL,
+		  "the node limit is ZP_LEX_ERR_LIMIT (too many trie nodes), not out of memory");
+	zp_lexbuilder_free(b);
+
+	/* cancel a builder at each of a spread of its checks: freeing it leaves nothing behind */
+	{
+		ZpAllocator mem;
+		Tracker		t;
+		double		t0;
+
+		tracker_start(&t, &mem, 0);
+		t0 = cpu_now();
+		b = zp_lexbuilder_new(&mem);
+		for (i = 0; i < 60000; i++)
+		{
+			char		w[8];
+
+			zp_utf8_encode(0x4E00 + (uint32_t) (i % 20000), w);
+			zp_utf8_encode(0x4E00 + (uint32_t) (i / 20000), w + 3);
+			zp_lexbuilder_add(b, w, 6, 1);
+			zp_lexbuilder_set_emission(b, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
+		}
+		rc = zp_lexbuilder_serialize(b, 0, &buf, &size, err, sizeof(err));
+		check(rc == 0 && cpu_now() - t0 < 5.0, "60,000 words and emission values build in linear time");
+		if (rc == 0)
+			free(buf);
+		zp_lexbuilder_free(b);
+		total_checks = t.checks;
+		check(t.live == 0 && total_checks > 20, "the builder calls its check and frees all it took");
+		for (k = 1, all_ok = 1; k < total_checks && all_ok; k += 1 + total_checks / 7)
+		{
+			ZpLexBuilder *volatile vb = NULL;	/* read after the longjmp */
+
+			tracker_start(&t, &mem, 0);
+			t.cancel_at = k;
+			if (setjmp(t.env) == 0)
+			{
+				vb = zp_lexbuilder_new(&mem);
+				for (i = 0; i < 60000; i++)
+				{
+					char		w[8];
+
+					zp_utf8_encode(0x4E00 + (uint32_t) (i % 20000), w);
+					zp_utf8_encode(0x4E00 + (uint32_t) (i / 20000), w + 3);
+					zp_lexbuilder_add(vb, w, 6, 1);
+					zp_lexbuilder_set_emission(vb, 0x4E00 + (uint32_t) i, (int) (i % 4), -1.0f);
+				}
+				if (zp_lexbuilder_serialize(vb, 0, &buf, &size, err, sizeof(err)) == 0)
+					free(buf);
+			}
+			if (!t.cancelled || !vb)
+				all_ok = 0;
+			else
+			{
+				zp_lexbuilder_free(vb);
+				if (t.live != 0)
+					all_ok = 0;
+			}
+			tracker_free_all(&t);
+		}
+		check(all_ok, "a builder cancelled at any of its checks frees everything (the image too)");
+	}
 }
 
 /* Segmentation and token types on sentences a policy reader writes. */
@@ -1018,6 +1545,8 @@ main(int argc, char **argv)
 	}
 	test_utf8();
 	test_lexicon_files();
+	test_damaged_lexicon();
+	test_builder_limits();
 	test_tokens();
 	test_coverage(argv[2]);
 	test_normalize();
@@ -1028,6 +1557,8 @@ main(int argc, char **argv)
 	test_normalize_linear();
 	test_tagger_linear();
 	test_tagger_scratch();
+	test_hostile_inputs();
+	test_fuzz_regressions(argv[2]);
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
