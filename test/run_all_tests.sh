@@ -27,6 +27,32 @@ else
     failed=$((failed + $(echo "$unit_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 fi
 
+echo "== engine unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+asan_out=$(make -C "$ZP_ROOT" -s unittest-asan 2>&1)
+asan_rc=$?
+asan_line=$(echo "$asan_out" | grep -E '^engine: [0-9]+ passed, [0-9]+ failed' | tail -1)
+if [ $asan_rc -ne 0 ] || [ -z "$asan_line" ]; then
+    echo "$asan_out" | tail -40
+    echo "not ok engine unit tests under the sanitizers (exit $asan_rc)"
+    failed=$((failed + 1))
+else
+    echo "ok engine unit tests under the sanitizers: ${asan_line#engine: }"
+    passed=$((passed + 1))
+fi
+
+echo "== fuzzing: each libFuzzer target for ${FUZZ_QUICK_SECONDS:-20} s, then every kept regression input"
+fuzz_out=$(make -C "$ZP_ROOT" -s fuzz-quick fuzz-regress 2>&1)
+fuzz_rc=$?
+echo "$fuzz_out" | grep -E '^== fuzz_|^fuzz|number_of_executed_units' | sed 's/^/# /'
+if [ $fuzz_rc -ne 0 ]; then
+    echo "$fuzz_out" | tail -40
+    echo "not ok fuzzing found a crash (the input is kept under test/fuzz/regressions/)"
+    failed=$((failed + 1))
+else
+    echo "ok fuzzing: no crash"
+    passed=$((passed + 1))
+fi
+
 echo "== lexicon compiler tests"
 lc_out=$(bash "$ZP_ROOT/test/unit/test_lexcompile.sh" "$ZP_ROOT/build")
 echo "$lc_out" | grep -v '^ok ' || true

@@ -5,7 +5,9 @@ ZP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
 # Debian packages the build and the tests need; python3-jieba supplies the lexicon and HMM,
 # postgresql-15-cron the scheduler the tagging test runs tag_table with.
-ZP_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libicu-dev python3-jieba make gcc pkg-config)
+# clang and its runtimes build the libFuzzer targets; valgrind runs the suite under memcheck.
+ZP_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libicu-dev python3-jieba make gcc pkg-config
+             clang libclang-rt-14-dev valgrind)
 
 # Install whichever of ZP_PACKAGES is missing (apt-get, as root).
 zp_install_deps() {
