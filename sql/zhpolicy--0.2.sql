@@ -648,8 +648,21 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT md5(zhpolicy.vocabulary_fingerprint() || '/' || text_column || '/' || min_score::text) $$;
 
 -- The rows tag_table would tag now: new, text changed, tags missing, or tagged with another
--- vocabulary or settings.  Table and columns go into the SQL once, as identifiers; values
--- are parameters.
+-- vocabulary or settings, as a FROM ... WHERE clause over tbl aliased t (parameters: $1 the
+-- table, $2 the tags column, $3 the fingerprint).  Table and columns go into the SQL once, as
+-- identifiers; values are parameters.
+CREATE FUNCTION zhpolicy.tag_table_due(tbl regclass, pk name, text_column name, tags_column name) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT format($q$
+        FROM %3$s t LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
+        WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
+           OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))$q$, pk, text_column, tbl, tags_column)
+$$;
+
+-- How many rows tag_table would tag now.
 CREATE FUNCTION zhpolicy.tag_table_pending(tbl regclass, text_column name, tags_column name,
                                            min_score float8 DEFAULT 0) RETURNS bigint
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
@@ -659,12 +672,7 @@ DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
 BEGIN
-    EXECUTE format($q$
-        SELECT count(*) FROM %3$s t LEFT JOIN zhpolicy.tag_log l
-          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
-        WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
-           OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))$q$,
-        pk, text_column, tbl, tags_column)
+    EXECUTE 'SELECT count(*) ' || zhpolicy.tag_table_due(tbl, pk, text_column, tags_column)
     INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
     RETURN n;
 END
@@ -691,10 +699,7 @@ BEGIN
     EXECUTE format($q$
         WITH todo AS (
             SELECT t.tableoid AS rel, t.ctid AS row_id, t.%1$I::text AS pk, t.%2$I::text AS body
-            FROM %3$s t LEFT JOIN zhpolicy.tag_log l
-              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = t.%1$I::text
-            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR t.%4$I IS NULL
-               OR l.text_md5 <> md5(coalesce(t.%2$I::text, ''))
+            %5$s
             ORDER BY t.%1$I LIMIT $4 FOR UPDATE OF t SKIP LOCKED
         ), upd AS (
             UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(todo.body, ''), $5)
@@ -706,7 +711,7 @@ BEGIN
         ON CONFLICT (table_oid, tags_column, pk) DO UPDATE
         SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint,
             tagged_at = excluded.tagged_at$q$,
-        pk, text_column, tbl, tags_column)
+        pk, text_column, tbl, tags_column, zhpolicy.tag_table_due(tbl, pk, text_column, tags_column))
     USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score), batch_size, min_score;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;

@@ -4,13 +4,10 @@
 # adds and removes user words and concepts five times a second.  No statement may fail, and
 # afterwards (edits undone, one last tag_table) the tags equal a single-session run.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
-port=$(zp_free_port)
-zp_temp_cluster "$port"
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
+zp_ops_cluster
+port=$ZP_PORT
 SECONDS_RUN=${ZP_CONCURRENCY_SECONDS:-30}
-ok() { echo "ok $*"; }
-bad() { echo "not ok $*"; }
-"${PSQL[@]}" -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.load_vocabulary()" >/dev/null
 # 40 whole documents of 20,000-60,000 characters, cut from the corpus articles joined
 "${PSQL[@]}" -v corpus="$ZP_TMP/corpus" <<'SQL' >/dev/null
 CREATE TABLE src AS SELECT string_agg(zhpolicy.clean(pg_read_file(:'corpus' || '/' || f)), E'\n' ORDER BY f) AS t

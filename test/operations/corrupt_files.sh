@@ -5,16 +5,13 @@
 # connections that had mapped the good lexicon go on working.  Needs write access to
 # PostgreSQL's share directory (root, as make test runs); skips otherwise.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
-ok() { echo "ok $*"; }
-bad() { echo "not ok $*"; }
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
 share=$("$PG_BIN/pg_config" --sharedir)
 if [ ! -w "$share/extension" ] || [ ! -w "$share/tsearch_data" ]; then
     echo "ok corrupt files: skipped, $share is not writable by $(id -un)"
     exit 0
 fi
-zp_temp_cluster "$(zp_free_port)"
-"${PSQL[@]}" -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.load_vocabulary()" >/dev/null
+zp_ops_cluster
 voc="$share/extension/zhpolicy_vocabulary_regress_bad.tsv"
 lex="$share/tsearch_data/zhpolicy.lex"
 cleanup() {

@@ -3,11 +3,9 @@
 # GIN index and tags from tag_table goes through pg_dump in plain and custom format into fresh
 # databases: exit status 0, nothing on stderr (no error, no warning), and the same results.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
 zp_temp_cluster "$(zp_free_port)"
 PG=(-h "$ZP_TMP/pg" -p "$(sed -n 4p "$ZP_TMP/pg/data/postmaster.pid")" -U postgres)
-ok() { echo "ok $*"; }
-bad() { echo "not ok $*"; }
 check_silent() { # name, exit status, stderr file
     if [ "$2" -eq 0 ] && [ ! -s "$3" ]; then ok "$1"; else bad "$1 (exit $2): $(head -c 2000 "$3")"; fi
 }

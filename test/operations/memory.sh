@@ -4,10 +4,10 @@
 # after 100 changes of the vocabulary and the user words (each followed by calls that rebuild the
 # caches).  It must stay within 4 MB of what it was after the first calls.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
-zp_temp_cluster "$(zp_free_port)"
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
+zp_ops_cluster
+port=$ZP_PORT
 CALLS=${ZP_MEMORY_CALLS:-10000}
-"${PSQL[@]}" -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.load_vocabulary()" >/dev/null
 "${PSQL[@]}" -v corpus="$ZP_TMP/corpus" -v calls="$CALLS" > "$ZP_TMP/memory.out" 2>&1 <<'SQL'
 SET client_min_messages = warning;
 CREATE TABLE src AS SELECT string_agg(zhpolicy.clean(pg_read_file(:'corpus' || '/' || f)), E'\n' ORDER BY f) AS t

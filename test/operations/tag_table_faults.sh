@@ -3,12 +3,9 @@
 # cancelled, mid-run, each resumed by the next call; two runs started at once.  Every row ends
 # up tagged exactly once per change of its text: nothing lost, nothing done twice.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
-port=$(zp_free_port)
-zp_temp_cluster "$port"
-ok() { echo "ok $*"; }
-bad() { echo "not ok $*"; }
-"${PSQL[@]}" -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.load_vocabulary()" >/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
+zp_ops_cluster
+port=$ZP_PORT
 "${PSQL[@]}" -v corpus="$ZP_TMP/corpus" <<'SQL' >/dev/null
 CREATE TABLE src AS SELECT string_agg(zhpolicy.clean(pg_read_file(:'corpus' || '/' || f)), E'\n' ORDER BY f) AS t
 FROM pg_ls_dir(:'corpus') f WHERE f LIKE '%.txt';

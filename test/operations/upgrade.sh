@@ -3,10 +3,8 @@
 # index, tags), ALTER EXTENSION zhpolicy UPDATE; the data and results survive and the catalog
 # equals a fresh install of the new version.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
 zp_temp_cluster "$(zp_free_port)"
-ok() { echo "ok $*"; }
-bad() { echo "not ok $*"; }
 latest=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$ZP_ROOT/zhpolicy.control")
 "${PSQL[@]}" -c "CREATE DATABASE fresh" -c "CREATE DATABASE upgraded"
 "${PSQL[@]}" -d fresh -c "CREATE EXTENSION zhpolicy"
