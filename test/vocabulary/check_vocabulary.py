@@ -21,8 +21,12 @@ Rules (each violation is printed; the exit status is 1 if there is any):
      two-character label is listed for review.
   6. labels are in normal form: no surrounding or inner control characters, NFKC-stable (so no
      full-width ASCII), no punctuation or symbols except the middle dot and hyphens/dashes inside
-     names, the enumeration comma between parts of a fixed slogan (、), a trailing or inner plus
-     or times sign in a programme's name (互联网+, 数据要素×), and balanced Chinese quotation marks around part of a label (listed for review).
+     names, a decimal point or version number (PM2.5, 3.0版), the enumeration comma between parts
+     of a fixed slogan (解放思想、实事求是), a trailing or inner plus or times sign in a programme's
+     name (互联网+, 数据要素×), and balanced Chinese quotation marks around part of a label
+     (共建“一带一路”); labels with punctuation are listed for review.
+  7. every id of test/vocabulary/stable_ids.tsv (the ids of the first shipped vocabulary, which
+     tests and stored tags use) is still defined, with the same preferred label.
 With --previous (an earlier version of the file, five or seven columns) it also checks that every
 id of that version is still defined with the same preferred label, and lists each id whose broader
 concept changed.
@@ -79,7 +83,7 @@ TOP_AREAS = {
 
 # Two-character words too general to be a concept's label.
 GENERIC = set('''工作 发展 建设 国家 经济 社会 政策 改革 安全 管理 服务 问题 情况 方面 领域 政府 人民 中国
-全国 地方 企业 市场 技术 创新 开放 合作 治理 体系 制度 机制 能力 水平 质量 水平 重点 重要 推进 推动 加强
+全国 地方 企业 市场 技术 创新 开放 合作 治理 体系 制度 机制 能力 水平 质量 重点 重要 推进 推动 加强
 完善 实施 组织 部门 单位 群众 基层 中央 国际 世界 全球 网络 信息 数据 文化 历史 时代 现代 未来 目标 任务
 战略 规划 计划 方案 意见 通知 规定 办法 条例 法律 法规 标准 项目 资金 投资 生产 产品 行业 产业 环境 资源
 生活 人才 教育 科技 卫生 健康 医疗 农业 农村 城市 区域 地区 交通 保护 保障 支持 促进 提高 提升 实现
@@ -365,6 +369,22 @@ def main():
             problems.append('label %r of %s is too common: in %.0f%% of the corpus articles and %.1f%% of the dev sentences'
                             % (k, ', '.join(owners[k]), 100 * a, 100 * s))
     rates.sort(key=lambda x: (-x[0], -x[2], -x[1], x[3]))
+
+    # rule 7: stable ids
+    stable = os.path.join(HERE, 'stable_ids.tsv')
+    if os.path.exists(stable):
+        with open(stable, encoding='utf-8') as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.rstrip('\n')
+                if not line or line.startswith('#'):
+                    continue
+                sid, _, spref = line.partition('\t')
+                if sid not in by_id:
+                    problems.append('stable id %s (%s) is not defined' % (sid, spref))
+                elif by_id[sid]['pref'] != spref:
+                    problems.append('stable id %s: preferred label is %s, expected %s' % (sid, by_id[sid]['pref'], spref))
+    else:
+        problems.append('test/vocabulary/stable_ids.tsv is missing')
 
     # --previous: ids and preferred labels kept
     broader_changes = []
