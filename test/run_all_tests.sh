@@ -53,6 +53,19 @@ else
     passed=$((passed + 1))
 fi
 
+echo "== vocabulary checks (test/vocabulary/check_vocabulary.py)"
+voc_out=$(/usr/bin/python3 "$ZP_ROOT/test/vocabulary/check_vocabulary.py" 2>&1)
+voc_rc=$?
+if [ $voc_rc -eq 0 ]; then
+    echo "$voc_out" | grep -E '^(concepts|labels|top concepts|max depth)' | sed 's/^/# /'
+    echo "ok shipped vocabulary: no shared label, cycle, orphan, unknown link, too common or unnormalised label"
+    passed=$((passed + 1))
+else
+    echo "$voc_out" | head -60
+    echo "not ok shipped vocabulary checks"
+    failed=$((failed + 1))
+fi
+
 echo "== lexicon compiler tests"
 lc_out=$(bash "$ZP_ROOT/test/unit/test_lexcompile.sh" "$ZP_ROOT/build")
 echo "$lc_out" | grep -v '^ok ' || true

@@ -226,8 +226,6 @@ def load_texts():
             articles.append(re.sub(r'\s+', '', fold(f.read())))
     sentences = []
     dev = os.path.join(ROOT, 'test', 'gold', 'gsdsimp-dev.seg.utf8')
-    if not os.path.exists(dev):
-        dev = '/work/shared/gold/gsdsimp-dev.seg.utf8'
     with open(dev, encoding='utf-8') as f:
         for line in f:
             s = re.sub(r'\s+', '', fold(line))
