@@ -98,6 +98,29 @@ write_lexicon_seeds(const char *dir)
 			write_seed(dir, "lexicon", name, img, size * i / 8);
 		}
 		write_seed(dir, "lexicon", compact ? "compact.header.lex" : "full.header.lex", img, sizeof(ZpLexHeader));
+		if (compact)
+		{
+			/* damaged: the edge table filled up (all but one slot, then all): the loader does not read it */
+			ZpLexHeader *h = (ZpLexHeader *) img;
+			ZpLexEdge  *edges = (ZpLexEdge *) ((char *) img + h->off_edges);
+			size_t		slots = (size_t) 1 << h->trie_bits,
+						left = 0,
+						s;
+
+			for (s = 0; s < slots; s++)
+				left += edges[s].key == 0;
+			for (s = 0; s < slots && left > 1; s++)
+				if (edges[s].key == 0)
+				{
+					edges[s].key = zp_lex_edge_key(1000 + (uint32_t) s, 0x4E00 + (uint32_t) s);
+					left--;
+				}
+			write_seed(dir, "lexicon", "compact.nearly_full_edges.lex", img, size);
+			for (s = 0; s < slots; s++)
+				if (edges[s].key == 0)
+					edges[s].key = zp_lex_edge_key(999, 0x4E00);
+			write_seed(dir, "lexicon", "compact.full_edges.lex", img, size);
+		}
 		free(img);
 		zp_lexbuilder_free(b);
 	}
