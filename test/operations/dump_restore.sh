@@ -15,8 +15,12 @@ D="$ZP_TMP/dumps"
 "${PSQL[@]}" -c "CREATE DATABASE source" -c "CREATE DATABASE plain_copy" -c "CREATE DATABASE custom_copy" \
     -c "CREATE DATABASE ordered_copy"
 "${PSQL[@]}" -d source -c "CREATE EXTENSION zhpolicy" >/dev/null
-"${PSQL[@]}" -d source -v corpus="$ZP_TMP/corpus" -f "$ZP_ROOT/test/operations/setup_data.sql" >/dev/null
-"${PSQL[@]}" -d source -f "$ZP_ROOT/test/operations/results.sql" > "$ZP_TMP/source.txt"
+if ! "${PSQL[@]}" -d source -v corpus="$ZP_TMP/corpus" -f "$ZP_ROOT/test/operations/setup_data.sql" >/dev/null 2>"$ZP_TMP/setup.err"; then
+    bad "setting up the data failed: $(cat "$ZP_TMP/setup.err")"
+    exit 1
+fi
+"${PSQL[@]}" -d source -f "$ZP_ROOT/test/operations/results.sql" > "$ZP_TMP/source.txt" \
+    || { bad "results of the source database: $(tail -3 "$ZP_TMP/source.txt")"; exit 1; }
 "${PSQL[@]}" -d source -v strict_generated=1 -f "$ZP_ROOT/test/operations/results.sql" > "$ZP_TMP/source_strict.txt"
 
 zp_as_pg "$PG_BIN/pg_dump" "${PG[@]}" -d source -f "$D/dump.sql" 2> "$ZP_TMP/dump_plain.err"
@@ -46,7 +50,7 @@ else
 fi
 
 for db in plain_copy custom_copy; do
-    "${PSQL[@]}" -d "$db" -f "$ZP_ROOT/test/operations/results.sql" > "$ZP_TMP/$db.txt"
+    "${PSQL[@]}" -d "$db" -f "$ZP_ROOT/test/operations/results.sql" > "$ZP_TMP/$db.txt" 2>&1 || bad "$db: results.sql failed"
     if diff "$ZP_TMP/source.txt" "$ZP_TMP/$db.txt" > "$ZP_TMP/$db.diff"; then
         ok "$db: the same words, vocabulary, tsvectors, search, ranking, tags and tag log ($(wc -l < "$ZP_TMP/source.txt") lines)"
     else

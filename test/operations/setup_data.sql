@@ -10,7 +10,7 @@ INSERT INTO zhpolicy.concept (id, pref_label, broader, note) VALUES ('ops.test',
 INSERT INTO zhpolicy.concept_label (concept_id, label) VALUES ('ops.test', '星河数智港');
 DELETE FROM zhpolicy.concept WHERE id = (SELECT c.id FROM zhpolicy.concept c
     WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept n WHERE n.broader = c.id) ORDER BY c.id DESC LIMIT 1);
-UPDATE zhpolicy.concept_label SET label = label || '工作'
+UPDATE zhpolicy.concept_label SET label = label || '测试改名'
 WHERE (concept_id, label) = (SELECT concept_id, label FROM zhpolicy.concept_label ORDER BY concept_id, label LIMIT 1);
 UPDATE zhpolicy.concept SET note = coalesce(note, '') || ' (updated)' WHERE broader IS NULL;
 -- tsv: a plain column (dumped as it is); tsv_gen: a generated column (recomputed on restore)
