@@ -2,7 +2,9 @@
 # Memory under load: one backend's memory after the first call of each function on each row, after 10,000
 # calls (to_tsvector, tag, ts_headline and a search, on rows of 20,000-60,000 characters) and
 # after 100 changes of the vocabulary and the user words (each followed by calls that rebuild the
-# caches).  It must stay within 4 MB of what it was after the first calls.
+# caches).  Its memory contexts must stay within 4 MB of what they were after the first calls, its
+# private resident memory within 8 MB (malloc keeps freed pages: the matcher of the shipped
+# vocabulary, about 5 MB, is rebuilt 100 times).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/_lib.bash"
 zp_ops_cluster
@@ -68,8 +70,8 @@ grep '|' "$ZP_TMP/memory.out" | while IFS='|' read -r stage ctx anon; do
 done
 awk -F'|' 'NF == 3 { if (!base_c) { base_c = $2; base_a = $3; next }
     dc = $2 - base_c; da = $3 - base_a
-    if (dc < 4096 && da < 4096) printf "ok memory %s: +%d kB contexts, +%d kB private resident\n", $1, dc, da
-    else printf "not ok memory %s: +%d kB contexts, +%d kB private resident (limit 4096)\n", $1, dc, da }
+    if (dc < 4096 && da < 8192) printf "ok memory %s: +%d kB contexts, +%d kB private resident\n", $1, dc, da
+    else printf "not ok memory %s: +%d kB contexts (limit 4096), +%d kB private resident (limit 8192)\n", $1, dc, da }
     END { if (!base_c) print "not ok memory: no figures" }' "$ZP_TMP/memory.out"
 grep -E 'ERROR' "$ZP_TMP/memory.out" && echo "not ok memory: errors above"
 exit 0
