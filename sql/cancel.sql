@@ -30,13 +30,14 @@ DECLARE
     finished boolean := true;
 BEGIN
     BEGIN
-        EXECUTE %L USING (SELECT doc FROM hostile_input WHERE name = %L);
-    EXCEPTION WHEN query_canceled THEN
-        finished := false;
-    END;
-    BEGIN
+        BEGIN
+            EXECUTE %L USING (SELECT doc FROM hostile_input WHERE name = %L);
+        EXCEPTION WHEN query_canceled THEN
+            finished := false;
+        END;
         INSERT INTO cancel_result VALUES (%L, %L, finished, extract(epoch FROM clock_timestamp() - t0));
     EXCEPTION WHEN query_canceled THEN
+        -- a parallel worker's cancel can reach the leader a second time
         INSERT INTO cancel_result VALUES (%L, %L, false, extract(epoch FROM clock_timestamp() - t0));
     END;
 END $d$$f$, c, h.name, c, h.name, c, h.name)
