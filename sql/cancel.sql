@@ -34,6 +34,8 @@ BEGIN
             EXECUTE %L USING (SELECT doc FROM hostile_input WHERE name = %L);
         EXCEPTION WHEN query_canceled THEN
             finished := false;
+        WHEN OTHERS THEN
+            NULL;  -- a clear error (a 10 MB query is too big for a tsquery) also ends the call
         END;
         INSERT INTO cancel_result VALUES (%L, %L, finished, extract(epoch FROM clock_timestamp() - t0));
     EXCEPTION WHEN query_canceled THEN
