@@ -2,7 +2,10 @@
 # PostgreSQL programs as a non-root user (initdb, postgres and pg_regress refuse root).
 
 ZP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PG_BIN=/usr/lib/postgresql/15/bin
+# ZP_PG_BIN names another PostgreSQL 15 (a relocated copy of Debian's, say), so that two work
+# trees can install and test at once without replacing each other's module.
+PG_BIN=${ZP_PG_BIN:-/usr/lib/postgresql/15/bin}
+export PG_CONFIG="$PG_BIN/pg_config"
 # Debian packages the build and the tests need; python3-jieba supplies the lexicon and HMM,
 # postgresql-15-cron the scheduler the tagging test runs tag_table with.
 # clang and its runtimes build the libFuzzer targets; valgrind runs the suite under memcheck.
