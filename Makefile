@@ -6,7 +6,9 @@
 #                   load test/corpus (or DIR=...), index, search (src/scripts/run_main_job.sh)
 #   make test       every test: engine unit tests and pg_regress (test/run_all_tests.sh)
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
-#   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
+#   make bench-search    does a search find what LIKE finds? (recall, precision, index size;
+#                        sentences, and whole documents of 20,000-200,000 characters)
+#   make bench-scale     side by side with zhparser, pg_jieba and pg_bigm (SCALE_MB=100)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
@@ -86,7 +88,12 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy
+# SCALE_MB=1000 for 1 GB; the CSV, PNG and text go to build/bench-scale-<MB>mb/
+SCALE_MB ?= 100
+bench-scale:
+	SCALE_MB=$(SCALE_MB) bash test/bench/scale/bench_scale.sh
+
+.PHONY: unittest run test bench bench-search bench-accuracy bench-scale
 
 print-regress:
 	@echo $(REGRESS)
