@@ -365,7 +365,7 @@ SQL
 
 {
 echo "zhpolicy side by side (make bench-scale SCALE_MB=$SCALE_MB; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$PG_BIN/postgres" --version | sed 's/postgres (PostgreSQL) /PostgreSQL /'), $(date -u +%Y-%m-%d))"
-echo "corpus: $NROWS rows, $TEXT_MB MB of text, $N_OVER rows over 20,000 characters, mean $AVGDL characters; load (COPY) $load_s s; table $DOCS_MB MB"
+echo "corpus: $NROWS rows, $TEXT_MB MB of text, $N_OVER rows over 20,000 characters, mean $AVGDL characters; load (COPY) $load_s s; table $DOCS_MB MB ($(sql "SELECT pg_relation_size('docs') / 8192") heap pages, the rest TOAST)"
 echo "settings: shared_buffers $BENCH_SHARED_BUFFERS, maintenance_work_mem $BENCH_MWM, tsvector step with up to $BENCH_WORKERS parallel workers, queries with enable_seqscan = off, $BENCH_RUNS warm runs (median per query); load average $load_before -> $load_after"
 "${PSQL[@]}" -P footer=off <<'SQL'
 SELECT label AS setup,
@@ -430,7 +430,8 @@ SQL
 if [ -s "$OUT/experiments.csv" ] && [ "$(wc -l < "$OUT/experiments.csv")" -gt 1 ]; then
     echo
     echo "experiments (what helps an index build use both cores; $OUT/experiments.csv):"
-    column -s, -t < "$OUT/experiments.csv" | sed 's/^/  /'
+    "${PSQL[@]}" -P footer=off -c "SELECT name, variant, round(seconds::numeric, 2) AS seconds,
+        round(index_mb::numeric, 1) AS index_mb, note FROM bench.experiment ORDER BY name, variant" | sed 's/^/  /'
 fi
 echo
 echo "CSV: $OUT/bench-scale.csv   plot: $OUT/bench-scale.png"
