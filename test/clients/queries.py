@@ -15,6 +15,7 @@ occurrence (strpos > 0) in fold(body) makes a row a right answer.  Kinds:
 fold(s) is what the search is allowed to ignore: NFKC, case, Traditional -> Simplified.
 """
 import hashlib
+import os
 import re
 import unicodedata
 
@@ -85,3 +86,34 @@ def make_queries(bodies, t2s, per_kind=8):
             for q in mixed]
     out += [('fullwidth', fq, q) for fq, q in full[:per_kind]]
     return out
+
+
+# The Traditional -> Simplified map as zhpolicy's dictionary folds it: SELECT t, s pairs.
+T2S_SQL = """SELECT chr(c), (ts_lexize('zhpolicy_dict', chr(c)))[1]
+             FROM generate_series(x'4e00'::int, x'9fff'::int) c
+             WHERE (ts_lexize('zhpolicy_dict', chr(c)))[1] <> chr(c)"""
+
+
+def corpus_rows(corpus, clean):
+    """The test rows: the sentences of the corpus articles after clean (a callable, e.g.
+    zhpolicy.clean through the client) and 20 whole documents of 20,000-60,000 characters cut
+    from the articles joined (as test/operations/concurrency.sh cuts them)."""
+    articles = []
+    for name in sorted(os.listdir(corpus)):
+        if name.endswith('.txt'):
+            with open(os.path.join(corpus, name), encoding='utf-8') as f:
+                articles.append(clean(f.read()))
+    sentences = [s for a in articles for s in re.split(r'(?<=[。！？；])|\n+', a)
+                 if s and re.search('[\u4e00-\u9fa5]', s) and len(s) >= 4]
+    joined = '\n'.join(articles)
+    docs = []
+    for g in range(1, 21):
+        start = (g * 7919) % len(joined)
+        docs.append((joined * 8)[start:start + 20000 + (g * 1013) % 40000])
+    return sentences, docs
+
+
+def score(results):
+    """Recall and precision over all queries: results is a list of (truth set, found set)."""
+    tp = sum(len(t & f) for t, f in results)
+    return (tp / max(sum(len(t) for t, f in results), 1), tp / max(sum(len(f) for t, f in results), 1))

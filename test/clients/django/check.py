@@ -29,7 +29,7 @@ from django.db.models import F  # noqa: E402
 
 from articles import search  # noqa: E402
 from articles.models import Article  # noqa: E402
-from queries import fold, make_queries  # noqa: E402
+from queries import T2S_SQL, corpus_rows, fold, make_queries, score  # noqa: E402
 
 failures = 0
 
@@ -47,12 +47,6 @@ def sql(query, params=()):
     with connection.cursor() as c:
         c.execute(query, params)
         return c.fetchall() if c.description else None
-
-
-def score(results):
-    """Recall and precision over all queries: results is a list of (truth set, found set)."""
-    tp = sum(len(t & f) for t, f in results)
-    return (tp / max(sum(len(t) for t, f in results), 1), tp / max(sum(len(f) for t, f in results), 1))
 
 
 def differs(named):
@@ -74,18 +68,7 @@ except SystemExit:
 
 # --- the rows, loaded through the ORM ------------------------------------------------------
 corpus = os.environ.get('ZP_CORPUS', os.path.join(HERE, '..', '..', 'corpus'))
-articles = []
-for name in sorted(os.listdir(corpus)):
-    if name.endswith('.txt'):
-        with open(os.path.join(corpus, name), encoding='utf-8') as f:
-            articles.append(sql('SELECT zhpolicy.clean(%s)', [f.read()])[0][0])
-sentences = [s for a in articles for s in re.split(r'(?<=[。！？；])|\n+', a)
-             if s and re.search('[\u4e00-\u9fa5]', s) and len(s) >= 4]
-joined = '\n'.join(articles)
-docs = []
-for g in range(1, 21):
-    start = (g * 7919) % len(joined)
-    docs.append((joined * 8)[start:start + 20000 + (g * 1013) % 40000])
+sentences, docs = corpus_rows(corpus, lambda raw: sql('SELECT zhpolicy.clean(%s)', [raw])[0][0])
 Article.objects.all().delete()
 Article.objects.bulk_create([Article(kind='row', body=s) for s in sentences] +
                             [Article(kind='doc', body=d) for d in docs])
@@ -96,9 +79,7 @@ ok(len(sentences) > 500 and all(20000 <= len(d) <= 60000 for d in docs),
    'loaded %d sentence rows and %d whole documents of 20,000-60,000 characters' % (len(sentences), len(docs)))
 
 # Traditional -> Simplified as the dictionary folds it (the search may ignore it, so the truth does)
-t2s = dict(sql("""SELECT chr(c), (ts_lexize('zhpolicy_dict', chr(c)))[1]
-                  FROM generate_series(x'4e00'::int, x'9fff'::int) c
-                  WHERE (ts_lexize('zhpolicy_dict', chr(c)))[1] <> chr(c)"""))
+t2s = dict(sql(T2S_SQL))
 queries = make_queries(sentences, t2s, per_kind=6)
 folded = {i: fold(b, t2s) for i, (k, b) in rows.items()}
 ids = {kind: {i for i, (k, b) in rows.items() if k == kind} for kind in ('row', 'doc')}

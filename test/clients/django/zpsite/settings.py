@@ -9,9 +9,9 @@ DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 DATABASES = {
     'default': {
         'ENGINE': 'django.db.backends.postgresql',
-        'NAME': os.environ.get('ZP_DJANGO_DB', 'zp_django'),
-        'USER': os.environ.get('ZP_DJANGO_USER', 'zp_app'),
-        'HOST': os.environ.get('ZP_DJANGO_HOST', ''),
-        'PORT': os.environ.get('ZP_DJANGO_PORT', ''),
+        'NAME': os.environ.get('ZP_CLIENT_DB', 'zp_app'),
+        'USER': os.environ.get('ZP_CLIENT_USER', 'zp_app'),
+        'HOST': os.environ.get('ZP_CLIENT_HOST', ''),
+        'PORT': os.environ.get('ZP_CLIENT_PORT', ''),
     }
 }
