@@ -14,3 +14,14 @@ zp_client_cluster() {
     export ZP_CORPUS="$ZP_ROOT/test/corpus" PYTHONDONTWRITEBYTECODE=1
     "${PSQL[@]}" -c "CREATE ROLE zp_app LOGIN" -c "CREATE DATABASE zp_app OWNER zp_app" >/dev/null
 }
+# zp_client_test NAME MODULES PACKAGES SCRIPT: check that Python imports MODULES (else say which
+# Debian PACKAGES to install), start the cluster and run SCRIPT, which prints ok / not ok lines.
+zp_client_test() {
+    local name=$1 modules=$2 packages=$3 script=$4
+    if ! "$PY" -c "import $modules" 2>/dev/null; then
+        bad "$name: $packages are not installed (make test installs them)"
+        return 1
+    fi
+    zp_client_cluster || { bad "$name: could not create the role and the database"; return 1; }
+    "$PY" "$script" 2>&1
+}

@@ -6,9 +6,4 @@
 # Prints "ok ..." / "not ok ..." lines.  Needs Debian's python3-django and python3-psycopg2.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../_lib.bash"
-if ! "$PY" -c 'import django, psycopg2' 2>/dev/null; then
-    bad "django: python3-django and python3-psycopg2 are not installed (make test installs them)"
-    exit 1
-fi
-zp_client_cluster || { bad "django: could not create the role and the database"; exit 1; }
-"$PY" "$ZP_ROOT/test/clients/django/check.py" 2>&1
+zp_client_test django "django, psycopg2" "python3-django and python3-psycopg2" "$ZP_ROOT/test/clients/django/check.py"
