@@ -135,7 +135,7 @@ SQL
 # from strpos.  Each setup that is installed: the README's stored-tsvector recipe, the text
 # index (zhpolicy.gin_bigram_ops: &@ and LIKE) and pg_bigm (LIKE likequery).
 WHOLE_MB=${WHOLE_MB:-20}
-python3 "$ZP_ROOT/test/bench/scale/gen_corpus.py" --root "$ZP_ROOT" --mb "$WHOLE_MB" --seed 13 \
+/usr/bin/python3 "$ZP_ROOT/test/bench/scale/gen_corpus.py" --root "$ZP_ROOT" --mb "$WHOLE_MB" --seed 13 \
     --min-chars 20000 --max-chars 200000 --words 100 --phrases 100 \
     --out "$ZP_TMP/whole.tsv" --queries "$ZP_TMP/whole_q.tsv"
 chmod a+r "$ZP_TMP/whole.tsv" "$ZP_TMP/whole_q.tsv"

@@ -79,8 +79,11 @@ mkdir -p "$DATA"
 if [ ! -s "$DATA/docs-$SCALE_MB-$SCALE_SEED.tsv" ] || [ "$SCALE_DIR/gen_corpus.py" -nt "$DATA/docs-$SCALE_MB-$SCALE_SEED.tsv" ]; then
     log "generating $SCALE_MB MB (seed $SCALE_SEED)"
     rm -f "$DATA"/docs-*.tsv "$DATA"/queries-*.tsv
-    nice python3 "$SCALE_DIR/gen_corpus.py" --root "$ZP_ROOT" --mb "$SCALE_MB" --seed "$SCALE_SEED" \
-        --out "$DATA/docs-$SCALE_MB-$SCALE_SEED.tsv" --queries "$DATA/queries-$SCALE_MB-$SCALE_SEED.tsv"
+    # written under temporary names: a generation that was stopped is never taken for a corpus
+    nice /usr/bin/python3 "$SCALE_DIR/gen_corpus.py" --root "$ZP_ROOT" --mb "$SCALE_MB" --seed "$SCALE_SEED" \
+        --out "$DATA/docs.tmp" --queries "$DATA/queries.tmp"
+    mv "$DATA/queries.tmp" "$DATA/queries-$SCALE_MB-$SCALE_SEED.tsv"
+    mv "$DATA/docs.tmp" "$DATA/docs-$SCALE_MB-$SCALE_SEED.tsv"
 fi
 chmod -R a+rX "$DATA"
 chmod a+x "$OUT" "$(dirname "$OUT")"
