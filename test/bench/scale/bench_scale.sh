@@ -15,12 +15,11 @@
 #   SCALE_MB=100        size of the text (MB of UTF-8)       SCALE_SEED=17  corpus and query seed
 #   BENCH_OUT=build/bench-scale-<MB>mb   where the CSV, PNG and logs go
 #   BENCH_RUNS=3        timed runs per query (after one warm-up); per query the median counts
-#   BENCH_WORKERS=2     max_parallel_workers_per_gather for the tsvector step (0: one process)
 #   BENCH_MWM=64MB      maintenance_work_mem of every index build (PostgreSQL's default)
 #   BENCH_SHARED_BUFFERS (default: 1GB, 4GB from SCALE_MB=500 on)
 #   BENCH_SETUPS="zp_tsv zp_fast zp_text zhparser jieba bigm simple"   the setups to run
 #   BENCH_EXPERIMENTS=1 also time what helps an index build use both cores (partitions built
-#                       concurrently, maintenance_work_mem, serial vs parallel tsvector step)
+#                       concurrently, maintenance_work_mem, a parallel tsvector step)
 #   BENCH_BUILD_PEERS=1 build missing peers from ../shared/peers (as root) before the run; 0: skip them
 #   BENCH_PORT          port of the private cluster (default: a free one)
 set -euo pipefail
@@ -29,7 +28,6 @@ set -euo pipefail
 SCALE_MB=${SCALE_MB:-100}
 SCALE_SEED=${SCALE_SEED:-17}
 BENCH_RUNS=${BENCH_RUNS:-3}
-BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_MWM=${BENCH_MWM:-64MB}
 BENCH_EXPERIMENTS=${BENCH_EXPERIMENTS:-1}
 BENCH_BUILD_PEERS=${BENCH_BUILD_PEERS:-1}
@@ -101,10 +99,6 @@ unix_socket_directories = '$ZP_TMP/pg'
 port = $PORT
 shared_buffers = $BENCH_SHARED_BUFFERS
 maintenance_work_mem = $BENCH_MWM
-max_parallel_workers_per_gather = $BENCH_WORKERS
-max_parallel_maintenance_workers = 2
-min_parallel_table_scan_size = 0
-parallel_setup_cost = 100
 jit = off
 max_wal_size = 8GB
 checkpoint_timeout = 30min
@@ -209,6 +203,9 @@ plan_of() {
     case "$p" in *"Index Scan"*|*"Bitmap Index"*) echo index ;; *"Seq Scan"*) echo seqscan ;; *) echo "${p:0:40}" ;; esac
 }
 q1=$(sql "SELECT q FROM bench.queries WHERE kind = 'phrase' ORDER BY qid LIMIT 1")
+# does the planner give the tsvector step (CREATE TABLE AS) parallel workers? (few heap pages: no)
+TSV_PLAN=$("${PSQL[@]}" -At -c "EXPLAIN CREATE TABLE x AS SELECT id, to_tsvector('simple', body) FROM docs" \
+           | grep -Eo 'Workers Planned: [0-9]+' || echo "one process, no parallel workers planned")
 
 # a tsvector setup: NAME LABEL ORD EXPR CONFIG
 tsv_setup() {
@@ -369,7 +366,7 @@ SQL
 {
 echo "zhpolicy side by side (make bench-scale SCALE_MB=$SCALE_MB; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$PG_BIN/postgres" --version | sed 's/postgres (PostgreSQL) /PostgreSQL /'), $(date -u +%Y-%m-%d))"
 echo "corpus: $NROWS rows, $TEXT_MB MB of text, $N_OVER rows over 20,000 characters, mean $AVGDL characters; load (COPY) $load_s s; table $DOCS_MB MB ($(sql "SELECT pg_relation_size('docs') / 8192") heap pages, the rest TOAST)"
-echo "settings: shared_buffers $BENCH_SHARED_BUFFERS, maintenance_work_mem $BENCH_MWM, tsvector step with up to $BENCH_WORKERS parallel workers, queries with enable_seqscan = off, $BENCH_RUNS warm runs (median per query); load average $load_before -> $load_after"
+echo "settings: shared_buffers $BENCH_SHARED_BUFFERS, maintenance_work_mem $BENCH_MWM, PostgreSQL's parallel defaults (tsvector step: $TSV_PLAN), queries with enable_seqscan = off, $BENCH_RUNS warm runs (median per query); load average $load_before -> $load_after"
 "${PSQL[@]}" -P footer=off <<'SQL'
 SELECT label AS setup,
        coalesce(to_char(tsv_mbs, 'FM9990.00'), '-') AS "tsvector MB/s",
