@@ -32,13 +32,13 @@ else
     EXP_OPC=""
 fi
 
+EXP_WORKERS=2
 log "experiments: tsvector step in one process and with $EXP_WORKERS parallel workers"
 # The planner never plans workers for this CREATE TABLE AS by itself: the table's heap is a few
 # pages (the text is in TOAST) and a function's cost is not the text's length.  So the parallel
-# variant removes the setup and tuple costs, and its note is the plan it ran with.
-EXP_WORKERS=2
+# variant removes the setup and tuple costs and the minimum table size; its note is the plan it ran with.
 for w in 0 "$EXP_WORKERS"; do
-    set_w="SET max_parallel_workers_per_gather = $w; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0"
+    set_w="SET max_parallel_workers_per_gather = $w; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0"
     plan=$("${PSQL[@]}" -At -c "$set_w" -c "EXPLAIN CREATE TABLE x_tsv AS SELECT id, zhpolicy.tsvector(body) AS tsv FROM docs" \
            | grep -Eo 'Workers Planned: [0-9]+' || echo "no workers planned")
     t=$(timed "$set_w; CREATE TABLE x_tsv AS SELECT id, zhpolicy.tsvector(body) AS tsv FROM docs")
