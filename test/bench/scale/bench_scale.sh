@@ -57,11 +57,11 @@ peer_present() { [ -f "$SHAREDIR/extension/$1.control" ]; }
 missing_peers=()
 for p in zhparser pg_jieba pg_bigm; do peer_present "$p" || missing_peers+=("$p"); done
 if [ ${#missing_peers[@]} -gt 0 ]; then
-    if [ "$BENCH_BUILD_PEERS" = 1 ] && [ -x "$PEERS_DIR/build.sh" ] && [ "$(id -u)" -eq 0 ]; then
+    if [ "$BENCH_BUILD_PEERS" = 1 ] && [ -f "$PEERS_DIR/build.sh" ] && [ "$(id -u)" -eq 0 ]; then
         log "peers not installed in $SHAREDIR: ${missing_peers[*]}; building them from $PEERS_DIR (BENCH_BUILD_PEERS=0 to skip)"
-        PG_CONFIG="$PG_CONFIG" "$PEERS_DIR/build.sh" "${missing_peers[@]}" >&2 || log "some peers failed to build; they are skipped"
-    elif [ -x "$PEERS_DIR/build.sh" ]; then
-        log "peers not installed: ${missing_peers[*]}; skipped (build them as root with PG_CONFIG=$PG_CONFIG $PEERS_DIR/build.sh)"
+        PG_CONFIG="$PG_CONFIG" bash "$PEERS_DIR/build.sh" "${missing_peers[@]}" >&2 || log "some peers failed to build; they are skipped"
+    elif [ -f "$PEERS_DIR/build.sh" ]; then
+        log "peers not installed: ${missing_peers[*]}; skipped (build them as root with PG_CONFIG=$PG_CONFIG bash $PEERS_DIR/build.sh)"
     else
         log "peers not installed: ${missing_peers[*]}; skipped (no $PEERS_DIR to build them from)"
     fi
