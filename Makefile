@@ -18,12 +18,16 @@ DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
 REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ENGINE_SRCS = $(wildcard src/engine/*.c)
-OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(ENGINE_SRCS))
+# zp_rdf.c wraps libserd (SKOS import); only the extension and its fuzz target link it
+RDF_SRCS = src/engine/zp_rdf.c
+ENGINE_SRCS = $(filter-out $(RDF_SRCS),$(wildcard src/engine/*.c))
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(ENGINE_SRCS) $(RDF_SRCS))
+SERD_CFLAGS := $(shell pkg-config --cflags serd-0 2>/dev/null || echo -I/usr/include/serd-0)
+SERD_LIBS := $(shell pkg-config --libs serd-0 2>/dev/null || echo -lserd-0)
 
-PG_CPPFLAGS = -Isrc/engine
+PG_CPPFLAGS = -Isrc/engine $(SERD_CFLAGS)
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
-SHLIB_LINK = -licuuc -lm
+SHLIB_LINK = -licuuc -lm $(SERD_LIBS)
 
 # Debian's python3-jieba ships the 349k-word frequency list (MIT) and the HMM tables.
 JIEBA_DIR ?= /usr/lib/python3/dist-packages/jieba
@@ -100,12 +104,15 @@ print-regress:
 #   make fuzz-regress  replay test/fuzz/regressions/ through the sanitizer builds
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_SECONDS ?= 20
-FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram
+FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram rdf
 FUZZ_CC ?= clang
 # checks every 7 iterations and 61 bytes: the input's cancel point then falls anywhere in the engine
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-DZP_CHECK_EVERY=7 -DZP_CHECK_BYTES=61 -Isrc/engine -Itest/fuzz
 FUZZ_BINS = $(patsubst %,build/fuzz_%,$(FUZZ_TARGETS))
+
+build/fuzz_rdf: test/fuzz/fuzz_rdf.c $(RDF_SRCS) src/engine/zp_alloc.c src/engine/*.h | build
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(SERD_CFLAGS) -o $@ $< $(RDF_SRCS) src/engine/zp_alloc.c $(SERD_LIBS)
 
 build/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_targets.h test/fuzz/fuzz_main.h $(ENGINE_SRCS) src/engine/*.h | build
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -licuuc -lm
