@@ -50,6 +50,9 @@ typedef struct RdfParse
 
 #define NONE ((size_t) -1)
 
+static void fail(RdfParse *ps, uint32_t line, uint32_t col, const char *fmt,...)
+			__attribute__((format(printf, 4, 5)));
+
 /* Record the first error (later ones are consequences). */
 static void
 fail(RdfParse *ps, uint32_t line, uint32_t col, const char *fmt,...)
