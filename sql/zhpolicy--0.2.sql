@@ -1311,6 +1311,9 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', HINT = 'A scheme id is letters, digits and _ . : -';
     END IF;
     CREATE TEMP TABLE zhpolicy_skos_t ON COMMIT DROP AS SELECT * FROM zhpolicy.rdf_triples(doc, syntax);
+    CREATE INDEX ON zhpolicy_skos_t (subject, predicate);
+    CREATE INDEX ON zhpolicy_skos_t (predicate, object);
+    ANALYZE zhpolicy_skos_t;
     -- the concepts, and their ids
     CREATE TEMP TABLE zhpolicy_skos_c ON COMMIT DROP AS
     SELECT DISTINCT ON (t.subject) t.subject AS iri, t.line,
@@ -1320,7 +1323,11 @@ BEGIN
                                            substring(t.subject from '([^/#:]*)$')) END AS id
     FROM zhpolicy_skos_t t WHERE t.predicate = rdf_type AND t.object = skos || 'Concept' AND t.object_kind = 'iri'
     ORDER BY t.subject, t.line;
-    SELECT * INTO bad FROM zhpolicy_skos_c WHERE id !~ '^[A-Za-z0-9_.:-]+$' OR id = id_prefix ORDER BY line LIMIT 1;
+    CREATE INDEX ON zhpolicy_skos_c (iri);
+    CREATE INDEX ON zhpolicy_skos_c (id);
+    ANALYZE zhpolicy_skos_c;
+    SELECT * INTO bad FROM zhpolicy_skos_c WHERE id !~ '^[A-Za-z0-9_.:-]+$' OR id = id_prefix OR left(iri, 2) = '_:'
+    ORDER BY line LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'line %: concept <%> gives no usable id ("%")', bad.line, bad.iri, bad.id
             USING ERRCODE = 'invalid_parameter_value',
@@ -1348,6 +1355,7 @@ BEGIN
                              AND (x.uri = t.object OR (x.uri IS NULL AND 'urn:zhpolicy:concept:' || x.id = t.object)))) AS to_id
     FROM zhpolicy_skos_t t JOIN zhpolicy_skos_c c ON c.iri = t.subject LEFT JOIN zhpolicy_skos_c o ON o.iri = t.object
     WHERE t.predicate IN (skos || 'broader', skos || 'narrower', skos || 'related');
+    ANALYZE zhpolicy_skos_link;
     SELECT * INTO bad FROM zhpolicy_skos_link WHERE to_id IS NULL ORDER BY line LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'line %: unknown concept <%>', bad.line, bad.iri
@@ -1365,6 +1373,8 @@ BEGIN
     ) x WHERE child <> parent AND child IN (SELECT id FROM zhpolicy_skos_c) GROUP BY child, parent;
     CREATE TEMP TABLE zhpolicy_skos_b ON COMMIT DROP AS
     SELECT DISTINCT ON (child) child, parent, line FROM zhpolicy_skos_edge ORDER BY child, line, parent;
+    CREATE INDEX ON zhpolicy_skos_b (child);
+    ANALYZE zhpolicy_skos_edge, zhpolicy_skos_b;
     SELECT count(DISTINCT e.child) INTO poly FROM zhpolicy_skos_edge e
     WHERE NOT EXISTS (SELECT 1 FROM zhpolicy_skos_b b WHERE b.child = e.child AND b.parent = e.parent);
     WITH RECURSIVE up(start, cur, line, depth) AS (
@@ -1387,6 +1397,8 @@ BEGIN
                 WHEN lower(t.lang) ~ '^zh(-|$)' THEN 2 ELSE 0 END AS pref
     FROM zhpolicy_skos_t t JOIN zhpolicy_skos_c c ON c.iri = t.subject
     WHERE t.predicate IN (skos || 'prefLabel', skos || 'altLabel', skos || 'hiddenLabel') AND t.object_kind = 'literal';
+    CREATE INDEX ON zhpolicy_skos_label (id);
+    ANALYZE zhpolicy_skos_label;
     SELECT count(*) INTO other_lang FROM zhpolicy_skos_label WHERE pref = 0;
     DELETE FROM zhpolicy_skos_label WHERE pref = 0 OR label = '';
     SELECT c.* INTO bad FROM zhpolicy_skos_c c WHERE NOT EXISTS (SELECT 1 FROM zhpolicy_skos_label l WHERE l.id = c.id AND l.kind = 'prefLabel')

@@ -91,7 +91,7 @@ run_regress() {
     scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
     mkdir -p "$scratch/in/test"
     cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
-    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
+    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$ZP_ROOT/test/vocabulary" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
     [ -n "$extra" ] && echo "$extra" >> "$scratch/in/test/regress.conf"
     chmod -R a+rX "$scratch"
     zp_pg_dir "$scratch/out"
