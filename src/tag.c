@@ -26,7 +26,12 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
+#include "access/heapam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -146,67 +151,213 @@ fingerprint_add(uint64 fp, const char *value)
 	return hash_bytes_extended((const unsigned char *) value, (int) strlen(value) + 1, fp);
 }
 
-/* Read the vocabulary tables (as their owner) and build the matcher in v's memory context. */
+/* Rows of one vocabulary table: its text columns as strings (NULL for NULL), and one real column. */
+typedef struct TableRows
+{
+	int			n;
+	int			ncols;
+	char	  **cell;			/* n x ncols */
+	float4	   *weight;			/* the real column, per row (1 when absent) */
+} TableRows;
+
+/*
+ * Read the columns cols of zhpolicy.relname (weight_col: the index of the
+ * real column, or -1) with a plain scan under the statement's snapshot, in
+ * the current memory context.  A scan, not SPI: no query to plan, no output
+ * functions, which keeps the first tag() call of a connection short.
+ */
+static void
+read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+{
+	Oid			relid = get_relname_relid(relname, nsp);
+	Relation	rel;
+	TupleDesc	desc;
+	TableScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	att[8];
+	int			cap = 1024,
+				i;
+	bool		pushed = false;
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table zhpolicy.%s is missing", relname),
+				 errhint("Update the extension: ALTER EXTENSION zhpolicy UPDATE.")));
+	Assert(ncols <= 8);
+	rel = table_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (i = 0; i < ncols; i++)
+	{
+		att[i] = get_attnum(relid, cols[i]);
+		if (att[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table zhpolicy.%s is missing", cols[i], relname),
+					 errhint("Update the extension: ALTER EXTENSION zhpolicy UPDATE.")));
+	}
+	out->n = 0;
+	out->ncols = ncols;
+	out->cell = palloc(sizeof(char *) * cap * ncols);
+	out->weight = palloc(sizeof(float4) * cap);
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed = true;
+	}
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		if ((out->n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (out->n == cap)
+		{
+			cap *= 2;
+			out->cell = repalloc_huge(out->cell, sizeof(char *) * cap * ncols);
+			out->weight = repalloc_huge(out->weight, sizeof(float4) * cap);
+		}
+		out->weight[out->n] = 1;
+		for (i = 0; i < ncols; i++)
+		{
+			bool		isnull;
+			Datum		val = heap_getattr(tup, att[i], desc, &isnull);
+
+			out->cell[out->n * ncols + i] = NULL;
+			if (isnull)
+				continue;
+			if (i == weight_col)
+				out->weight[out->n] = DatumGetFloat4(val);
+			else
+				out->cell[out->n * ncols + i] = TextDatumGetCString(val);
+		}
+		out->n++;
+	}
+	table_endscan(scan);
+	if (pushed)
+		PopActiveSnapshot();
+	table_close(rel, AccessShareLock);
+}
+
+/* What qsort_arg needs to order the rows of a table by its first columns. */
+typedef struct RowOrder
+{
+	const TableRows *rows;
+	int			keys;			/* compare this many leading columns */
+} RowOrder;
+
+/* qsort_arg comparator of row numbers: by the leading columns, bytewise (NULL first). */
+static int
+by_columns(const void *a, const void *b, void *arg)
+{
+	const RowOrder *o = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b,
+				k;
+
+	for (k = 0; k < o->keys; k++)
+	{
+		const char *p = o->rows->cell[x * o->rows->ncols + k];
+		const char *q = o->rows->cell[y * o->rows->ncols + k];
+		int			c;
+
+		if (p == NULL || q == NULL)
+			c = (p != NULL) - (q != NULL);
+		else
+			c = strcmp(p, q);
+		if (c != 0)
+			return c;
+	}
+	return x - y;
+}
+
+/* The row numbers of a table in the order of its first keys columns. */
+static int *
+sorted_rows(const TableRows *rows, int keys)
+{
+	int		   *order = palloc(sizeof(int) * (rows->n + 1));
+	RowOrder	o = {rows, keys};
+	int			i;
+
+	for (i = 0; i < rows->n; i++)
+		order[i] = i;
+	qsort_arg(order, rows->n, sizeof(int), by_columns, &o);
+	return order;
+}
+
+/* Fold a weight into a fingerprint. */
+static uint64
+fingerprint_add_weight(uint64 fp, float4 w)
+{
+	return hash_bytes_extended((const unsigned char *) &w, sizeof(w), fp);
+}
+
+/* Read the vocabulary tables and build the matcher, in v's memory context. */
 static void
 read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 {
+	static const char *const scheme_cols[] = {"id"};
+	static const char *const concept_cols[] = {"id", "pref_label", "broader", "weight", "scheme"};
+	static const char *const label_cols[] = {"concept_id", "label", "weight"};
 	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt, zhpolicy_check_interrupts};
-	ZpOwnerRead saved;
-	MemoryContext old;
-	uint64		i;
-	int			nl = 0;
-	int			col;
+	MemoryContext old = MemoryContextSwitchTo(v->cxt);
+	Oid			nsp = get_namespace_oid("zhpolicy", false);
+	TableRows	schemes,
+				concepts,
+				labels;
+	int		   *order;
+	int			i,
+				nl = 0,
+				col;
 	uint64		fp;
 	bool		has_schemes;
 
 	fp = hash_bytes_extended((const unsigned char *) lex->hdr, sizeof(*lex->hdr), 0);
 	fp = fingerprint_add(fp, SCORING_VERSION);
-	zhpolicy_owner_read_begin(vocabulary_cache.relid, &saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-
 	/* a database still at version 0.1 of the SQL has no schemes: all its concepts count as one */
-	has_schemes = get_attnum(get_relname_relid("concept", get_namespace_oid("zhpolicy", false)), "scheme") != InvalidAttrNumber;
-	if (SPI_execute(has_schemes ? "SELECT id FROM zhpolicy.concept_scheme ORDER BY id COLLATE \"C\"" : "SELECT 'local'::text",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read zhpolicy.concept_scheme");
-	old = MemoryContextSwitchTo(v->cxt);
-	v->n_schemes = (int) SPI_processed;
-	v->scheme_id = palloc0(sizeof(char *) * (v->n_schemes + 1));
-	for (i = 0; i < SPI_processed; i++)
-		v->scheme_id[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-	MemoryContextSwitchTo(old);
+	has_schemes = get_attnum(get_relname_relid("concept", nsp), "scheme") != InvalidAttrNumber;
 
-	if (SPI_execute(has_schemes ?
-					"SELECT id, pref_label, broader, weight, scheme FROM zhpolicy.concept ORDER BY id COLLATE \"C\"" :
-					"SELECT id, pref_label, broader, weight, 'local'::text FROM zhpolicy.concept ORDER BY id COLLATE \"C\"",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read zhpolicy.concept");
-	old = MemoryContextSwitchTo(v->cxt);
-	v->n_concepts = (int) SPI_processed;
+	if (has_schemes)
+		read_rows(nsp, "concept_scheme", scheme_cols, 1, -1, &schemes);
+	else
+	{
+		schemes.n = 1;
+		schemes.ncols = 1;
+		schemes.cell = palloc(sizeof(char *));
+		schemes.cell[0] = pstrdup("local");
+	}
+	order = sorted_rows(&schemes, 1);
+	v->n_schemes = schemes.n;
+	v->scheme_id = palloc0(sizeof(char *) * (v->n_schemes + 1));
+	for (i = 0; i < schemes.n; i++)
+		v->scheme_id[i] = schemes.cell[order[i]];
+
+	read_rows(nsp, "concept", concept_cols, has_schemes ? 5 : 4, 3, &concepts);
+	order = sorted_rows(&concepts, 1);
+	v->n_concepts = concepts.n;
 	v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
 	v->pref_label = palloc0(sizeof(char *) * (v->n_concepts + 1));
 	v->parent = palloc0(sizeof(int) * (v->n_concepts + 1));
 	v->scheme = palloc0(sizeof(int) * (v->n_concepts + 1));
 	v->deepest_first = palloc0(sizeof(int) * (v->n_concepts + 1));
 	v->weight = palloc0(sizeof(double) * (v->n_concepts + 1));
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < concepts.n; i++)
 	{
-		HeapTuple	t = SPI_tuptable->vals[i];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		bool		isnull;
+		char	  **row = &concepts.cell[order[i] * concepts.ncols];
+		const char *scheme = has_schemes ? row[4] : "local";
 
-		v->concept_id[i] = SPI_getvalue(t, d, 1);
-		v->pref_label[i] = SPI_getvalue(t, d, 2);
-		v->weight[i] = DatumGetFloat4(SPI_getbinval(t, d, 4, &isnull));
+		v->concept_id[i] = row[0];
+		v->pref_label[i] = row[1];
+		v->weight[i] = concepts.weight[order[i]];
 		v->parent[i] = -1;
-		v->scheme[i] = sorted_index(v->scheme_id, v->n_schemes, SPI_getvalue(t, d, 5));
-		for (col = 1; col <= 5; col++)
-			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
+		v->scheme[i] = sorted_index(v->scheme_id, v->n_schemes, scheme);
+		for (col = 0; col < 3; col++)
+			fp = fingerprint_add(fp, row[col]);
+		fp = fingerprint_add_weight(fp, concepts.weight[order[i]]);
+		fp = fingerprint_add(fp, scheme);
 	}
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < concepts.n; i++)
 	{
-		char	   *b = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+		const char *b = concepts.cell[order[i] * concepts.ncols + 2];
 
 		if (b)
 			v->parent[i] = concept_index(v, b);
@@ -230,13 +381,10 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 		qsort_arg(v->deepest_first, v->n_concepts, sizeof(int), by_depth_desc, depth);
 		pfree(depth);
 	}
-	MemoryContextSwitchTo(old);
 
-	if (SPI_execute("SELECT concept_id, label, weight FROM zhpolicy.concept_label "
-					"ORDER BY concept_id COLLATE \"C\", label COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read zhpolicy.concept_label");
-	old = MemoryContextSwitchTo(v->cxt);
-	v->n_labels = v->n_concepts + (int) SPI_processed;
+	read_rows(nsp, "concept_label", label_cols, 3, 2, &labels);
+	order = sorted_rows(&labels, 2);
+	v->n_labels = v->n_concepts + labels.n;
 	v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
 	v->label_weight = palloc0(sizeof(double) * (v->n_labels + 1));
 	v->label_text = palloc0(sizeof(char *) * (v->n_labels + 1));
@@ -244,32 +392,30 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	if (!v->matcher)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	/* preferred labels first, then the others */
-	for (i = 0; i < (uint64) v->n_concepts; i++)
+	for (i = 0; i < v->n_concepts; i++)
 	{
-		v->label_concept[nl] = (int) i;
+		v->label_concept[nl] = i;
 		v->label_weight[nl] = 1.0;
 		v->label_text[nl] = v->pref_label[i];
 		if (zp_matcher_add(v->matcher, v->pref_label[i], strlen(v->pref_label[i]), (uint32) nl) == 0)
 			nl++;
 	}
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < labels.n; i++)
 	{
-		HeapTuple	t = SPI_tuptable->vals[i];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		char	   *cid = SPI_getvalue(t, d, 1);
-		char	   *label = SPI_getvalue(t, d, 2);
-		bool		isnull;
-		int			ci = concept_index(v, cid);
+		char	  **row = &labels.cell[order[i] * labels.ncols];
+		int			ci = row[0] ? concept_index(v, row[0]) : -1;
 
-		CHECK_FOR_INTERRUPTS();
-		for (col = 1; col <= 3; col++)
-			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
-		if (ci < 0 || label == NULL)
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		fp = fingerprint_add(fp, row[0]);
+		fp = fingerprint_add(fp, row[1]);
+		fp = fingerprint_add_weight(fp, labels.weight[order[i]]);
+		if (ci < 0 || row[1] == NULL)
 			continue;
 		v->label_concept[nl] = ci;
-		v->label_weight[nl] = DatumGetFloat4(SPI_getbinval(t, d, 3, &isnull));
-		v->label_text[nl] = label;
-		if (zp_matcher_add(v->matcher, label, strlen(label), (uint32) nl) == 0)
+		v->label_weight[nl] = labels.weight[order[i]];
+		v->label_text[nl] = row[1];
+		if (zp_matcher_add(v->matcher, row[1], strlen(row[1]), (uint32) nl) == 0)
 			nl++;
 	}
 	v->n_labels = nl;
@@ -277,8 +423,6 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	if (zp_matcher_build(v->matcher) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	MemoryContextSwitchTo(old);
-	SPI_finish();
-	zhpolicy_owner_read_end(&saved);
 }
 
 /* Build the vocabulary in a new memory context, deleted again if anything fails. */
