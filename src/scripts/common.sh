@@ -33,11 +33,12 @@ zp_install_deps() {
 
 # Build and install the extension (install needs root or a writable PostgreSQL tree).
 zp_build_install() {
-    make -C "$ZP_ROOT" -s >/dev/null
+    # against the PostgreSQL of PG_BIN (ZP_PG_BIN), never another one's pg_config
+    make -C "$ZP_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" >/dev/null
     if [ "$(id -u)" -eq 0 ] || [ -w "$("$PG_BIN/pg_config" --pkglibdir)" ]; then
-        make -C "$ZP_ROOT" -s install >/dev/null
+        make -C "$ZP_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install >/dev/null
     else
-        sudo make -C "$ZP_ROOT" -s install >/dev/null
+        sudo make -C "$ZP_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install >/dev/null
     fi
 }
 
