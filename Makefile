@@ -8,6 +8,7 @@
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
 #   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
+#   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags)
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 
@@ -83,6 +84,7 @@ test:
 bench:
 	bash test/bench/run_bench.sh
 	bash test/bench/engine.sh
+	bash test/bench/tagging.sh
 
 bench-search:
 	bash test/bench/search.sh
@@ -90,7 +92,10 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy
+bench-eval:
+	bash test/bench/tag_eval.sh
+
+.PHONY: unittest run test bench bench-search bench-accuracy bench-eval
 
 print-regress:
 	@echo $(REGRESS)
