@@ -249,20 +249,18 @@ BEGIN
         PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept_scheme'], 'the zhpolicy concept schemes');
         INSERT INTO zhpolicy.concept_scheme (id, title, uri, shipped) VALUES (name, name, 'urn:zhpolicy:scheme:' || name, true);
     END IF;
-    -- new concepts: not there yet, not removed, under a broader concept that is there or comes
-    -- with them (one statement: the hierarchy is checked once, whatever the file's order)
+    -- new concepts: not there yet, neither removed nor under a removed one (one statement: the
+    -- hierarchy is checked once, whatever the file's order; a file with a cycle or an unknown
+    -- broader concept is refused)
     INSERT INTO zhpolicy.concept (id, pref_label, broader, note, scheme, shipped)
     WITH RECURSIVE f AS (SELECT * FROM zhpolicy.vocabulary_file(name)),
-    wanted(id) AS (
-        SELECT f.id FROM f
-        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept_removed r WHERE r.id = f.id)
-          AND (f.broader IS NULL OR EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = f.broader))
+    blocked(id) AS (
+        SELECT r.id FROM zhpolicy.concept_removed r
         UNION
-        SELECT f.id FROM f JOIN wanted w ON f.broader = w.id
-        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept_removed r WHERE r.id = f.id)
+        SELECT f.id FROM f JOIN blocked b ON f.broader = b.id
     )
     SELECT f.id, f.pref_label, f.broader, f.note, name, true FROM f
-    WHERE f.id IN (SELECT w.id FROM wanted w) AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = f.id);
+    WHERE f.id NOT IN (SELECT b.id FROM blocked b) AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = f.id);
     -- shipped concepts loaded before take the file's wording
     UPDATE zhpolicy.concept c
     SET pref_label = f.pref_label, broader = f.broader, note = f.note
