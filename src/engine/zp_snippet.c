@@ -772,7 +772,7 @@ zp_snippet(const char *doc, size_t n, const char *q, size_t qlen, const ZpSnippe
 			}
 			if (ws < prev_we)
 				ws = prev_we;
-			if (!first)
+			if (!first && ws > prev_we)	/* (a window that starts where the last ended continues it) */
 				out_put(&o, opt->delimiter, opt->delimiter_len);
 			out_window(&o, doc, ws, we, spans, nspans, sfirst, opt, &tick);
 			first = 0;
