@@ -20,6 +20,8 @@
 
 #include <string.h>
 
+#include "zp_rank.h"
+
 /* A candidate fragment: tokens [start, end], both matches. */
 typedef struct HlCand
 {
@@ -43,55 +45,14 @@ cand_better(const HlCand *a, const HlCand *b)
 	return a->start < b->start;
 }
 
-/* Sort candidates best first: a bottom-up merge sort that checks for a cancel as it goes. */
-static void
-cand_sort(HlCand *c, HlCand *tmp, size_t n, ZpTicker *tick)
+/* cand_better for zp_rank_sort. */
+static int
+cand_better_v(const void *a, const void *b)
 {
-	size_t		width;
-
-	for (width = 1; width < n; width *= 2)
-	{
-		size_t		lo;
-
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			size_t		mid = lo + width < n ? lo + width : n;
-			size_t		hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t		a = lo,
-						b = mid,
-						k = lo;
-
-			while (a < mid || b < hi)
-			{
-				zp_tick(tick);
-				if (b >= hi || (a < mid && !cand_better(&c[b], &c[a])))
-					tmp[k++] = c[a++];
-				else
-					tmp[k++] = c[b++];
-			}
-		}
-		memcpy(c, tmp, n * sizeof(HlCand));
-	}
+	return cand_better(a, b);
 }
 
-/* Fenwick tree of the tokens in the headline: add one token. */
-static void
-fen_add(uint32_t *fen, size_t n, size_t i)
-{
-	for (i++; i <= n; i += i & (~i + 1))
-		fen[i]++;
-}
 
-/* How many tokens in [0, i) are in the headline. */
-static uint32_t
-fen_prefix(const uint32_t *fen, size_t i)
-{
-	uint32_t	s = 0;
-
-	for (; i > 0; i -= i & (~i + 1))
-		s += fen[i];
-	return s;
-}
 
 /* Put tokens [s, e] into the headline. */
 static void
@@ -106,7 +67,7 @@ mark_range(ZpHlToken *tok, uint32_t *fen, size_t n, size_t s, size_t e, ZpTicker
 		{
 			tok[i].in = 1;
 			if (fen)
-				fen_add(fen, n, i);
+				zp_fenwick_add(fen, n, i);
 		}
 	}
 }
@@ -361,14 +322,14 @@ zp_headline_select(ZpHlToken *tok, size_t n, const ZpHlOptions *opt, const ZpAll
 	if (!tmp || !fen)
 		goto done;
 	memset(fen, 0, sizeof(uint32_t) * (n + 1));
-	cand_sort(cand, tmp, ncand, &tick);
+	zp_rank_sort(cand, tmp, ncand, sizeof(HlCand), cand_better_v, &tick);
 	{
 		size_t		taken = 0;
 
 		for (i = 0; i < ncand && taken < (size_t) opt->max_fragments; i++)
 		{
 			zp_tick(&tick);
-			if (fen_prefix(fen, (size_t) cand[i].end + 1) != fen_prefix(fen, cand[i].start))
+			if (zp_fenwick_prefix(fen, (size_t) cand[i].end + 1) != zp_fenwick_prefix(fen, cand[i].start))
 				continue;		/* touches a fragment already taken */
 			stretch_and_mark(tok, n, opt, &cand[i], fen, &tick);
 			taken++;

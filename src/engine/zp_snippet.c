@@ -24,6 +24,8 @@
 
 #include <string.h>
 
+#include "zp_rank.h"
+
 /* ---- query terms ---- */
 
 /* Is there white space at q[i] (ASCII, or U+3000 in UTF-8); its length or 0. */
@@ -344,52 +346,14 @@ cand_better(const Cand *a, const Cand *b)
 	return a->first < b->first;
 }
 
-/* Sort candidates best first (bottom-up merge sort with cancel checks). */
-static void
-cand_sort(Cand *c, Cand *tmp, size_t n, ZpTicker *tick)
+/* cand_better for zp_rank_sort. */
+static int
+cand_better_v(const void *a, const void *b)
 {
-	size_t		width;
-
-	for (width = 1; width < n; width *= 2)
-	{
-		size_t		lo;
-
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			size_t		mid = lo + width < n ? lo + width : n,
-						hi = lo + 2 * width < n ? lo + 2 * width : n,
-						x = lo,
-						y = mid,
-						k = lo;
-
-			while (x < mid || y < hi)
-			{
-				zp_tick(tick);
-				tmp[k++] = (y >= hi || (x < mid && !cand_better(&c[y], &c[x]))) ? c[x++] : c[y++];
-			}
-		}
-		memcpy(c, tmp, n * sizeof(Cand));
-	}
+	return cand_better(a, b);
 }
 
-/* Fenwick tree over spans: mark one taken. */
-static void
-fen_add(uint32_t *fen, size_t n, size_t i)
-{
-	for (i++; i <= n; i += i & (~i + 1))
-		fen[i]++;
-}
 
-/* Taken spans in [0, i). */
-static uint32_t
-fen_prefix(const uint32_t *fen, size_t i)
-{
-	uint32_t	s = 0;
-
-	for (; i > 0; i -= i & (~i + 1))
-		s += fen[i];
-	return s;
-}
 
 /* ---- output ---- */
 
@@ -708,16 +672,16 @@ zp_snippet(const char *doc, size_t n, const char *q, size_t qlen, const ZpSnippe
 	if (!tmp || !fen || !win)
 		goto done_automaton;
 	memset(fen, 0, (nspans + 1) * sizeof(uint32_t));
-	cand_sort(cand, tmp, nspans, &tick);
+	zp_rank_sort(cand, tmp, nspans, sizeof(Cand), cand_better_v, &tick);
 	for (i = 0; i < nspans && nwin < (size_t) opt->max_fragments; i++)
 	{
 		size_t		k;
 
 		zp_tick(&tick);
-		if (fen_prefix(fen, cand[i].last + 1) != fen_prefix(fen, cand[i].first))
+		if (zp_fenwick_prefix(fen, cand[i].last + 1) != zp_fenwick_prefix(fen, cand[i].first))
 			continue;
 		for (k = cand[i].first; k <= cand[i].last; k++)
-			fen_add(fen, nspans, k);
+			zp_fenwick_add(fen, nspans, k);
 		win[nwin].sfirst = cand[i].first;
 		win[nwin].ws = back_chars(doc, spans[cand[i].first].bstart, 0, (size_t) opt->context);
 		win[nwin].we = fwd_chars(doc, spans[cand[i].last].bend, n, (size_t) opt->context);
