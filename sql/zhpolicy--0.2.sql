@@ -896,3 +896,12 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
     STORAGE int4;
 COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
+-- The fragments of a whole document around the terms of a query (words separated by spaces, or
+-- "quoted" phrases, matched exactly as zhpolicy.contains matches), highlighted; linear in the
+-- document's length (ts_headline needs the tsquery's positions, which stop at 16,383).
+CREATE FUNCTION zhpolicy.snippet(doc text, query text, start_sel text DEFAULT '<b>',
+                                 stop_sel text DEFAULT '</b>', max_fragments integer DEFAULT 3,
+                                 context integer DEFAULT 40, fragment_delimiter text DEFAULT ' … ',
+                                 html boolean DEFAULT false) RETURNS text
+    AS 'MODULE_PATHNAME', 'zhpolicy_snippet' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.snippet(text, text, text, text, integer, integer, text, boolean) IS 'exact highlighting of whole documents: fragments around the query''s words and "phrases"';
