@@ -468,3 +468,96 @@ BEGIN
 END
 $$;
 
+
+-- Relevance ranking (zhpolicy.rank): BM25 over the exact occurrences of a query's phrases.
+-- A query as rank() reads it: its phrases, their weights (idf times word weight), and the
+-- statistics they came from (mean length in bytes, rows, rows holding each phrase).
+CREATE TYPE zhpolicy.rank_query AS (
+    terms    text[],
+    weights  float8[],
+    avg_len  float8,
+    n_docs   bigint,
+    df       bigint[]
+);
+
+-- The phrases of a query: separated by white space ("double quotes" keep spaces), repeats dropped.
+CREATE FUNCTION zhpolicy.rank_terms(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+        SELECT t, min(o) AS o FROM (
+            SELECT btrim(coalesce(m[1], m[2])) AS t, o
+            FROM regexp_matches(query, '"([^"]*)"|([^[:space:]"]+)', 'g') WITH ORDINALITY AS x(m, o)) y
+        WHERE t <> '' GROUP BY t) z
+$$;
+
+-- Share of a phrase's Han characters inside words of two or more characters (1 without Han).
+CREATE FUNCTION zhpolicy.rank_word_share(phrase text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_word_share' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- A rank query without corpus statistics: idf 1 for every phrase, no length normalisation.
+CREATE FUNCTION zhpolicy.rank_query(query text) RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(t, coalesce((SELECT array_agg(0.5 OPERATOR(pg_catalog.+) (0.5 OPERATOR(pg_catalog.*) zhpolicy.rank_word_share(x)) ORDER BY o)
+                            FROM unnest(t) WITH ORDINALITY AS u(x, o)), '{}'),
+               NULL::float8, NULL::bigint, NULL::bigint[])::zhpolicy.rank_query
+    FROM zhpolicy.rank_terms(query) AS t
+$$;
+
+-- A rank query with statistics of a table's text column, gathered now: the rows holding each
+-- phrase (through the text index when the column has one), the number of rows, their mean length.
+CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    n bigint;
+    avg_len float8;
+    dfs bigint[] := '{}';
+    ws float8[] := '{}';
+    df bigint;
+    t text;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    FOREACH t IN ARRAY terms LOOP
+        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1', tbl, text_column)
+            INTO df USING t;
+        dfs := dfs || df;
+        ws := ws || (ln(1 + (n - df + 0.5) / (df + 0.5)) * (0.5 + 0.5 * zhpolicy.rank_word_share(t)));
+    END LOOP;
+    RETURN ROW(terms, ws, avg_len, n, dfs)::zhpolicy.rank_query;
+END
+$$;
+
+-- Relevance of a document (and its title, if separate) to a rank query; higher is better.
+CREATE FUNCTION zhpolicy.rank(doc text, query zhpolicy.rank_query, title text DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The same for a query string, without corpus statistics.
+CREATE FUNCTION zhpolicy.rank(doc text, query text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT zhpolicy.rank(doc, zhpolicy.rank_query(query)) $$;
+
+-- What rank() counted for each phrase of the query, and its part of the score.
+CREATE FUNCTION zhpolicy.rank_explain(doc text, query zhpolicy.rank_query, title text DEFAULT NULL,
+    OUT term text, OUT tf bigint, OUT in_title bigint, OUT checked bigint, OUT words bigint,
+    OUT tf_weighted float8, OUT weight float8, OUT score float8)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 4;
+COMMENT ON TYPE zhpolicy.rank_query IS 'a query for zhpolicy.rank: phrases, their weights and the statistics they came from';
+COMMENT ON FUNCTION zhpolicy.rank_terms(text) IS 'the phrases of a ranking query, separated by white space';
+COMMENT ON FUNCTION zhpolicy.rank_word_share(text) IS 'share of a phrase''s Han characters inside words of two or more characters';
+COMMENT ON FUNCTION zhpolicy.rank_query(text) IS 'a rank query without corpus statistics (idf 1, no length normalisation)';
+COMMENT ON FUNCTION zhpolicy.rank_query(text, regclass, name) IS 'a rank query with idf and mean length from a table''s text column';
+COMMENT ON FUNCTION zhpolicy.rank(text, zhpolicy.rank_query, text) IS 'BM25 over exact phrase occurrences, words above characters, title or lead boosted';
+COMMENT ON FUNCTION zhpolicy.rank(text, text) IS 'zhpolicy.rank without corpus statistics';
+COMMENT ON FUNCTION zhpolicy.rank_explain(text, zhpolicy.rank_query, text) IS 'what zhpolicy.rank counted for each phrase';
