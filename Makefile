@@ -16,7 +16,7 @@ EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
+REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ENGINE_SRCS = $(wildcard src/engine/*.c)
@@ -104,7 +104,7 @@ print-regress:
 #   make fuzz-regress  replay test/fuzz/regressions/ through the sanitizer builds
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_SECONDS ?= 20
-FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine
+FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram
 FUZZ_CC ?= clang
 # checks every 7 iterations and 61 bytes: the input's cancel point then falls anywhere in the engine
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -30,6 +30,19 @@ SELECT term, tf FROM zhpolicy.keywords('保护关键信息基础设施，保护�
 SELECT zhpolicy.vocabulary_version() > 0 AS version, length(zhpolicy.vocabulary_fingerprint()) AS fingerprint_length,
        (SELECT count(*) FROM zhpolicy.vocabulary_file('policy')) > 100 AS shipped_file;
 SELECT count(*) AS found FROM article WHERE tsv @@ websearch_to_tsquery('zhpolicy', '网络安全');
+SELECT zhpolicy.contains('保护关键信息基础设施', '信息基础') AS contains, zhpolicy.occurrences('网络网络', '网络') AS occurrences,
+       '保护关键信息基础设施' OPERATOR(zhpolicy.&@) '关键' AS operator;
+-- the whole-document recipe in the application's own schema: its index, &@, LIKE and ILIKE through it
+CREATE TABLE regress_app.longdocs (id bigint PRIMARY KEY, body text);
+INSERT INTO regress_app.longdocs SELECT row_number() OVER (ORDER BY file), repeat(body, 3) FROM article;
+CREATE INDEX ON regress_app.longdocs USING gin (body zhpolicy.gin_bigram_ops);
+SET enable_seqscan = off;
+SELECT array_agg(id ORDER BY id) AS contains_ids FROM regress_app.longdocs WHERE body OPERATOR(zhpolicy.&@) '网络空间';
+SELECT array_agg(id ORDER BY id) AS like_ids FROM regress_app.longdocs WHERE body LIKE '%网络空间%';
+SELECT array_agg(id ORDER BY id) AS ilike_ids FROM regress_app.longdocs WHERE body ILIKE '%网络空间%';
+SELECT array_agg(id ORDER BY id) AS strpos_ids FROM regress_app.longdocs WHERE strpos(body, '网络空间') > 0;
+RESET enable_seqscan;
+DROP TABLE regress_app.longdocs;
 
 -- writes without a grant: SQLSTATE 42501, and the error of the extension's functions names the grant
 INSERT INTO zhpolicy.user_word (word) VALUES ('星河数智港');

@@ -48,13 +48,16 @@ INSERT INTO hostile_docs SELECT g, b.body FROM generate_series(1, 5) g
     JOIN (SELECT row_number() OVER (ORDER BY file) AS n, body FROM article) b ON b.n = g;
 CREATE TABLE hostile_docs_2 (LIKE hostile_docs INCLUDING ALL);
 INSERT INTO hostile_docs_2 SELECT * FROM hostile_docs;
+CREATE INDEX hostile_docs_text_idx ON hostile_docs USING gin (body zhpolicy.gin_bigram_ops);
 
 -- every function once, each result as text; run under both search paths
-\set queries 'SELECT ''to_tsvector'' AS f, pg_catalog.to_tsvector(''zhpolicy'', body)::text AS r FROM public.hostile_docs UNION ALL SELECT ''compound'', pg_catalog.to_tsvector(''zhpolicy_compound'', body)::text FROM public.hostile_docs UNION ALL SELECT ''zhpolicy.tsvector'', zhpolicy.tsvector(body)::text FROM public.hostile_docs UNION ALL SELECT ''queries'', pg_catalog.concat(pg_catalog.to_tsquery(''zhpolicy'', ''网络安全''), pg_catalog.websearch_to_tsquery(''zhpolicy'', ''"数字经济" -网络''), pg_catalog.phraseto_tsquery(''zhpolicy'', ''人类命运共同体''), pg_catalog.plainto_tsquery(''zhpolicy'', ''数据'')) UNION ALL SELECT ''headline'', pg_catalog.ts_headline(''zhpolicy'', body, pg_catalog.websearch_to_tsquery(''zhpolicy'', ''网络空间'')) FROM public.hostile_docs UNION ALL SELECT ''segment'', zhpolicy.segment(body)::text FROM public.hostile_docs UNION ALL SELECT ''clean'', zhpolicy.clean(body) FROM public.hostile_docs UNION ALL SELECT ''parse_article'', zhpolicy.parse_article(body)::text FROM public.hostile_docs UNION ALL SELECT ''tag'', t::text FROM public.hostile_docs, zhpolicy.tag(body) t UNION ALL SELECT ''tag_spans'', t::text FROM public.hostile_docs, zhpolicy.tag_spans(body) t UNION ALL SELECT ''concepts'', zhpolicy.concepts(body)::text FROM public.hostile_docs UNION ALL SELECT ''concept_query'', zhpolicy.concept_query(''t.cyber'')::text UNION ALL SELECT ''narrower'', n::text FROM zhpolicy.narrower(''t.cyber'') n UNION ALL SELECT ''keywords'', k::text FROM public.hostile_docs, zhpolicy.keywords(body, 3) k UNION ALL SELECT ''fingerprint'', zhpolicy.vocabulary_fingerprint() UNION ALL SELECT ''pending'', zhpolicy.tag_table_pending(''public.hostile_docs_2'', ''body'', ''tags'')::text'
+\set queries 'SELECT ''to_tsvector'' AS f, pg_catalog.to_tsvector(''zhpolicy'', body)::text AS r FROM public.hostile_docs UNION ALL SELECT ''compound'', pg_catalog.to_tsvector(''zhpolicy_compound'', body)::text FROM public.hostile_docs UNION ALL SELECT ''zhpolicy.tsvector'', zhpolicy.tsvector(body)::text FROM public.hostile_docs UNION ALL SELECT ''queries'', pg_catalog.concat(pg_catalog.to_tsquery(''zhpolicy'', ''网络安全''), pg_catalog.websearch_to_tsquery(''zhpolicy'', ''"数字经济" -网络''), pg_catalog.phraseto_tsquery(''zhpolicy'', ''人类命运共同体''), pg_catalog.plainto_tsquery(''zhpolicy'', ''数据'')) UNION ALL SELECT ''headline'', pg_catalog.ts_headline(''zhpolicy'', body, pg_catalog.websearch_to_tsquery(''zhpolicy'', ''网络空间'')) FROM public.hostile_docs UNION ALL SELECT ''segment'', zhpolicy.segment(body)::text FROM public.hostile_docs UNION ALL SELECT ''clean'', zhpolicy.clean(body) FROM public.hostile_docs UNION ALL SELECT ''parse_article'', zhpolicy.parse_article(body)::text FROM public.hostile_docs UNION ALL SELECT ''tag'', t::text FROM public.hostile_docs, zhpolicy.tag(body) t UNION ALL SELECT ''tag_spans'', t::text FROM public.hostile_docs, zhpolicy.tag_spans(body) t UNION ALL SELECT ''concepts'', zhpolicy.concepts(body)::text FROM public.hostile_docs UNION ALL SELECT ''concept_query'', zhpolicy.concept_query(''t.cyber'')::text UNION ALL SELECT ''narrower'', n::text FROM zhpolicy.narrower(''t.cyber'') n UNION ALL SELECT ''keywords'', k::text FROM public.hostile_docs, zhpolicy.keywords(body, 3) k UNION ALL SELECT ''contains'', pg_catalog.concat(zhpolicy.contains(body, ''网络''), zhpolicy.occurrences(body, ''网络'')) FROM public.hostile_docs UNION ALL SELECT ''text index &@'', d.id::text FROM public.hostile_docs d WHERE d.body OPERATOR(zhpolicy.&@) ''网络空间'' UNION ALL SELECT ''text index like'', d.id::text FROM public.hostile_docs d WHERE d.body OPERATOR(pg_catalog.~~) ''%数字经济%'' UNION ALL SELECT ''fingerprint'', zhpolicy.vocabulary_fingerprint() UNION ALL SELECT ''pending'', zhpolicy.tag_table_pending(''public.hostile_docs_2'', ''body'', ''tags'')::text'
 
 -- normal search path first
 SELECT zhpolicy.collect_df('public.article', 'body') AS documents;
+SET enable_seqscan = off;  -- the text index serves the &@ and LIKE rows
 CREATE TABLE normal_run AS :queries;
+RESET enable_seqscan;
 SET client_min_messages = warning;
 CALL zhpolicy.tag_table('hostile_docs', 'body', 'tags');
 RESET client_min_messages;
@@ -70,7 +73,9 @@ UPDATE zhpolicy.concept SET note = 'x' WHERE id OPERATOR(pg_catalog.=) 't.hostil
 DELETE FROM zhpolicy.concept WHERE id OPERATOR(pg_catalog.=) 't.hostile';
 SELECT zhpolicy.load_vocabulary() OPERATOR(pg_catalog.>) 100 AS loaded;
 SELECT zhpolicy.collect_df('public.article', 'body') AS documents;
+SET enable_seqscan = off;
 CREATE TEMP TABLE hostile_run AS :queries;
+RESET enable_seqscan;
 SET client_min_messages = warning;
 CALL zhpolicy.tag_table('public.hostile_docs_2', 'body', 'tags');
 RESET client_min_messages;

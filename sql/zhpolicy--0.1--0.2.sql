@@ -469,6 +469,40 @@ END
 $$;
 
 
+-- The whole-document text index: GIN keys are pairs of adjacent characters of the text itself
+-- (no tsvector, so no position limit), rechecked against the row; &@ means strpos(doc, q) > 0,
+-- and LIKE and ILIKE use the same index.
+CREATE FUNCTION zhpolicy.contains(doc text, q text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.contains(text, text) IS 'whether doc contains q, as strpos(doc, q) > 0; the operator &@, served by gin_bigram_ops';
+CREATE OPERATOR zhpolicy.&@ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.contains,
+                             RESTRICT = matchingsel, JOIN = matchingjoinsel);
+COMMENT ON OPERATOR zhpolicy.&@ (text, text) IS 'contains: doc &@ q is strpos(doc, q) > 0, searched with a gin_bigram_ops index';
+CREATE FUNCTION zhpolicy.occurrences(doc text, q text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.occurrences(text, text) IS 'how many times q occurs in doc, without overlaps (0 for an empty q)';
+CREATE FUNCTION zhpolicy.bigram_extract_value(text, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_bigram_extract_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.bigram_extract_query(text, internal, int2, internal, internal, internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'zhpolicy_bigram_extract_query' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.bigram_consistent(internal, int2, text, int4, internal, internal, internal, internal) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'zhpolicy_bigram_consistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal) RETURNS "char"
+    AS 'MODULE_PATHNAME', 'zhpolicy_bigram_triconsistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION zhpolicy.bigram_compare_partial(int4, int4, int2, internal) RETURNS int4
+    AS 'MODULE_PATHNAME', 'zhpolicy_bigram_compare_partial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
+    OPERATOR 1 zhpolicy.&@ (text, text),
+    OPERATOR 2 pg_catalog.~~ (text, text),
+    OPERATOR 3 pg_catalog.~~* (text, text),
+    FUNCTION 1 pg_catalog.btint4cmp(int4, int4),
+    FUNCTION 2 zhpolicy.bigram_extract_value(text, internal, internal),
+    FUNCTION 3 zhpolicy.bigram_extract_query(text, internal, int2, internal, internal, internal, internal),
+    FUNCTION 4 zhpolicy.bigram_consistent(internal, int2, text, int4, internal, internal, internal, internal),
+    FUNCTION 5 zhpolicy.bigram_compare_partial(int4, int4, int2, internal),
+    FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
+    STORAGE int4;
+COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
 -- Relevance ranking (zhpolicy.rank): BM25 over the exact occurrences of a query's phrases.
 -- A query as rank() reads it: its phrases, their weights (idf times word weight), and the
 -- statistics they came from (mean length in bytes, rows, rows holding each phrase).

@@ -11,9 +11,11 @@
  * Chars is what makes a search find every text that LIKE '%词%' finds.  A word
  * of n Chinese characters gives n + 1 lexemes: the word and its first
  * character at the word's position, then each further character one position
- * on (TSL_ADDPOS).  A token that mixes Chinese characters with digits or
- * letters (2023年11月8日, 470.5万) is split the same way, each run of other
- * characters being one piece (2023, 年, 11, 月, 8, 日), so 11月 finds it too.  Positions are thus those of characters, so a phrase of
+ * on (TSL_ADDPOS).  A token that holds Chinese characters or digits among
+ * other characters (2023年11月8日, 470.5万, IPv6) is split the same way, each
+ * digit and each run of other characters being one piece (2, 0, 2, 3, 年, 1,
+ * 1, 月, 8, 日; ipv, 6), so 11月, and 1月 inside it, find it as LIKE does.
+ * Positions are thus those of characters, so a phrase of
  * characters matches exactly where the characters stand side by side, whatever
  * the words: 共同体 is found inside 命运共同体, 间命 across 网络空间|命运.  On
  * the query side to_tsquery turns the same lexemes into (共同体 | 共) <-> 同 <-> 体:
@@ -173,7 +175,7 @@ zhpolicy_dict_normalize(const void *dict_data, const char *in, size_t len, char 
 	{
 		size_t		k = zp_index_pieces(word, n, starts, ends, ZHPOLICY_MAX_CHARS);
 
-		if (k >= 2 && zp_has_han(word, n))
+		if (k >= 2)				/* a Han character or a digit among other characters */
 			*npieces = k;
 	}
 	return n;

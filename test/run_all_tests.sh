@@ -91,7 +91,7 @@ run_regress() {
     scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
     mkdir -p "$scratch/in/test"
     cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
-    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
+    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
     [ -n "$extra" ] && echo "$extra" >> "$scratch/in/test/regress.conf"
     chmod -R a+rX "$scratch"
     zp_pg_dir "$scratch/out"
@@ -140,6 +140,9 @@ if [ -z "${ZP_REGRESS:-}" ]; then
     for t in "$ZP_ROOT"/test/operations/*.sh; do
         run_script "operations: $(basename "$t" .sh)" "$t"
     done
+    # the README's Django recipe, through Debian's python3-django and python3-psycopg2
+    run_script "clients: django" "$ZP_ROOT/test/clients/django/run.sh"
+    run_script "clients: sqlalchemy" "$ZP_ROOT/test/clients/sqlalchemy/run.sh"
     # the whole suite once more in a server under valgrind (about 8 minutes; ZP_VALGRIND=0 skips it)
     [ "${ZP_VALGRIND:-1}" != 0 ] && run_script "valgrind (make installcheck-valgrind)" "$ZP_ROOT/test/valgrind/installcheck.sh"
 fi

@@ -112,7 +112,7 @@ zp_index_pieces(const char *s, size_t n, size_t *start, size_t *end, size_t max)
 		uint32_t	cp;
 		int			l = zp_utf8_decode((const unsigned char *) s + i, n - i, &cp);
 
-		if (zp_is_han(cp))
+		if (zp_is_han(cp) || (cp >= '0' && cp <= '9'))
 		{
 			if (count == max)
 				return 0;

@@ -117,9 +117,11 @@ int			zp_has_han(const char *s, size_t n);
 
 /*
  * Split a lexeme into the pieces that take one position each when characters
- * are indexed: every Han character alone, and every run of other characters
- * (2023年11月 -> 2023, 年, 11, 月).  Stores piece i as [start[i], end[i]) and
- * returns the count, or 0 if there are more than max pieces.
+ * are indexed: every Han character and every ASCII digit alone, and every run
+ * of other characters (2023年11月 -> 2,0,2,3,年,1,1,月; IPv6 -> ipv, 6), so that
+ * a query for the tail of a number (2月 in 12月) finds it as LIKE does.  Stores
+ * piece i as [start[i], end[i]) and returns the count, or 0 if there are more
+ * than max pieces.
  */
 size_t		zp_index_pieces(const char *s, size_t n, size_t *start, size_t *end, size_t max);
 

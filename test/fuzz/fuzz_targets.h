@@ -12,6 +12,7 @@
 #ifndef FUZZ_TARGETS_H
 #define FUZZ_TARGETS_H
 
+#include "zp_bigram.h"
 #include "zp_clean.h"
 #include "zp_lexicon.h"
 #include "zp_normalize.h"
@@ -417,6 +418,201 @@ fuzz_lexicon(const ZpLexicon *main_lex, const uint8_t *data, size_t size)
 		zp_lexicon_close(&l);
 	}
 	return bad;
+}
+
+/* The byte length of the UTF-8 character at s (n > 0 bytes left), as the engine decodes it. */
+static size_t
+fuzz_char_len(const char *s, size_t n)
+{
+	uint32_t	cp;
+
+	return (size_t) zp_utf8_decode((const unsigned char *) s, n, &cp);
+}
+
+/* Whether s is valid UTF-8 (as every text value of a UTF8 database is). */
+static int
+fuzz_valid_utf8(const char *s, size_t n)
+{
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		uint32_t	cp;
+		int			l = zp_utf8_decode((const unsigned char *) s + i, n - i, &cp);
+
+		if (l == 1 && cp == 0xFFFD)
+			return 0;
+		i += (size_t) l;
+	}
+	return 1;
+}
+
+/* ASCII lower case, the C locale's lower() (what ILIKE compares in a --no-locale database). */
+static char
+fuzz_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+}
+
+/*
+ * A reference LIKE (ILIKE when fold): % any run, _ one character, a backslash
+ * takes the next character literally; recursion depth is bounded by the
+ * pattern's length, so fuzz inputs stay short.
+ */
+static int
+fuzz_like(const char *t, size_t tn, const char *p, size_t pn, int fold)
+{
+	while (pn > 0)
+	{
+		if (p[0] == '%')
+		{
+			while (pn > 0 && p[0] == '%')
+				p++, pn--;
+			if (pn == 0)
+				return 1;
+			for (;;)
+			{
+				if (fuzz_like(t, tn, p, pn, fold))
+					return 1;
+				if (tn == 0)
+					return 0;
+				{
+					size_t		l = fuzz_char_len(t, tn);
+
+					t += l;
+					tn -= l;
+				}
+			}
+		}
+		if (tn == 0)
+			return 0;
+		if (p[0] == '_')
+		{
+			size_t		l = fuzz_char_len(t, tn);
+
+			t += l, tn -= l;
+			p++, pn--;
+			continue;
+		}
+		if (p[0] == '\\')
+		{
+			p++, pn--;
+			if (pn == 0)
+				return 0;		/* the server refuses this pattern */
+		}
+		{
+			size_t		l = fuzz_char_len(p, pn);
+
+			if (l > tn)
+				return 0;
+			if (l == 1 && fold)
+			{
+				if (fuzz_lower(p[0]) != fuzz_lower(t[0]))
+					return 0;
+			}
+			else if (memcmp(p, t, l) != 0)
+				return 0;
+			t += l, tn -= l;
+			p += l, pn -= l;
+		}
+	}
+	return tn == 0;
+}
+
+/* Whether hay holds needle (empty needle: always). */
+static int
+fuzz_contains(const char *hay, size_t hn, const char *needle, size_t nn)
+{
+	if (nn == 0)
+		return 1;
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (memcmp(hay + i, needle, nn) == 0)
+			return 1;
+	return 0;
+}
+
+/* The text and query of a bigram input. */
+typedef struct FuzzBigramInput
+{
+	const char *text;
+	size_t		tlen;
+	const char *query;
+	size_t		qlen;
+} FuzzBigramInput;
+
+/*
+ * The text index's body: every query kind's keys are among the text's keys
+ * whenever the text matches (no row is ever missed), and a query whose keys
+ * decide alone decides right; all memory goes back to the allocator.
+ */
+static int
+fuzz_bigram_body(void *arg, const ZpAllocator *mem)
+{
+	FuzzBigramInput *in = arg;
+	uint32_t   *keys = mem->alloc(mem->ctx, (in->tlen + 1) * sizeof(uint32_t));
+	size_t		n;
+	int			bad = 0;
+
+	if (!keys)
+		return 1;
+	n = zp_bigram_text_keys(in->text, in->tlen, keys, mem);
+	if (n > in->tlen)
+		bad = 1;
+	n = zp_bigram_sort_unique(keys, n, mem);
+	for (size_t i = 1; i < n && n != SIZE_MAX; i++)
+		if (keys[i - 1] >= keys[i])
+			bad = 1;
+	for (int kind = 0; kind < 3 && !bad && n != SIZE_MAX; kind++)
+	{
+		ZpBigramQuery q;
+		int			truth,
+					match;
+
+		if (zp_bigram_query(in->query, in->qlen, (ZpBigramQueryKind) kind, mem, &q) != 0)
+			continue;
+		truth = kind == ZP_BIGRAM_SUBSTRING ? fuzz_contains(in->text, in->tlen, in->query, in->qlen)
+			: fuzz_like(in->text, in->tlen, in->query, in->qlen, kind == ZP_BIGRAM_ILIKE);
+		match = q.nkeys == 0 || zp_bigram_keys_match(keys, n, &q);
+		if (truth && !match)
+			bad = 1;			/* a row the index would miss */
+		if (q.exact && match != truth)
+			bad = 1;			/* keys that decide alone decided wrong */
+		if (q.keys)
+			mem->release(mem->ctx, q.keys);
+	}
+	mem->release(mem->ctx, keys);
+	return bad;
+}
+
+/*
+ * The text index's keys: the input is a query, a 0xFF byte and a text (no
+ * 0xFF: the query is also cut from the text's middle).
+ */
+static int
+fuzz_bigram(const uint8_t *data, size_t size)
+{
+	const uint8_t *sep = memchr(data, 0xFF, size);
+	FuzzBigramInput in;
+
+	if (sep)
+	{
+		in.query = (const char *) data;
+		in.qlen = (size_t) (sep - data);
+		in.text = (const char *) sep + 1;
+		in.tlen = size - in.qlen - 1;
+	}
+	else
+	{
+		in.text = (const char *) data;
+		in.tlen = size;
+		in.query = (const char *) data + size / 3;
+		in.qlen = size / 3;
+	}
+	if (in.qlen > 64)
+		in.qlen = 64;			/* the reference LIKE is exponential in the worst case */
+	if (!fuzz_valid_utf8(in.text, in.tlen) || !fuzz_valid_utf8(in.query, in.qlen))
+		return 0;				/* a database's text is valid UTF-8 */
+	return fuzz_run(fuzz_bigram_body, &in, fuzz_cancel_point(data, size));
 }
 
 #endif							/* FUZZ_TARGETS_H */

@@ -57,6 +57,21 @@ write_text_seeds(const char *dir, const char *name, const char *text, size_t len
 	memcpy(buf, labels, sizeof(labels));	/* with its NUL */
 	memcpy(buf + sizeof(labels), text, len);
 	write_seed(dir, "tagger", name, buf, sizeof(labels) + len);
+	/* bigram: a query cut from the text, a 0xFF byte, the first 4 kB of the text */
+	{
+		size_t		tl = len > 4096 ? 4096 : len;
+		size_t		from = tl / 2,
+					ql = tl - from > 12 ? 12 : tl - from;
+
+		while (from > 0 && (text[from] & 0xC0) == 0x80)
+			from--;
+		while (ql > 0 && from + ql < tl && (text[from + ql] & 0xC0) == 0x80)
+			ql--;
+		memcpy(buf, text + from, ql);
+		buf[ql] = (char) 0xFF;
+		memcpy(buf + ql + 1, text, tl);
+		write_seed(dir, "bigram", name, buf, ql + 1 + tl);
+	}
 	free(buf);
 }
 

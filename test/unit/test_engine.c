@@ -717,6 +717,8 @@ run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, 
 		return fuzz_tagger(&lex, data, size);
 	if (strcmp(target, "lexicon") == 0)
 		return fuzz_lexicon(&lex, data, size);
+	if (strcmp(target, "bigram") == 0)
+		return fuzz_bigram(data, size);
 	/* engine: everything on one input */
 	return fuzz_clean(&lex, data, size) || fuzz_tokenize_with(&lex, user, data, size) ||
 		fuzz_normalize(&lex, data, size);
@@ -731,7 +733,7 @@ run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, 
 static void
 test_fuzz_regressions(const char *corpus_dir)
 {
-	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine"};
+	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine", "bigram"};
 	static const char *samples[] = {
 		"[[[[](](](![a](![b](c)d) #### **粗** 网络安全",
 		"a.a.a@b.b.cn www.-x http://a(b(c)d) 1-1-1 国发〔2023〕5号 第18届 2023年11月8日",
@@ -1517,6 +1519,139 @@ test_tagger(const char *corpus_dir)
 	zp_matcher_free(m);
 }
 
+/* Sorted unique keys of a NUL-terminated text (malloc'd). */
+static uint32_t *
+bigram_keys_of(const char *text, size_t *n)
+{
+	size_t		len = strlen(text);
+	uint32_t   *keys = malloc((len + 1) * sizeof(uint32_t));
+
+	*n = zp_bigram_text_keys(text, len, keys, &zp_malloc_allocator);
+	*n = zp_bigram_sort_unique(keys, *n, &zp_malloc_allocator);
+	return keys;
+}
+
+/* Whether a text matches a query of a kind by its keys, and what the query's flags are. */
+static int
+bigram_match(const char *text, const char *q, ZpBigramQueryKind kind, int *exact, int *prefix, size_t *nkeys)
+{
+	size_t		n;
+	uint32_t   *keys = bigram_keys_of(text, &n);
+	ZpBigramQuery query;
+	int			m;
+
+	zp_bigram_query(q, strlen(q), kind, &zp_malloc_allocator, &query);
+	m = query.nkeys == 0 || zp_bigram_keys_match(keys, n, &query);
+	*exact = query.exact;
+	*prefix = query.prefix;
+	*nkeys = query.nkeys;
+	free(query.keys);
+	free(keys);
+	return m;
+}
+
+/* The text index's keys: hand-made cases, then random texts and queries against a reference. */
+static void
+test_bigram(void)
+{
+	static const char *pieces[] = {"数", "字", "经", "济", "a", "B", "Ａ", "１", "1", " ", "\t", "　", "😀",
+	"𠀀", "İ", "i", "%", "_", "\\", "。", "ß", "\n"};
+	size_t		n,
+				nkeys;
+	int			exact,
+				prefix,
+				bad = 0,
+				trials = 0;
+	uint32_t   *keys = bigram_keys_of("数字经济 数", &n);
+	unsigned	seed = 12345;
+
+	check(n == 5 && keys[0] == (0x5B57u << 16 | 0x7ECF) && keys[1] == 0x6570u << 16 &&
+		  keys[2] == (0x6570u << 16 | 0x5B57) && keys[3] == 0x6D4Eu << 16 && keys[4] == (0x7ECFu << 16 | 0x6D4E),
+		  "keys of 数字经济 数: three pairs and the end keys of 济 and 数, sorted");
+	free(keys);
+	check(bigram_match("数字经济", "经济", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && exact && nkeys == 1,
+		  "a two-character Han query is one key that decides alone");
+	check(bigram_match("数字经济", "济", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && exact && prefix,
+		  "a one-character query is a prefix range that decides alone (济 ends the text)");
+	check(!bigram_match("数字经济", "济数", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && exact,
+		  "a pair in the wrong order is absent");
+	check(bigram_match("ABC abc", "Ab", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && !exact,
+		  "ASCII folds case in keys, so the row is rechecked");
+	check(bigram_match("数字 经济", "字 经", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && !exact && prefix,
+		  "no key spans white space: the query falls back to its first lone character");
+	check(bigram_match("数字经济", "%数字%", ZP_BIGRAM_LIKE, &exact, &prefix, &nkeys) && exact,
+		  "LIKE '%数字%' is a substring search that decides alone");
+	check(bigram_match("数字经济", "%数_济%", ZP_BIGRAM_LIKE, &exact, &prefix, &nkeys) && !exact,
+		  "LIKE with _ inside is rechecked");
+	check(bigram_match("DIGITAL 数字", "%digital 数字%", ZP_BIGRAM_ILIKE, &exact, &prefix, &nkeys) && !exact &&
+		  nkeys == 1, "ILIKE keys only pairs without case (数字)");
+	check(bigram_match("x", "%\\%%", ZP_BIGRAM_LIKE, &exact, &prefix, &nkeys) == 0 && prefix && !exact,
+		  "LIKE of an escaped % alone is the range of keys that start with %, rechecked");
+	check(bigram_match("x", "%_%", ZP_BIGRAM_LIKE, &exact, &prefix, &nkeys) && nkeys == 0,
+		  "LIKE of wildcards alone has no key: every row is a candidate");
+	check(bigram_match("", "", ZP_BIGRAM_SUBSTRING, &exact, &prefix, &nkeys) && nkeys == 0,
+		  "the empty query has no key");
+
+	/* random texts and queries: no row a reference says matches is ever missed */
+	for (int t = 0; t < 20000; t++)
+	{
+		char		text[512],
+					q[256];
+		size_t		tl = 0,
+					ql = 0;
+		int			np = (int) ((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+		int			from,
+					to,
+					kind;
+		size_t		starts[64];
+		int			ns = 0;
+		FuzzBigramInput in;
+
+		for (int i = 0; i < np; i++)
+		{
+			const char *p = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+
+			starts[ns++] = tl;
+			memcpy(text + tl, p, strlen(p));
+			tl += strlen(p);
+		}
+		starts[ns] = tl;
+		text[tl] = '\0';
+		kind = (int) ((seed = seed * 1103515245u + 12345u) >> 16) % 4;
+		from = ns ? (int) ((seed = seed * 1103515245u + 12345u) >> 16) % (ns + 1) : 0;
+		to = from + (int) ((seed = seed * 1103515245u + 12345u) >> 16) % 5;
+		if (to > ns)
+			to = ns;
+		if (kind >= 2)
+			q[ql++] = '%';
+		for (int i = from; i < to; i++)
+		{
+			if (kind == 3 && ((seed = seed * 1103515245u + 12345u) >> 16) % 4 == 0)
+				q[ql++] = (seed >> 20) % 2 ? '_' : '%';
+			memcpy(q + ql, text + starts[i], starts[i + 1] - starts[i]);
+			ql += starts[i + 1] - starts[i];
+		}
+		if (kind == 1 && ql > 0)
+			q[ql - 1] = 'Z';	/* mostly absent */
+		if (kind >= 2)
+			q[ql++] = '%';
+		q[ql] = '\0';
+		in.text = text;
+		in.tlen = tl;
+		in.query = q;
+		in.qlen = ql;
+		trials++;
+		if (fuzz_valid_utf8(text, tl) && fuzz_valid_utf8(q, ql) && fuzz_run(fuzz_bigram_body, &in, 0))
+		{
+			if (bad++ < 3)
+				printf("# bigram invariant broken: text \"%s\" query \"%s\"\n", text, q);
+		}
+	}
+	check(bad == 0 && trials == 20000,
+		  "20000 random texts and queries (substrings, absent, LIKE/ILIKE with wildcards): no match missed, "
+		  "every key set that decides alone decides right");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1559,6 +1694,7 @@ main(int argc, char **argv)
 	test_tagger_scratch();
 	test_hostile_inputs();
 	test_fuzz_regressions(argv[2]);
+	test_bigram();
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);

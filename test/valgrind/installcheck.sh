@@ -29,7 +29,7 @@ done
 "$PG_BIN/pg_isready" -q -h "$tmp/pg" -p "$port" || { echo "server under valgrind did not start"; cat "$tmp/pg/server.log"; exit 1; }
 mkdir -p "$tmp/in/test"
 cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$tmp/in/"
-cp -r "$ZP_ROOT/test/corpus" "$tmp/in/test/"
+cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$tmp/in/test/"
 chmod -R a+rX "$tmp/in"
 zp_pg_dir "$tmp/out"
 # timing-bound checks (cancel) mean nothing 30 times slower; everything else runs
