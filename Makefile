@@ -16,7 +16,7 @@ EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
+REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts keywords rank tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ENGINE_SRCS = $(wildcard src/engine/*.c)

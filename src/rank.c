@@ -23,6 +23,8 @@
 PG_FUNCTION_INFO_V1(zhpolicy_rank);
 PG_FUNCTION_INFO_V1(zhpolicy_rank_explain);
 PG_FUNCTION_INFO_V1(zhpolicy_rank_word_share);
+PG_FUNCTION_INFO_V1(zhpolicy_rank_sketch);
+PG_FUNCTION_INFO_V1(zhpolicy_rank_bound);
 
 #define RANK_MAX_TERMS 64		/* phrases in one query */
 
@@ -35,6 +37,7 @@ typedef struct ParsedQuery
 	ZpRankTerm *terms;
 	char	  **names;			/* each term as a C string, for rank_explain */
 	ZpRankParams params;
+	ZpRankBoundTerm *bterms;	/* the terms' index keys, made on the first rank_bound call */
 } ParsedQuery;
 
 /* Refuse a malformed rank_query (terms and weights must pair up, without NULLs). */
@@ -212,4 +215,84 @@ zhpolicy_rank_word_share(PG_FUNCTION_ARGS)
 	if (share < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	PG_RETURN_FLOAT8(share);
+}
+
+/* The rank sketch of a document: its length, lead and commonest keys, for rank_bound. */
+Datum
+zhpolicy_rank_sketch(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	char	   *buf;
+	size_t		len;
+	bytea	   *res;
+
+	if (zp_rank_sketch(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &zp_rank_defaults,
+					   &zhpolicy_palloc_allocator, &buf, &len) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	res = palloc(VARHDRSZ + len);
+	SET_VARSIZE(res, VARHDRSZ + len);
+	memcpy(VARDATA(res), buf, len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+/* An upper bound of rank(doc, query) read from doc's rank sketch alone. */
+Datum
+zhpolicy_rank_bound(PG_FUNCTION_ARGS)
+{
+	bytea	   *sk;
+	ParsedQuery *pq;
+	ZpRankTerm *terms;
+	double		bound;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	sk = PG_GETARG_BYTEA_PP(0);
+	pq = parse_query(fcinfo, PG_GETARG_HEAPTUPLEHEADER(1));
+
+	if (!zp_rank_sketch_valid(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value is not a zhpolicy rank sketch"),
+				 errdetail("A rank sketch is made by zhpolicy.rank_sketch(body) of this version."),
+				 errhint("Recompute the column, e.g. UPDATE docs SET rank_sketch = zhpolicy.rank_sketch(body).")));
+	if (!pq->bterms)
+	{
+		ZpRankBoundTerm *bt = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+													 sizeof(ZpRankBoundTerm) * (pq->nterms + 1));
+		ZpAllocator mem = zhpolicy_palloc_allocator;
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (zp_rank_bound_prepare(pq->terms, pq->nterms, &mem, bt) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		MemoryContextSwitchTo(old);
+		pq->bterms = bt;
+	}
+	terms = pq->terms;
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		/* phrases the row does not hold weigh 0 */
+		ArrayType  *held = PG_GETARG_ARRAYTYPE_P(2);
+		Datum	   *hv;
+		bool	   *hn;
+		int			nh;
+
+		terms = palloc(sizeof(ZpRankTerm) * (pq->nterms + 1));
+		memcpy(terms, pq->terms, sizeof(ZpRankTerm) * pq->nterms);
+		for (int i = 0; i < pq->nterms; i++)
+			terms[i].weight = 0;
+		deconstruct_array(held, INT4OID, 4, true, TYPALIGN_INT, &hv, &hn, &nh);
+		for (int i = 0; i < nh; i++)
+		{
+			int32		h = hn[i] ? 0 : DatumGetInt32(hv[i]);
+
+			if (h < 1 || h > pq->nterms)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("held phrase %d is not a phrase of the rank query", h),
+						 errdetail("The query has %d phrases, numbered from 1.", pq->nterms)));
+			terms[h - 1].weight = pq->terms[h - 1].weight;
+		}
+	}
+	bound = zp_rank_bound(VARDATA_ANY(sk), terms, pq->bterms, pq->nterms, &pq->params);
+	PG_RETURN_FLOAT8(bound);
 }

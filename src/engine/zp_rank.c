@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "zp_bigram.h"
 #include "zp_text.h"
 #include "zp_tokenizer.h"
 
@@ -265,4 +266,228 @@ zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, s
 	}
 	zp_tokenizer_free(&tk);
 	return han ? (double) covered / (double) han : 1.0;
+}
+
+/* The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]. */
+typedef struct ZpSketchHeader
+{
+	uint32_t	magic;
+	uint32_t	version;
+	uint64_t	dl;				/* the document's length in bytes */
+	uint32_t	lead_len;		/* bytes of the lead */
+	uint32_t	nkeys;
+	uint32_t	cap;			/* a key not listed occurs at most this often */
+	uint32_t	pad;
+} ZpSketchHeader;
+
+#define SKETCH_LEAD_SPACE(n) (((n) + 3) & ~(size_t) 3)
+#define CHAR_KEY(k) ((k) | 0xFFFFu)	/* the key of a character: its 16 bits, then 0xFFFF */
+
+int
+zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
+			   char **out, size_t *outlen)
+{
+	size_t		lead = lead_end_of(doc, len, p->lead_max);
+	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
+	uint32_t   *ukeys = NULL,
+			   *ucounts = NULL,
+			   *sorted = NULL;
+	size_t		n,
+				nu = 0,
+				i,
+				want,
+				kept = 0;
+	uint32_t	cap = 0;
+	ZpSketchHeader h;
+	char	   *buf;
+	ZpTicker	t;
+
+	*out = NULL;
+	if (!keys)
+		return -1;
+	n = zp_bigram_text_keys(doc, len, keys, mem);
+	if (zp_bigram_sort(keys, n, mem) != 0)
+		goto oom;
+	/* distinct pairs with their counts, and after the pairs of each character its own count */
+	ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	if (!ukeys || !ucounts)
+		goto oom;
+	zp_ticker_init(&t, mem);
+	for (i = 0; i < n;)
+	{
+		size_t		j = i;
+		uint32_t	hi = keys[i] & 0xFFFF0000u,
+					chars = 0;
+
+		while (j < n && (keys[j] & 0xFFFF0000u) == hi)
+		{
+			size_t		r = j;
+
+			while (r < n && keys[r] == keys[j])
+				r++;
+			ukeys[nu] = keys[j];
+			ucounts[nu++] = (uint32_t) (r - j);
+			chars += (uint32_t) (r - j);
+			j = r;
+			zp_tick(&t);
+		}
+		if (ukeys[nu - 1] == CHAR_KEY(hi))
+			ucounts[nu - 1] += chars;	/* the pair (c, U+FFFF) shares the key: the sum bounds both */
+		else
+		{
+			ukeys[nu] = CHAR_KEY(hi);
+			ucounts[nu++] = chars;
+		}
+		i = j;
+	}
+	want = n / 32;
+	want = want < ZP_SKETCH_MIN_KEYS ? ZP_SKETCH_MIN_KEYS : want > ZP_SKETCH_MAX_KEYS ? ZP_SKETCH_MAX_KEYS : want;
+	if (nu > want)
+	{
+		/* cap: the (want + 1)-th largest count; keep the keys counted more often than that */
+		sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
+		if (!sorted)
+			goto oom;
+		memcpy(sorted, ucounts, nu * sizeof(uint32_t));
+		if (zp_bigram_sort(sorted, nu, mem) != 0)
+			goto oom;
+		cap = sorted[nu - 1 - want];
+		mem->release(mem->ctx, sorted);
+		sorted = NULL;
+	}
+	for (i = 0; i < nu; i++)
+		if (ucounts[i] > cap)
+		{
+			ukeys[kept] = ukeys[i];
+			ucounts[kept++] = ucounts[i];
+		}
+	memset(&h, 0, sizeof(h));
+	h.magic = ZP_SKETCH_MAGIC;
+	h.version = ZP_SKETCH_VERSION;
+	h.dl = len;
+	h.lead_len = (uint32_t) lead;
+	h.nkeys = (uint32_t) kept;
+	h.cap = cap;
+	*outlen = sizeof(h) + SKETCH_LEAD_SPACE(lead) + 2 * kept * sizeof(uint32_t);
+	buf = mem->alloc(mem->ctx, *outlen);
+	if (!buf)
+		goto oom;
+	memset(buf, 0, *outlen);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), doc, lead);
+	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead), ukeys, kept * sizeof(uint32_t));
+	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead) + kept * sizeof(uint32_t), ucounts, kept * sizeof(uint32_t));
+	mem->release(mem->ctx, keys);
+	mem->release(mem->ctx, ukeys);
+	mem->release(mem->ctx, ucounts);
+	*out = buf;
+	return 0;
+oom:
+	mem->release(mem->ctx, keys);
+	if (ukeys)
+		mem->release(mem->ctx, ukeys);
+	if (ucounts)
+		mem->release(mem->ctx, ucounts);
+	if (sorted)
+		mem->release(mem->ctx, sorted);
+	return -1;
+}
+
+int
+zp_rank_sketch_valid(const char *buf, size_t len)
+{
+	ZpSketchHeader h;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
+		len == sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len) + 2 * (size_t) h.nkeys * sizeof(uint32_t);
+}
+
+int
+zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out)
+{
+	for (int i = 0; i < n; i++)
+	{
+		ZpBigramQuery q;
+
+		out[i].keys = NULL;
+		out[i].nkeys = 0;
+		if (zp_bigram_query(terms[i].s, terms[i].len, ZP_BIGRAM_SUBSTRING, mem, &q) != 0)
+			return -1;
+		if (q.prefix && q.nkeys == 1)
+			q.keys[0] = CHAR_KEY(q.keys[0] & 0xFFFF0000u);	/* one character: its own count */
+		out[i].keys = q.keys;
+		out[i].nkeys = q.nkeys;
+	}
+	return 0;
+}
+
+/* The count a sketch gives key: listed, or at most cap. */
+static uint32_t
+sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap, uint32_t key)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && keys[lo] == key ? counts[lo] : cap;
+}
+
+double
+zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bterms,
+			  int nterms, const ZpRankParams *p)
+{
+	ZpSketchHeader h;
+	const char *lead;
+	const uint32_t *keys,
+			   *counts;
+	double		norm,
+				total = 0;
+
+	memcpy(&h, sk, sizeof(h));
+	lead = sk + sizeof(h);
+	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
+	counts = keys + h.nkeys;
+	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
+	for (int i = 0; i < nterms; i++)
+	{
+		double		tf,
+					in_lead,
+					x;
+
+		if (terms[i].len == 0 || terms[i].weight <= 0)
+			continue;
+		if (bterms[i].nkeys == 0)
+			tf = (double) h.dl / (double) terms[i].len;	/* no key: every possible place */
+		else
+		{
+			uint32_t	m = UINT32_MAX;
+
+			for (size_t j = 0; j < bterms[i].nkeys; j++)
+			{
+				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, bterms[i].keys[j]);
+
+				m = c < m ? c : m;
+			}
+			tf = m;
+		}
+		if (tf <= 0)
+			continue;
+		in_lead = (double) zp_rank_count(lead, h.lead_len, terms[i].s, terms[i].len, NULL);
+		in_lead = in_lead < tf ? in_lead : tf;
+		x = tf + (p->title_boost - 1) * in_lead;
+		total += terms[i].weight * x * (p->k1 + 1) / (x + p->k1 * norm);
+	}
+	return total;
 }

@@ -26,6 +26,7 @@
 #define ZP_RANK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "zp_alloc.h"
 #include "zp_lexicon.h"
@@ -94,3 +95,46 @@ extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
 								 const char *s, size_t len, const ZpAllocator *mem);
 
 #endif							/* ZP_RANK_H */
+
+/*
+ * Upper bounds without reading a document: its rank sketch.
+ *
+ * A sketch (zhpolicy.rank_sketch, kept in a column beside the text) holds the document's
+ * length, its lead, and the counts of its commonest keys of the text index (pairs of
+ * adjacent folded characters, zp_bigram.h) and of its commonest characters; any key it
+ * does not list occurs at most cap times.  A phrase occurs (without overlaps) at most as
+ * often as each of its pairs, so the sketch bounds tf, hence the BM25 score: zhpolicy.rank_top
+ * scores documents exactly in the order of their bounds and stops when the k-th exact score
+ * reaches the next bound, which gives the exact top k after reading few rows.
+ */
+#define ZP_SKETCH_MAGIC 0x4B53505Au	/* "ZPSK" */
+#define ZP_SKETCH_VERSION 1
+
+/* Keys a sketch lists: one per 32 characters, at least 32, at most 192 (so that a sketch, at most
+ * about 1.9 kB with its lead, stays in the row and is read without a TOAST fetch). */
+#define ZP_SKETCH_MIN_KEYS 32
+#define ZP_SKETCH_MAX_KEYS 192
+
+/* The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is short. */
+extern int	zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
+						   char **out, size_t *outlen);
+
+/* Whether buf holds a sketch this version reads. */
+extern int	zp_rank_sketch_valid(const char *buf, size_t len);
+
+/* A phrase prepared for bounds: its keys (sorted) and, for one character, its character key. */
+typedef struct ZpRankBoundTerm
+{
+	uint32_t   *keys;
+	size_t		nkeys;			/* 0: no bound (an empty phrase, or only breaks) */
+} ZpRankBoundTerm;
+
+/* Prepare terms[0..n) for bounds into out[0..n); 0, or -1 when memory is short. */
+extern int	zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out);
+
+/*
+ * An upper bound of zp_rank_score(doc, NULL title, terms) from doc's sketch (which must be
+ * valid); never below the exact score.
+ */
+extern double zp_rank_bound(const char *sketch, const ZpRankTerm *terms,
+							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params);
