@@ -8,6 +8,7 @@
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
 #   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
+#   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 
@@ -15,7 +16,7 @@ EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector text_index long_documents headline headline_long snippet clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
+REGRESS = setup parser config corpus queries tsvector text_index long_documents headline headline_long snippet clean user_dict vocabulary tag tag_spans concepts keywords rank tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ENGINE_SRCS = $(wildcard src/engine/*.c)
@@ -86,7 +87,10 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy
+bench-ranking:
+	bash test/bench/ranking.sh
+
+.PHONY: unittest run test bench bench-search bench-accuracy bench-ranking
 
 print-regress:
 	@echo $(REGRESS)

@@ -32,6 +32,10 @@ SELECT term, tf FROM zhpolicy.keywords('保护关键信息基础设施，保护�
 SELECT zhpolicy.vocabulary_version() > 0 AS version, length(zhpolicy.vocabulary_fingerprint()) AS fingerprint_length,
        (SELECT count(*) FROM zhpolicy.vocabulary_file('policy')) > 100 AS shipped_file;
 SELECT count(*) AS found FROM article WHERE tsv @@ websearch_to_tsquery('zhpolicy', '网络安全');
+SELECT zhpolicy.rank_terms('网络安全 数据') AS rank_terms, zhpolicy.rank('维护网络安全', '网络安全') > 0 AS ranked,
+       (zhpolicy.rank_query('网络安全 数据', 'article', 'body')).df AS df,
+       (SELECT count(*) FROM zhpolicy.rank_explain('维护网络安全', zhpolicy.rank_query('网络安全'))) AS explained,
+       zhpolicy.rank_bound(zhpolicy.rank_sketch('维护网络安全'), zhpolicy.rank_query('网络安全')) > 0 AS bounded;
 SELECT zhpolicy.contains('保护关键信息基础设施', '信息基础') AS contains, zhpolicy.occurrences('网络网络', '网络') AS occurrences,
        '保护关键信息基础设施' OPERATOR(zhpolicy.&@) '关键' AS operator;
 -- the whole-document recipe in the application's own schema: its index, &@, LIKE and ILIKE through it

@@ -512,3 +512,208 @@ CREATE FUNCTION zhpolicy.snippet(doc text, query text, start_sel text DEFAULT '<
                                  html boolean DEFAULT false) RETURNS text
     AS 'MODULE_PATHNAME', 'zhpolicy_snippet' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION zhpolicy.snippet(text, text, text, text, integer, integer, text, boolean) IS 'exact highlighting of whole documents: fragments around the query''s words and "phrases"';
+-- Relevance ranking (zhpolicy.rank): BM25 over the exact occurrences of a query's phrases.
+-- A query as rank() reads it: its phrases, their weights (idf times word weight), and the
+-- statistics they came from (mean length in bytes, rows, rows holding each phrase).
+CREATE TYPE zhpolicy.rank_query AS (
+    terms    text[],
+    weights  float8[],
+    avg_len  float8,
+    n_docs   bigint,
+    df       bigint[]
+);
+
+-- The phrases of a query: separated by white space ("double quotes" keep spaces), repeats dropped.
+CREATE FUNCTION zhpolicy.rank_terms(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+        SELECT t, min(o) AS o FROM (
+            SELECT btrim(coalesce(m[1], m[2])) AS t, o
+            FROM regexp_matches(query, '"([^"]*)"|([^[:space:]"]+)', 'g') WITH ORDINALITY AS x(m, o)) y
+        WHERE t <> '' GROUP BY t) z
+$$;
+
+-- Share of a phrase's Han characters inside words of two or more characters (1 without Han).
+CREATE FUNCTION zhpolicy.rank_word_share(phrase text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_word_share' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- A rank query without corpus statistics: idf 1 for every phrase, no length normalisation.
+CREATE FUNCTION zhpolicy.rank_query(query text) RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(t, coalesce((SELECT array_agg(0.5 OPERATOR(pg_catalog.+) (0.5 OPERATOR(pg_catalog.*) zhpolicy.rank_word_share(x)) ORDER BY o)
+                            FROM unnest(t) WITH ORDINALITY AS u(x, o)), '{}'),
+               NULL::float8, NULL::bigint, NULL::bigint[])::zhpolicy.rank_query
+    FROM zhpolicy.rank_terms(query) AS t
+$$;
+
+-- A rank query from phrases and statistics: weight = idf x (0.5 + 0.5 x word share).
+CREATE FUNCTION zhpolicy.rank_query_of(terms text[], df bigint[], n_docs bigint, avg_len float8)
+RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(terms,
+               coalesce((SELECT array_agg(ln(1 + (n_docs - d + 0.5) / (d + 0.5))
+                                          * (0.5 + 0.5 * zhpolicy.rank_word_share(t)) ORDER BY o)
+                         FROM unnest(terms, df) WITH ORDINALITY AS u(t, d, o)), '{}'),
+               avg_len, n_docs, df)::zhpolicy.rank_query
+$$;
+
+-- A rank query with statistics of a table's text column, gathered now: the rows holding each
+-- phrase (through the text index when the column has one), the number of rows, their mean length.
+CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    n bigint;
+    avg_len float8;
+    dfs bigint[] := '{}';
+    df bigint;
+    t text;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    -- the phrases through the text index (the planner does not know what a recheck costs);
+    -- the function's SET clause restores the caller's setting
+    PERFORM set_config('enable_seqscan', 'off', true);
+    FOREACH t IN ARRAY terms LOOP
+        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1', tbl, text_column)
+            INTO df USING t;
+        dfs := dfs || df;
+    END LOOP;
+    RETURN zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+END
+$$;
+
+-- Relevance of a document (and its title, if separate) to a rank query; higher is better.
+CREATE FUNCTION zhpolicy.rank(doc text, query zhpolicy.rank_query, title text DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The same for a query string, without corpus statistics.
+CREATE FUNCTION zhpolicy.rank(doc text, query text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT zhpolicy.rank(doc, zhpolicy.rank_query(query)) $$;
+
+-- What rank() counted for each phrase of the query, and its part of the score.
+CREATE FUNCTION zhpolicy.rank_explain(doc text, query zhpolicy.rank_query, title text DEFAULT NULL,
+    OUT term text, OUT tf bigint, OUT in_title bigint, OUT checked bigint, OUT words bigint,
+    OUT tf_weighted float8, OUT weight float8, OUT score float8)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 4;
+COMMENT ON TYPE zhpolicy.rank_query IS 'a query for zhpolicy.rank: phrases, their weights and the statistics they came from';
+COMMENT ON FUNCTION zhpolicy.rank_terms(text) IS 'the phrases of a ranking query, separated by white space';
+COMMENT ON FUNCTION zhpolicy.rank_word_share(text) IS 'share of a phrase''s Han characters inside words of two or more characters';
+COMMENT ON FUNCTION zhpolicy.rank_query(text) IS 'a rank query without corpus statistics (idf 1, no length normalisation)';
+COMMENT ON FUNCTION zhpolicy.rank_query(text, regclass, name) IS 'a rank query with idf and mean length from a table''s text column';
+COMMENT ON FUNCTION zhpolicy.rank(text, zhpolicy.rank_query, text) IS 'BM25 over exact phrase occurrences, words above characters, title or lead boosted';
+COMMENT ON FUNCTION zhpolicy.rank(text, text) IS 'zhpolicy.rank without corpus statistics';
+COMMENT ON FUNCTION zhpolicy.rank_explain(text, zhpolicy.rank_query, text) IS 'what zhpolicy.rank counted for each phrase';
+
+-- The rank sketch of a document (its length, lead and commonest keys), kept in a column
+-- beside the text so that rank_top can bound a row's score without reading the row.
+CREATE FUNCTION zhpolicy.rank_sketch(doc text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_sketch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- An upper bound of zhpolicy.rank(doc, query) from doc's rank sketch alone.
+-- held, when not NULL, lists the phrases (numbered from 1) the row holds; the others count 0.
+CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, held integer[] DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_bound' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The k rows of a table that rank highest for a query, as ORDER BY zhpolicy.rank(...) DESC
+-- LIMIT k finds them: one index scan per phrase gives its rows (and its df), each candidate's
+-- rank sketch bounds its score, and candidates are scored exactly in the order of their bounds
+-- until the k-th exact score reaches the next bound.  With epsilon > 0 it stops once the k-th
+-- exact score reaches (1 - epsilon) x the next bound: a row left out scores at most that much
+-- above the k-th row returned.
+CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
+    k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    rq zhpolicy.rank_query;
+    n bigint;
+    avg_len float8;
+    dfs bigint[];
+    hit_t oid[];
+    hit_c tid[];
+    hit_term int[];
+    r record;
+    s float8;
+    best float8[] := '{}';
+    tabs oid[] := '{}';
+    ctids tid[] := '{}';
+    scores float8[] := '{}';
+    exact_sql text;
+BEGIN
+    IF k < 1 THEN
+        RAISE EXCEPTION 'k must be at least 1, not %', k USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF epsilon < 0 OR epsilon >= 1 THEN
+        RAISE EXCEPTION 'epsilon must be at least 0 and below 1, not %', epsilon
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF zhpolicy.column_type(tbl, sketch_column) <> 'bytea'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is not a rank sketch (bytea)', sketch_column, tbl
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('Add one: ALTER TABLE %s ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(%I)) STORED;', tbl, text_column);
+    END IF;
+    IF cardinality(terms) = 0 THEN
+        RETURN;
+    END IF;
+    -- the rows of each phrase, once, through the text index: its df, and which phrases each
+    -- candidate holds (the function's SET clause restores the caller's enable_seqscan)
+    PERFORM set_config('enable_seqscan', 'off', true);
+    EXECUTE format('SELECT array_agg(t), array_agg(c), array_agg(term) FROM (%s) h',
+                   (SELECT string_agg(format('SELECT tableoid AS t, ctid AS c, %s AS term FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1[%s]',
+                                             i, tbl, text_column, i), ' UNION ALL ')
+                    FROM generate_series(1, cardinality(terms)) AS i))
+        INTO hit_t, hit_c, hit_term USING terms;
+    dfs := ARRAY(SELECT count(h) FROM generate_series(1, cardinality(terms)) AS i
+                 LEFT JOIN unnest(hit_term) AS h ON h = i GROUP BY i ORDER BY i);
+    PERFORM set_config('enable_seqscan', 'on', true);
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    rq := zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+    exact_sql := format('SELECT zhpolicy.rank(%I, $1) FROM %s WHERE tableoid = $2 AND ctid = $3', text_column, tbl);
+    FOR r IN EXECUTE format($q$
+        SELECT h.t, h.c, zhpolicy.rank_bound(x.%I, $1, h.held) AS ub
+        FROM (SELECT t, c, array_agg(term ORDER BY term) AS held
+              FROM unnest($2, $3, $4) AS u(t, c, term) GROUP BY t, c) h
+        JOIN %s x ON x.tableoid = h.t AND x.ctid = h.c
+        ORDER BY 3 DESC NULLS FIRST$q$, sketch_column, tbl)
+        USING rq, hit_t, hit_c, hit_term
+    LOOP
+        EXIT WHEN cardinality(best) >= k AND best[k] >= (1 - epsilon) * r.ub AND (epsilon > 0 OR best[k] > r.ub);
+        EXECUTE exact_sql INTO s USING rq, r.t, r.c;
+        tabs := tabs || r.t;
+        ctids := ctids || r.c;
+        scores := scores || s;
+        best := ARRAY(SELECT x FROM unnest(best || s) AS x ORDER BY x DESC LIMIT k);
+    END LOOP;
+    RAISE DEBUG 'zhpolicy.rank_top: % candidates, % scored exactly', cardinality(hit_t), cardinality(scores);
+    RETURN QUERY SELECT tabs[i], ctids[i], scores[i]
+                 FROM generate_subscripts(scores, 1) AS i ORDER BY scores[i] DESC LIMIT k;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.rank_sketch(text) IS 'length, lead and commonest keys of a document, for zhpolicy.rank_bound and rank_top';
+COMMENT ON FUNCTION zhpolicy.rank_bound(bytea, zhpolicy.rank_query, integer[]) IS 'upper bound of zhpolicy.rank from a rank sketch';
+COMMENT ON FUNCTION zhpolicy.rank_query_of(text[], bigint[], bigint, float8) IS 'a rank query from phrases and their statistics';
+COMMENT ON FUNCTION zhpolicy.rank_top(regclass, name, name, text, integer, float8) IS 'exact top k rows by zhpolicy.rank, reading few rows';

@@ -20,7 +20,7 @@
 
 #include <string.h>
 
-#include "zp_rank.h"
+#include "zp_select.h"
 
 /* A candidate fragment: tokens [start, end], both matches. */
 typedef struct HlCand
@@ -45,7 +45,7 @@ cand_better(const HlCand *a, const HlCand *b)
 	return a->start < b->start;
 }
 
-/* cand_better for zp_rank_sort. */
+/* cand_better for zp_select_sort. */
 static int
 cand_better_v(const void *a, const void *b)
 {
@@ -322,7 +322,7 @@ zp_headline_select(ZpHlToken *tok, size_t n, const ZpHlOptions *opt, const ZpAll
 	if (!tmp || !fen)
 		goto done;
 	memset(fen, 0, sizeof(uint32_t) * (n + 1));
-	zp_rank_sort(cand, tmp, ncand, sizeof(HlCand), cand_better_v, &tick);
+	zp_select_sort(cand, tmp, ncand, sizeof(HlCand), cand_better_v, &tick);
 	{
 		size_t		taken = 0;
 

@@ -24,7 +24,7 @@
 
 #include <string.h>
 
-#include "zp_rank.h"
+#include "zp_select.h"
 
 /* ---- query terms ---- */
 
@@ -346,7 +346,7 @@ cand_better(const Cand *a, const Cand *b)
 	return a->first < b->first;
 }
 
-/* cand_better for zp_rank_sort. */
+/* cand_better for zp_select_sort. */
 static int
 cand_better_v(const void *a, const void *b)
 {
@@ -672,7 +672,7 @@ zp_snippet(const char *doc, size_t n, const char *q, size_t qlen, const ZpSnippe
 	if (!tmp || !fen || !win)
 		goto done_automaton;
 	memset(fen, 0, (nspans + 1) * sizeof(uint32_t));
-	zp_rank_sort(cand, tmp, nspans, sizeof(Cand), cand_better_v, &tick);
+	zp_select_sort(cand, tmp, nspans, sizeof(Cand), cand_better_v, &tick);
 	for (i = 0; i < nspans && nwin < (size_t) opt->max_fragments; i++)
 	{
 		size_t		k;
