@@ -838,7 +838,7 @@ BEGIN
     END LOOP;
     INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
     SELECT tbl, tags_column, u.pk, u.h, fp, now() FROM unnest(keys, hashes) u(pk, h)
-    ON CONFLICT (table_oid, tags_column, pk) DO UPDATE
+    ON CONFLICT ON CONSTRAINT tag_log_pkey DO UPDATE
     SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint, tagged_at = excluded.tagged_at;
     tagged := cardinality(keys);
 END
@@ -867,6 +867,16 @@ BEGIN
     -- vocabulary_version), which is what Citus calls a safe trigger
     saved := current_setting('citus.enable_unsafe_triggers');
     PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- Citus cannot convert a table that a foreign key links to a table of the extension (it
+    -- would create the other table on the workers, where the extension made it already): the
+    -- labels' foreign key is dropped on every node first (the workers' copies of the extension's
+    -- tables are empty; a run that stops half way is completed by the next), and made again
+    -- between the two reference tables, on every node's copy
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept_label') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey');
+        ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey;
+    END IF;
     FOREACH t IN ARRAY ARRAY['zhpolicy.user_word', 'zhpolicy.concept', 'zhpolicy.concept_label',
                              'zhpolicy.term_df', 'zhpolicy.df_corpus']::regclass[] LOOP
         IF NOT zhpolicy.is_citus_table(t) THEN
@@ -874,6 +884,11 @@ BEGIN
             RETURN NEXT t;
         END IF;
     END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept_label'::regclass
+                   AND conname = 'concept_label_concept_id_fkey') THEN
+        ALTER TABLE zhpolicy.concept_label ADD CONSTRAINT concept_label_concept_id_fkey
+            FOREIGN KEY (concept_id) REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
     PERFORM set_config('citus.enable_unsafe_triggers', saved, true);
 END
 $$;
@@ -957,6 +972,14 @@ AS $$
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
 $$;
 
+-- The distinct keyword terms of a text, as an array: what collect_df counts once per document
+-- (a function in the select list, so that Citus runs it on the workers; Citus takes only
+-- immutable functions in FROM).
+CREATE FUNCTION zhpolicy.keyword_term_set(doc text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(array_agg(DISTINCT t ORDER BY t), '{}') FROM zhpolicy.keyword_terms(doc) t $$;
+
 -- Gather document frequencies of the terms of a table's text column; returns the number of
 -- documents.  The corpus is named after the table (schema-qualified) unless named.
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
@@ -977,7 +1000,7 @@ BEGIN
     EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
     EXECUTE format($q$
         INSERT INTO zhpolicy.term_df (corpus, term, df)
-        SELECT $1, y.t, count(*) FROM %s x, LATERAL (SELECT DISTINCT k FROM zhpolicy.keyword_terms(x.%I::text) k) y(t)
+        SELECT $1, y.t, count(*) FROM %s x CROSS JOIN LATERAL unnest(zhpolicy.keyword_term_set(x.%I::text)) y(t)
         GROUP BY y.t$q$, tbl, text_column) USING name;
     INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
     ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
@@ -1055,3 +1078,14 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
     STORAGE int4;
 COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
+
+-- On a Citus cluster these functions read the reference tables (concepts, document frequencies)
+-- from inside a task that a distributed query pushed down to a worker; Citus refuses such
+-- nested queries unless this setting allows them (its concern is a distributed table's shard
+-- moving away; a reference table's copy on the node never does).  Where Citus is not loaded
+-- the setting is an unused placeholder.  The C functions (tag, concepts, the parser) do the
+-- same inside their table reads (src/cache.c).
+ALTER FUNCTION zhpolicy.keywords(text, integer, text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.concept_query(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.narrower(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.vocabulary_version() SET citus.allow_nested_distributed_execution = on;
