@@ -10,6 +10,8 @@
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
+#   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
+#                        not part of make test: about 6 minutes, and Citus from ../shared/citus)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
@@ -86,7 +88,10 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy
+test-citus:
+	bash test/citus/run.sh
+
+.PHONY: unittest run test test-citus bench bench-search bench-accuracy
 
 print-regress:
 	@echo $(REGRESS)

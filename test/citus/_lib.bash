@@ -36,21 +36,22 @@ zp_citus_build() {
     rm -rf "$build"
 }
 
-# zp_citus_cluster: start a coordinator (node 0, with pg_cron) and two workers (nodes 1, 2), each
-# on a free port with its own data directory under ZP_TMP; sets ZP_TMP, ZP_CPORT[i] and
-# PSQLN[i] (psql to node i as an array string); the cluster is stopped and removed at exit.
+# zp_citus_cluster: start a coordinator (node 0, with pg_cron) and two workers (nodes 1, 2), and
+# a plain single-node server without Citus (node 3) to compare with, each on a free port with its
+# own data directory under ZP_TMP; sets ZP_TMP and ZP_CPORT[i]; all is stopped and removed at exit.
 zp_citus_cluster() {
     local i port libs
     ZP_TMP=$(mktemp -d /tmp/zhpolicy-citus.XXXXXX)
     chmod a+rx "$ZP_TMP"
     trap 'zp_citus_stop_all; rm -rf "$ZP_TMP"' EXIT
-    for i in 0 1 2; do
+    for i in 0 1 2 3; do
         port=$(zp_free_port)
         ZP_CPORT[$i]=$port
         zp_pg_dir "$ZP_TMP/n$i"
         zp_as_pg "$PG_BIN/initdb" -D "$ZP_TMP/n$i/data" -U postgres -E UTF8 --no-locale -A trust >/dev/null
         libs=citus
         [ "$i" -eq 0 ] && libs=citus,pg_cron
+        [ "$i" -eq 3 ] && libs=
         cat >> "$ZP_TMP/n$i/data/postgresql.conf" <<CONF
 port = $port
 listen_addresses = '127.0.0.1'
@@ -75,7 +76,7 @@ zp_citus_stop() {
 }
 zp_citus_stop_all() {
     local i
-    for i in 0 1 2; do [ -d "$ZP_TMP/n$i/data" ] && zp_citus_stop "$i"; done
+    for i in 0 1 2 3; do [ -d "$ZP_TMP/n$i/data" ] && zp_citus_stop "$i"; done
 }
 # psql on node i: zp_psql I [psql args]
 zp_psql() {
