@@ -11,6 +11,8 @@
 #   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
+#   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
+#                        not part of make test: about 6 minutes, and Citus from ../shared/citus)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
@@ -90,7 +92,10 @@ bench-accuracy:
 bench-ranking:
 	bash test/bench/ranking.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy bench-ranking
+test-citus:
+	bash test/citus/run.sh
+
+.PHONY: unittest run test test-citus bench bench-search bench-accuracy bench-ranking
 
 print-regress:
 	@echo $(REGRESS)

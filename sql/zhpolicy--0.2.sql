@@ -247,7 +247,7 @@ CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
 CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
     AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C VOLATILE;
 CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('user_word');
 
 -- ---------------------------------------------------------------- concept tagging
 -- The vocabulary: concepts in a hierarchy, with labels.  Edit with INSERT / UPDATE /
@@ -333,7 +333,8 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE zhpolicy.concept SET broader = NEW.id WHERE broader = OLD.id;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    EXECUTE format('UPDATE %s SET broader = $1 WHERE broader = $2', TG_RELID::regclass) USING NEW.id, OLD.id;
     RETURN NULL;
 END
 $$;
@@ -349,51 +350,53 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    rel text := TG_RELID::regclass::text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        SELECT c.id, c.broader INTO bad
-        FROM zhpolicy.concept c JOIN changed_rows o ON c.broader = o.id
-        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = c.broader)
-        ORDER BY c.id LIMIT 1;
-        IF FOUND THEN
+        EXECUTE format($q$SELECT c.id, c.broader
+            FROM %1$s c JOIN changed_rows o ON c.broader = o.id
+            WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = c.broader)
+            ORDER BY c.id LIMIT 1$q$, rel) INTO bad;
+        IF bad.id IS NOT NULL THEN
             RAISE EXCEPTION 'concept "%" cannot be deleted: "%" is narrower than it', bad.broader, bad.id
                 USING ERRCODE = 'foreign_key_violation',
                       HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
         END IF;
         -- related links to deleted concepts go with them
-        UPDATE zhpolicy.concept c
-        SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
-        WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o);
+        EXECUTE format($q$UPDATE %1$s c
+            SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
+            WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o)$q$, rel);
         RETURN NULL;
     END IF;
-    SELECT n.id, r AS related INTO bad FROM changed_rows n, unnest(n.related) r
-    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = r) OR r = n.id
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, r AS related FROM changed_rows n, unnest(n.related) r
+        WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = r) OR r = n.id
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'related concept "%" of "%" does not exist or is the concept itself', bad.related, bad.id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    SELECT n.id, n.broader INTO bad FROM changed_rows n
-    WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, n.broader FROM changed_rows n
+        WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = n.broader)
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'broader concept "%" of "%" does not exist', bad.broader, bad.id
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Insert the broader concept first, or in the same statement.';
     END IF;
-    WITH RECURSIVE up(start, first, cur, depth) AS (
-        SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
-        UNION ALL
-        SELECT u.start, u.first, c.broader, u.depth + 1
-        FROM up u JOIN zhpolicy.concept c ON c.id = u.cur
-        WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
-    )
-    SELECT start AS id, first AS broader, depth INTO bad FROM up
-    WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1;
-    IF FOUND AND bad.depth > 1000 THEN
+    EXECUTE format($q$WITH RECURSIVE up(start, first, cur, depth) AS (
+            SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
+            UNION ALL
+            SELECT u.start, u.first, c.broader, u.depth + 1
+            FROM up u JOIN %1$s c ON c.id = u.cur
+            WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
+        )
+        SELECT start AS id, first AS broader, depth FROM up
+        WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL AND bad.depth > 1000 THEN
         RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', bad.id
             USING ERRCODE = 'check_violation';
-    ELSIF FOUND THEN
+    ELSIF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', bad.id, bad.broader
             USING ERRCODE = 'check_violation',
                   HINT = 'A concept cannot be broader than itself, directly or through others.';
@@ -453,7 +456,7 @@ CREATE TRIGGER concept_label_bump_truncate AFTER TRUNCATE ON zhpolicy.concept_la
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
 -- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
 CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('vocabulary_version');
 
 -- The current vocabulary version.
 CREATE FUNCTION zhpolicy.vocabulary_version() RETURNS bigint
@@ -672,6 +675,18 @@ DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
 BEGIN
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: keys and text hashes come from the workers, the log is here
+        EXECUTE format($q$
+            WITH w AS MATERIALIZED (SELECT t.%1$I::text AS k, md5(coalesce(t.%2$I::text, '')) AS h,
+                                           t.%4$I IS NULL AS untagged FROM %3$s t)
+            SELECT count(*) FROM w LEFT JOIN zhpolicy.tag_log l
+              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k
+            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged OR l.text_md5 <> w.h$q$,
+            pk, text_column, tbl, tags_column)
+        INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
+        RETURN n;
+    END IF;
     EXECUTE 'SELECT count(*) ' || zhpolicy.tag_table_due(tbl, pk, text_column, tags_column)
     INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
     RETURN n;
@@ -690,9 +705,20 @@ AS $$
 DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
+    w record;
+    after text;
 BEGIN
     IF batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table (no row locks across nodes): windows from the first key, until one tags rows
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, min_score, after);
+            EXIT WHEN w.tagged > 0 OR w.scanned < batch_size;
+            after := w.last_key;
+        END LOOP;
+        RETURN w.tagged;
     END IF;
     -- one batch at a time per table: key 'zhpolicy tag_table' (0x7a68) and the table's OID
     PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
@@ -736,6 +762,138 @@ BEGIN
 END
 $$;
 
+-- Is tbl a Citus table (distributed, reference or Citus-local)?  false where Citus is not installed.
+CREATE FUNCTION zhpolicy.is_citus_table(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+    INTO found USING tbl;
+    RETURN found;
+END
+$$;
+
+-- tag_table on a Citus table, one window of its rows: the next batch_size rows after the key
+-- `after`, in key order.  Their keys and text hashes (computed on the workers, in parallel) come
+-- to the coordinator and are compared with zhpolicy.tag_log there; the rows that are due are
+-- tagged by one UPDATE that runs on the workers, shard by shard in parallel; the log is written
+-- on the coordinator.  No row locks (Citus has none across nodes): one window at a time per table
+-- (the same advisory lock as tag_table_batch), and the UPDATE logs the hash of the text it tagged,
+-- so a text changed meanwhile is tagged again by the next run.  Returns how many rows it tagged,
+-- how many it looked at (fewer than batch_size: the table's end) and the last key it looked at.
+CREATE FUNCTION zhpolicy.tag_table_window(tbl regclass, text_column name, tags_column name,
+                                          batch_size integer, min_score float8, after text,
+                                          OUT tagged bigint, OUT scanned bigint, OUT last_key text)
+RETURNS record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    pk_type text;
+    fp text := zhpolicy.tag_table_fingerprint(text_column, min_score);
+    due text[];
+    keys text[] := '{}';
+    hashes text[] := '{}';
+    r record;
+BEGIN
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT format_type(a.atttypid, a.atttypmod) INTO pk_type FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = pk;
+    PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
+    EXECUTE format($q$
+        WITH w AS MATERIALIZED (
+            SELECT t.%1$I AS k, md5(coalesce(t.%2$I::text, '')) AS h, t.%4$I IS NULL AS untagged
+            FROM %3$s t WHERE $4::text IS NULL OR t.%1$I > $4::%5$s
+            ORDER BY t.%1$I LIMIT $5
+        )
+        SELECT count(*), max(w.k)::text,
+               array_agg(w.k::text ORDER BY w.k) FILTER (WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged
+                                                         OR l.text_md5 <> w.h)
+        FROM w LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k::text$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    INTO scanned, last_key, due USING tbl, tags_column, fp, after, batch_size;
+    tagged := 0;
+    IF due IS NULL THEN
+        RETURN;
+    END IF;
+    FOR r IN EXECUTE format($q$
+        UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(t.%2$I::text, ''), $2)
+        WHERE t.%1$I = ANY ($1::%5$s[])
+        RETURNING t.%1$I::text AS pk, md5(coalesce(t.%2$I::text, '')) AS h$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    USING due, min_score
+    LOOP
+        keys := keys || r.pk;
+        hashes := hashes || r.h;
+    END LOOP;
+    INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
+    SELECT tbl, tags_column, u.pk, u.h, fp, now() FROM unnest(keys, hashes) u(pk, h)
+    ON CONFLICT ON CONSTRAINT tag_log_pkey DO UPDATE
+    SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint, tagged_at = excluded.tagged_at;
+    tagged := cardinality(keys);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_window(regclass, name, name, integer, float8, text) IS 'one window of zhpolicy.tag_table on a Citus table, in the caller''s transaction';
+
+-- Make the dictionary and vocabulary tables Citus reference tables, so that every node of the
+-- cluster segments and tags with the same user words, concepts, labels and document
+-- frequencies.  Run once on the coordinator, after citus_add_node; returns the tables it changed
+-- (none the second time).  zhpolicy.vocabulary_version (each node's change counter) and
+-- zhpolicy.tag_log (tag_table's log, kept where tag_table runs) stay local.
+CREATE FUNCTION zhpolicy.citus_distribute() RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t regclass;
+    saved text;
+BEGIN
+    IF to_regproc('pg_catalog.create_reference_table') IS NULL THEN
+        RAISE EXCEPTION 'Citus is not installed in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'CREATE EXTENSION citus; and add the worker nodes first.';
+    END IF;
+    -- the tables' triggers run on every node's copy; they only touch that copy (or the node's own
+    -- vocabulary_version), which is what Citus calls a safe trigger
+    saved := current_setting('citus.enable_unsafe_triggers');
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- Citus cannot convert a table that a foreign key links to a table of the extension (it
+    -- would create the other table on the workers, where the extension made it already): the
+    -- labels' foreign key is dropped on every node first (the workers' copies of the extension's
+    -- tables are empty; a run that stops half way is completed by the next), and made again
+    -- between the two reference tables, on every node's copy
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept_label') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey');
+        ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey;
+    END IF;
+    FOREACH t IN ARRAY ARRAY['zhpolicy.user_word', 'zhpolicy.concept', 'zhpolicy.concept_label',
+                             'zhpolicy.term_df', 'zhpolicy.df_corpus']::regclass[] LOOP
+        IF NOT zhpolicy.is_citus_table(t) THEN
+            EXECUTE 'SELECT pg_catalog.create_reference_table($1)' USING t;
+            RETURN NEXT t;
+        END IF;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept_label'::regclass
+                   AND conname = 'concept_label_concept_id_fkey') THEN
+        ALTER TABLE zhpolicy.concept_label ADD CONSTRAINT concept_label_concept_id_fkey
+            FOREIGN KEY (concept_id) REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
+    PERFORM set_config('citus.enable_unsafe_triggers', saved, true);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.citus_distribute() IS 'make the user words, vocabulary and document frequencies Citus reference tables (run once on the coordinator)';
+
 -- Tag the rows of a table that are new, whose text changed, or that were tagged under another
 -- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
 -- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
@@ -749,6 +907,8 @@ DECLARE
     n bigint;
     done bigint := 0;
     started timestamptz := pg_catalog.clock_timestamp();
+    w record;
+    after text;
 BEGIN
     PERFORM zhpolicy.tag_table_key(tbl, text_column, tags_column);
     IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
@@ -756,13 +916,27 @@ BEGIN
     END IF;
     todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0));
     COMMIT;
-    LOOP
-        n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0));
-        COMMIT;
-        EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
-        done := done OPERATOR(pg_catalog.+) n;
-        PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
-    END LOOP;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: windows of rows in key order, each tagged on the workers and committed
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), after);
+            COMMIT;
+            IF w.tagged OPERATOR(pg_catalog.>) 0 THEN
+                done := done OPERATOR(pg_catalog.+) w.tagged;
+                PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+            END IF;
+            EXIT WHEN w.scanned OPERATOR(pg_catalog.<) batch_size;
+            after := w.last_key;
+        END LOOP;
+    ELSE
+        LOOP
+            n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0));
+            COMMIT;
+            EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
+            done := done OPERATOR(pg_catalog.+) n;
+            PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+        END LOOP;
+    END IF;
     PERFORM zhpolicy.tag_table_progress(tbl, done, NULL, started);
 END
 $$;
@@ -798,6 +972,14 @@ AS $$
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
 $$;
 
+-- The distinct keyword terms of a text, as an array: what collect_df counts once per document
+-- (a function in the select list, so that Citus runs it on the workers; Citus takes only
+-- immutable functions in FROM).
+CREATE FUNCTION zhpolicy.keyword_term_set(doc text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(array_agg(DISTINCT t ORDER BY t), '{}') FROM zhpolicy.keyword_terms(doc) t $$;
+
 -- Gather document frequencies of the terms of a table's text column; returns the number of
 -- documents.  The corpus is named after the table (schema-qualified) unless named.
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
@@ -818,8 +1000,8 @@ BEGIN
     EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
     EXECUTE format($q$
         INSERT INTO zhpolicy.term_df (corpus, term, df)
-        SELECT $1, t, count(*) FROM (SELECT DISTINCT x.ctid, x.tableoid, t FROM %s x, zhpolicy.keyword_terms(x.%I::text) t) y
-        GROUP BY t$q$, tbl, text_column) USING name;
+        SELECT $1, y.t, count(*) FROM %s x CROSS JOIN LATERAL unnest(zhpolicy.keyword_term_set(x.%I::text)) y(t)
+        GROUP BY y.t$q$, tbl, text_column) USING name;
     INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
     ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
     RETURN n;
@@ -1110,3 +1292,14 @@ COMMENT ON FUNCTION zhpolicy.rank_sketch(text) IS 'length, lead and commonest ke
 COMMENT ON FUNCTION zhpolicy.rank_bound(bytea, zhpolicy.rank_query, integer[]) IS 'upper bound of zhpolicy.rank from a rank sketch';
 COMMENT ON FUNCTION zhpolicy.rank_query_of(text[], bigint[], bigint, float8) IS 'a rank query from phrases and their statistics';
 COMMENT ON FUNCTION zhpolicy.rank_top(regclass, name, name, text, integer, float8) IS 'exact top k rows by zhpolicy.rank, reading few rows';
+
+-- On a Citus cluster these functions read the reference tables (concepts, document frequencies)
+-- from inside a task that a distributed query pushed down to a worker; Citus refuses such
+-- nested queries unless this setting allows them (its concern is a distributed table's shard
+-- moving away; a reference table's copy on the node never does).  Where Citus is not loaded
+-- the setting is an unused placeholder.  The C functions (tag, concepts, the parser) do the
+-- same inside their table reads (src/cache.c).
+ALTER FUNCTION zhpolicy.keywords(text, integer, text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.concept_query(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.narrower(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.vocabulary_version() SET citus.allow_nested_distributed_execution = on;
