@@ -1046,15 +1046,17 @@ COMMENT ON FUNCTION zhpolicy.keywords(text, integer, text) IS 'top terms by TF-I
 
 -- The whole-document text index: GIN keys are pairs of adjacent characters of the text itself
 -- (no tsvector, so no position limit), rechecked against the row; &@ means strpos(doc, q) > 0,
--- and LIKE and ILIKE use the same index.
+-- and LIKE and ILIKE use the same index.  COST 1000: a call reads a whole document (often from
+-- TOAST), and a table of a few hundred long rows fits in a few heap pages, so at the default cost
+-- the planner would think a sequential scan of every document cheaper than the index.
 CREATE FUNCTION zhpolicy.contains(doc text, q text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.contains(text, text) IS 'whether doc contains q, as strpos(doc, q) > 0; the operator &@, served by gin_bigram_ops';
 CREATE OPERATOR zhpolicy.&@ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.contains,
                              RESTRICT = matchingsel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR zhpolicy.&@ (text, text) IS 'contains: doc &@ q is strpos(doc, q) > 0, searched with a gin_bigram_ops index';
 CREATE FUNCTION zhpolicy.occurrences(doc text, q text) RETURNS integer
-    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.occurrences(text, text) IS 'how many times q occurs in doc, without overlaps (0 for an empty q)';
 CREATE FUNCTION zhpolicy.bigram_extract_value(text, internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_bigram_extract_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
