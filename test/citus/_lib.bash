@@ -23,6 +23,11 @@ zp_citus_build() {
         echo "zhpolicy: skipping the Citus tests: Citus is not installed in $("$PG_CONFIG" --pkglibdir) and there is no citus-*.tar.gz in $ZP_CITUS_SRC" >&2
         exit 77
     fi
+    # Citus's own Debian build dependencies, installed like the project's (root, apt-get)
+    local saved=("${ZP_PACKAGES[@]}")
+    ZP_PACKAGES=(libkrb5-dev liblz4-dev libzstd-dev libcurl4-openssl-dev)
+    zp_install_deps
+    ZP_PACKAGES=("${saved[@]}")
     build=$(mktemp -d /tmp/zhpolicy-citus-build.XXXXXX)
     echo "zhpolicy: building $(basename "$tarball") into $("$PG_CONFIG" --pkglibdir) (about 2 minutes)"
     tar -C "$build" -xzf "$tarball"
