@@ -12,7 +12,7 @@
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 #   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
-#                        not part of make test: about 6 minutes, and Citus from ../shared/citus)
+#                        also the last stage of make test; ZP_CITUS=0 leaves it out)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
