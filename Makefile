@@ -8,15 +8,18 @@
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
 #   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
+#   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
 #   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags)
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
+#   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
+#                        also the last stage of make test; ZP_CITUS=0 leaves it out)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts schemes skos keywords tag_table roles search_path cron cancel errors
+REGRESS = setup parser config corpus queries tsvector text_index long_documents headline headline_long snippet clean user_dict vocabulary tag tag_spans concepts schemes skos keywords rank tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # zp_rdf.c wraps libserd (SKOS import); only the extension and its fuzz target link it
@@ -92,24 +95,31 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
+bench-ranking:
+	bash test/bench/ranking.sh
+
 bench-eval:
 	bash test/bench/tag_eval.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy bench-eval
+test-citus:
+	bash test/citus/run.sh
+
+.PHONY: unittest run test test-citus bench bench-search bench-accuracy bench-ranking bench-eval
 
 print-regress:
 	@echo $(REGRESS)
 .PHONY: print-regress
 
 # libFuzzer targets (clang, address and undefined behaviour sanitizers): the cleaner, the
-# normaliser, the tokenizer, the tagger, the lexicon loader, and all of them on one input.
+# normaliser, the tokenizer, the tagger, the lexicon loader, all of them on one input, the
+# snippet highlighter and the headline selector.
 #   make fuzz          each target for FUZZ_SECONDS (60)
 #   make fuzz-quick    each target for 20 s; fails if any crashed (the input is kept in
 #                      test/fuzz/regressions/<target>/)
 #   make fuzz-regress  replay test/fuzz/regressions/ through the sanitizer builds
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_SECONDS ?= 20
-FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram rdf
+FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram snippet headline rdf
 FUZZ_CC ?= clang
 # checks every 7 iterations and 61 bytes: the input's cancel point then falls anywhere in the engine
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -18,6 +18,8 @@ SELECT current_user, to_tsvector('zhpolicy', '数字经济') AS fine, to_tsvecto
 SELECT to_tsquery('zhpolicy', '数字经济') AS q1, websearch_to_tsquery('zhpolicy', '"网络安全" 数据') AS q2,
        phraseto_tsquery('zhpolicy', '网络安全') AS q3, plainto_tsquery('zhpolicy', '网络') AS q4;
 SELECT ts_headline('zhpolicy', '我们要维护网络安全和数据安全。', websearch_to_tsquery('zhpolicy', '网络安全')) AS headline;
+SELECT zhpolicy.snippet('我们要维护网络安全和数据安全。', '网络安全 "数据"', context => 3) AS snippet,
+       ts_headline('zhpolicy', repeat('数据要素市场，', 3000) || '维护网络安全。', to_tsquery('zhpolicy', '网络安全')) AS long_headline;
 SELECT zhpolicy.tsvector('保护关键信息基础设施') = to_tsvector('zhpolicy', '保护关键信息基础设施') AS same_tsvector,
        zhpolicy.tsvector('zhpolicy_compound', '知识产权') = to_tsvector('zhpolicy_compound', '知识产权') AS same_compound;
 SELECT zhpolicy.segment('保护关键信息基础设施') AS fine, zhpolicy.segment('保护关键信息基础设施', 'compound') AS compound;
@@ -34,6 +36,10 @@ SELECT term, tf FROM zhpolicy.keywords('保护关键信息基础设施，保护�
 SELECT zhpolicy.vocabulary_version() > 0 AS version, length(zhpolicy.vocabulary_fingerprint()) AS fingerprint_length,
        (SELECT count(*) FROM zhpolicy.vocabulary_file('policy')) > 100 AS shipped_file;
 SELECT count(*) AS found FROM article WHERE tsv @@ websearch_to_tsquery('zhpolicy', '网络安全');
+SELECT zhpolicy.rank_terms('网络安全 数据') AS rank_terms, zhpolicy.rank('维护网络安全', '网络安全') > 0 AS ranked,
+       (zhpolicy.rank_query('网络安全 数据', 'article', 'body')).df AS df,
+       (SELECT count(*) FROM zhpolicy.rank_explain('维护网络安全', zhpolicy.rank_query('网络安全'))) AS explained,
+       zhpolicy.rank_bound(zhpolicy.rank_sketch('维护网络安全'), zhpolicy.rank_query('网络安全')) > 0 AS bounded;
 SELECT zhpolicy.contains('保护关键信息基础设施', '信息基础') AS contains, zhpolicy.occurrences('网络网络', '网络') AS occurrences,
        '保护关键信息基础设施' OPERATOR(zhpolicy.&@) '关键' AS operator;
 -- the whole-document recipe in the application's own schema: its index, &@, LIKE and ILIKE through it

@@ -69,7 +69,17 @@ SELECT zhpolicy.import_skos(E'@prefix skos: <http://www.w3.org/2004/02/skos/core
 SELECT zhpolicy.import_skos(E'@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n_:b a skos:Concept ; skos:prefLabel "甲"@zh .', 'bad');
 SELECT zhpolicy.import_skos('<urn:x:a> <urn:x:b> "c" .', 'bad scheme');
 SELECT zhpolicy.import_skos('<urn:x:a> <urn:x:b> "c" .', 'bad', '', 'rdfxml');
-SELECT zhpolicy.import_skos_file('nonesuch', 'bad');
+-- (the share directory is masked, so the test passes on any installation of PostgreSQL)
+DO $$
+DECLARE
+    hint text;
+BEGIN
+    PERFORM zhpolicy.import_skos_file('nonesuch', 'bad');
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+    RAISE NOTICE '% (SQLSTATE %) %', regexp_replace(SQLERRM, '"/[^"]*/(tsearch_data|extension)/', '"SHAREDIR/\1/'),
+        SQLSTATE, coalesce('HINT: ' || nullif(hint, ''), '');
+END $$;
 SELECT zhpolicy.export_skos('nonesuch');
 SELECT count(*) AS after, (SELECT count(*) FROM zhpolicy.concept_scheme WHERE id = 'bad') AS bad_scheme FROM zhpolicy.concept;
 DELETE FROM zhpolicy.concept_scheme WHERE id IN ('energy', 'mine', 'mine2');

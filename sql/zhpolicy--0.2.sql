@@ -247,7 +247,7 @@ CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
 CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
     AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C VOLATILE;
 CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('user_word');
 
 -- ---------------------------------------------------------------- concept tagging
 -- The vocabulary: concepts in a hierarchy, with labels.  Edit with INSERT / UPDATE /
@@ -333,7 +333,8 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE zhpolicy.concept SET broader = NEW.id WHERE broader = OLD.id;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    EXECUTE format('UPDATE %s SET broader = $1 WHERE broader = $2', TG_RELID::regclass) USING NEW.id, OLD.id;
     RETURN NULL;
 END
 $$;
@@ -349,51 +350,53 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    rel text := TG_RELID::regclass::text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        SELECT c.id, c.broader INTO bad
-        FROM zhpolicy.concept c JOIN changed_rows o ON c.broader = o.id
-        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = c.broader)
-        ORDER BY c.id LIMIT 1;
-        IF FOUND THEN
+        EXECUTE format($q$SELECT c.id, c.broader
+            FROM %1$s c JOIN changed_rows o ON c.broader = o.id
+            WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = c.broader)
+            ORDER BY c.id LIMIT 1$q$, rel) INTO bad;
+        IF bad.id IS NOT NULL THEN
             RAISE EXCEPTION 'concept "%" cannot be deleted: "%" is narrower than it', bad.broader, bad.id
                 USING ERRCODE = 'foreign_key_violation',
                       HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
         END IF;
         -- related links to deleted concepts go with them
-        UPDATE zhpolicy.concept c
-        SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
-        WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o);
+        EXECUTE format($q$UPDATE %1$s c
+            SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
+            WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o)$q$, rel);
         RETURN NULL;
     END IF;
-    SELECT n.id, r AS related INTO bad FROM changed_rows n, unnest(n.related) r
-    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = r) OR r = n.id
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, r AS related FROM changed_rows n, unnest(n.related) r
+        WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = r) OR r = n.id
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'related concept "%" of "%" does not exist or is the concept itself', bad.related, bad.id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    SELECT n.id, n.broader INTO bad FROM changed_rows n
-    WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, n.broader FROM changed_rows n
+        WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = n.broader)
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'broader concept "%" of "%" does not exist', bad.broader, bad.id
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Insert the broader concept first, or in the same statement.';
     END IF;
-    WITH RECURSIVE up(start, first, cur, depth) AS (
-        SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
-        UNION ALL
-        SELECT u.start, u.first, c.broader, u.depth + 1
-        FROM up u JOIN zhpolicy.concept c ON c.id = u.cur
-        WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
-    )
-    SELECT start AS id, first AS broader, depth INTO bad FROM up
-    WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1;
-    IF FOUND AND bad.depth > 1000 THEN
+    EXECUTE format($q$WITH RECURSIVE up(start, first, cur, depth) AS (
+            SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
+            UNION ALL
+            SELECT u.start, u.first, c.broader, u.depth + 1
+            FROM up u JOIN %1$s c ON c.id = u.cur
+            WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
+        )
+        SELECT start AS id, first AS broader, depth FROM up
+        WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL AND bad.depth > 1000 THEN
         RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', bad.id
             USING ERRCODE = 'check_violation';
-    ELSIF FOUND THEN
+    ELSIF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', bad.id, bad.broader
             USING ERRCODE = 'check_violation',
                   HINT = 'A concept cannot be broader than itself, directly or through others.';
@@ -453,7 +456,7 @@ CREATE TRIGGER concept_label_bump_truncate AFTER TRUNCATE ON zhpolicy.concept_la
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
 -- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
 CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('vocabulary_version');
 
 -- The current vocabulary version.
 CREATE FUNCTION zhpolicy.vocabulary_version() RETURNS bigint
@@ -714,6 +717,18 @@ DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
 BEGIN
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: keys and text hashes come from the workers, the log is here
+        EXECUTE format($q$
+            WITH w AS MATERIALIZED (SELECT t.%1$I::text AS k, md5(coalesce(t.%2$I::text, '')) AS h,
+                                           t.%4$I IS NULL AS untagged FROM %3$s t)
+            SELECT count(*) FROM w LEFT JOIN zhpolicy.tag_log l
+              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k
+            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged OR l.text_md5 <> w.h$q$,
+            pk, text_column, tbl, tags_column)
+        INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
+        RETURN n;
+    END IF;
     EXECUTE 'SELECT count(*) ' || zhpolicy.tag_table_due(tbl, pk, text_column, tags_column)
     INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
     RETURN n;
@@ -733,9 +748,20 @@ AS $$
 DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
+    w record;
+    after text;
 BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table (no row locks across nodes): windows from the first key, until one tags rows
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, coalesce(min_score, 0), after, schemes);
+            EXIT WHEN w.tagged > 0 OR w.scanned < batch_size;
+            after := w.last_key;
+        END LOOP;
+        RETURN w.tagged;
     END IF;
     -- one batch at a time per table: key 'zhpolicy tag_table' (0x7a68) and the table's OID
     PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
@@ -780,6 +806,151 @@ BEGIN
 END
 $$;
 
+-- Is tbl a Citus table (distributed, reference or Citus-local)?  false where Citus is not installed.
+CREATE FUNCTION zhpolicy.is_citus_table(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+    INTO found USING tbl;
+    RETURN found;
+END
+$$;
+
+-- tag_table on a Citus table, one window of its rows: the next batch_size rows after the key
+-- `after`, in key order.  Their keys and text hashes (computed on the workers, in parallel) come
+-- to the coordinator and are compared with zhpolicy.tag_log there; the rows that are due are
+-- tagged by one UPDATE that runs on the workers, shard by shard in parallel; the log is written
+-- on the coordinator.  No row locks (Citus has none across nodes): one window at a time per table
+-- (the same advisory lock as tag_table_batch), and the UPDATE logs the hash of the text it tagged,
+-- so a text changed meanwhile is tagged again by the next run.  Returns how many rows it tagged,
+-- how many it looked at (fewer than batch_size: the table's end) and the last key it looked at.
+CREATE FUNCTION zhpolicy.tag_table_window(tbl regclass, text_column name, tags_column name,
+                                          batch_size integer, min_score float8, after text,
+                                          schemes text[] DEFAULT NULL,
+                                          OUT tagged bigint, OUT scanned bigint, OUT last_key text)
+RETURNS record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    pk_type text;
+    fp text := zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
+    due text[];
+    keys text[] := '{}';
+    hashes text[] := '{}';
+    r record;
+BEGIN
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT format_type(a.atttypid, a.atttypmod) INTO pk_type FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = pk;
+    PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
+    EXECUTE format($q$
+        WITH w AS MATERIALIZED (
+            SELECT t.%1$I AS k, md5(coalesce(t.%2$I::text, '')) AS h, t.%4$I IS NULL AS untagged
+            FROM %3$s t WHERE $4::text IS NULL OR t.%1$I > $4::%5$s
+            ORDER BY t.%1$I LIMIT $5
+        )
+        SELECT count(*), max(w.k)::text,
+               array_agg(w.k::text ORDER BY w.k) FILTER (WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged
+                                                         OR l.text_md5 <> w.h)
+        FROM w LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k::text$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    INTO scanned, last_key, due USING tbl, tags_column, fp, after, batch_size;
+    tagged := 0;
+    IF due IS NULL THEN
+        RETURN;
+    END IF;
+    FOR r IN EXECUTE format($q$
+        UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(t.%2$I::text, ''), $2, $3)
+        WHERE t.%1$I = ANY ($1::%5$s[])
+        RETURNING t.%1$I::text AS pk, md5(coalesce(t.%2$I::text, '')) AS h$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    USING due, min_score, schemes
+    LOOP
+        keys := keys || r.pk;
+        hashes := hashes || r.h;
+    END LOOP;
+    INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
+    SELECT tbl, tags_column, u.pk, u.h, fp, now() FROM unnest(keys, hashes) u(pk, h)
+    ON CONFLICT ON CONSTRAINT tag_log_pkey DO UPDATE
+    SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint, tagged_at = excluded.tagged_at;
+    tagged := cardinality(keys);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_window(regclass, name, name, integer, float8, text, text[]) IS 'one window of zhpolicy.tag_table on a Citus table, in the caller''s transaction';
+
+-- Make the dictionary and vocabulary tables Citus reference tables, so that every node of the
+-- cluster segments and tags with the same user words, concepts, labels and document
+-- frequencies.  Run once on the coordinator, after citus_add_node; returns the tables it changed
+-- (none the second time).  zhpolicy.vocabulary_version (each node's change counter) and
+-- zhpolicy.tag_log (tag_table's log, kept where tag_table runs) stay local.
+CREATE FUNCTION zhpolicy.citus_distribute() RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t regclass;
+    saved text;
+BEGIN
+    IF to_regproc('pg_catalog.create_reference_table') IS NULL THEN
+        RAISE EXCEPTION 'Citus is not installed in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'CREATE EXTENSION citus; and add the worker nodes first.';
+    END IF;
+    -- the tables' triggers run on every node's copy; they only touch that copy (or the node's own
+    -- vocabulary_version), which is what Citus calls a safe trigger
+    saved := current_setting('citus.enable_unsafe_triggers');
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- Citus cannot convert a table that a foreign key links to a table of the extension (it
+    -- would create the other table on the workers, where the extension made it already): the
+    -- labels' foreign key is dropped on every node first (the workers' copies of the extension's
+    -- tables are empty; a run that stops half way is completed by the next), and made again
+    -- between the two reference tables, on every node's copy
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept_label') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey');
+        ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey;
+    END IF;
+    -- the same for the concepts' foreign key to their schemes
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept DROP CONSTRAINT IF EXISTS concept_scheme_fkey');
+        ALTER TABLE zhpolicy.concept DROP CONSTRAINT IF EXISTS concept_scheme_fkey;
+    END IF;
+    FOREACH t IN ARRAY ARRAY['zhpolicy.user_word', 'zhpolicy.concept_scheme', 'zhpolicy.concept', 'zhpolicy.concept_label',
+                             'zhpolicy.concept_removed', 'zhpolicy.concept_label_removed',
+                             'zhpolicy.term_df', 'zhpolicy.df_corpus']::regclass[] LOOP
+        IF NOT zhpolicy.is_citus_table(t) THEN
+            EXECUTE 'SELECT pg_catalog.create_reference_table($1)' USING t;
+            RETURN NEXT t;
+        END IF;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept_label'::regclass
+                   AND conname = 'concept_label_concept_id_fkey') THEN
+        ALTER TABLE zhpolicy.concept_label ADD CONSTRAINT concept_label_concept_id_fkey
+            FOREIGN KEY (concept_id) REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept'::regclass
+                   AND conname = 'concept_scheme_fkey') THEN
+        ALTER TABLE zhpolicy.concept ADD CONSTRAINT concept_scheme_fkey
+            FOREIGN KEY (scheme) REFERENCES zhpolicy.concept_scheme (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
+    PERFORM set_config('citus.enable_unsafe_triggers', saved, true);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.citus_distribute() IS 'make the user words, vocabulary and document frequencies Citus reference tables (run once on the coordinator)';
+
 -- Tag the rows of a table that are new, whose text changed, or that were tagged under another
 -- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
 -- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
@@ -794,6 +965,8 @@ DECLARE
     n bigint;
     done bigint := 0;
     started timestamptz := pg_catalog.clock_timestamp();
+    w record;
+    after text;
 BEGIN
     PERFORM zhpolicy.tag_table_key(tbl, text_column, tags_column);
     IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
@@ -801,13 +974,27 @@ BEGIN
     END IF;
     todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0), schemes);
     COMMIT;
-    LOOP
-        n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), schemes);
-        COMMIT;
-        EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
-        done := done OPERATOR(pg_catalog.+) n;
-        PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
-    END LOOP;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: windows of rows in key order, each tagged on the workers and committed
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), after, schemes);
+            COMMIT;
+            IF w.tagged OPERATOR(pg_catalog.>) 0 THEN
+                done := done OPERATOR(pg_catalog.+) w.tagged;
+                PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+            END IF;
+            EXIT WHEN w.scanned OPERATOR(pg_catalog.<) batch_size;
+            after := w.last_key;
+        END LOOP;
+    ELSE
+        LOOP
+            n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), schemes);
+            COMMIT;
+            EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
+            done := done OPERATOR(pg_catalog.+) n;
+            PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+        END LOOP;
+    END IF;
     PERFORM zhpolicy.tag_table_progress(tbl, done, NULL, started);
 END
 $$;
@@ -843,6 +1030,14 @@ AS $$
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
 $$;
 
+-- The distinct keyword terms of a text, as an array: what collect_df counts once per document
+-- (a function in the select list, so that Citus runs it on the workers; Citus takes only
+-- immutable functions in FROM).
+CREATE FUNCTION zhpolicy.keyword_term_set(doc text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(array_agg(DISTINCT t ORDER BY t), '{}') FROM zhpolicy.keyword_terms(doc) t $$;
+
 -- Gather document frequencies of the terms of a table's text column; returns the number of
 -- documents.  The corpus is named after the table (schema-qualified) unless named.
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
@@ -863,8 +1058,8 @@ BEGIN
     EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
     EXECUTE format($q$
         INSERT INTO zhpolicy.term_df (corpus, term, df)
-        SELECT $1, t, count(*) FROM (SELECT DISTINCT x.ctid, x.tableoid, t FROM %s x, zhpolicy.keyword_terms(x.%I::text) t) y
-        GROUP BY t$q$, tbl, text_column) USING name;
+        SELECT $1, y.t, count(*) FROM %s x CROSS JOIN LATERAL unnest(zhpolicy.keyword_term_set(x.%I::text)) y(t)
+        GROUP BY y.t$q$, tbl, text_column) USING name;
     INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
     ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
     RETURN n;
@@ -909,15 +1104,17 @@ COMMENT ON FUNCTION zhpolicy.keywords(text, integer, text) IS 'top terms by TF-I
 
 -- The whole-document text index: GIN keys are pairs of adjacent characters of the text itself
 -- (no tsvector, so no position limit), rechecked against the row; &@ means strpos(doc, q) > 0,
--- and LIKE and ILIKE use the same index.
+-- and LIKE and ILIKE use the same index.  COST 1000: a call reads a whole document (often from
+-- TOAST), and a table of a few hundred long rows fits in a few heap pages, so at the default cost
+-- the planner would think a sequential scan of every document cheaper than the index.
 CREATE FUNCTION zhpolicy.contains(doc text, q text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.contains(text, text) IS 'whether doc contains q, as strpos(doc, q) > 0; the operator &@, served by gin_bigram_ops';
 CREATE OPERATOR zhpolicy.&@ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.contains,
                              RESTRICT = matchingsel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR zhpolicy.&@ (text, text) IS 'contains: doc &@ q is strpos(doc, q) > 0, searched with a gin_bigram_ops index';
 CREATE FUNCTION zhpolicy.occurrences(doc text, q text) RETURNS integer
-    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.occurrences(text, text) IS 'how many times q occurs in doc, without overlaps (0 for an empty q)';
 CREATE FUNCTION zhpolicy.bigram_extract_value(text, internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_bigram_extract_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -941,6 +1138,231 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
     STORAGE int4;
 COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
+-- The fragments of a whole document around the terms of a query (words separated by spaces, or
+-- "quoted" phrases, matched exactly as zhpolicy.contains matches), highlighted; linear in the
+-- document's length (ts_headline needs the tsquery's positions, which stop at 16,383).
+CREATE FUNCTION zhpolicy.snippet(doc text, query text, start_sel text DEFAULT '<b>',
+                                 stop_sel text DEFAULT '</b>', max_fragments integer DEFAULT 3,
+                                 context integer DEFAULT 40, fragment_delimiter text DEFAULT ' … ',
+                                 html boolean DEFAULT false) RETURNS text
+    AS 'MODULE_PATHNAME', 'zhpolicy_snippet' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.snippet(text, text, text, text, integer, integer, text, boolean) IS 'exact highlighting of whole documents: fragments around the query''s words and "phrases"';
+-- Relevance ranking (zhpolicy.rank): BM25 over the exact occurrences of a query's phrases.
+-- A query as rank() reads it: its phrases, their weights (idf times word weight), and the
+-- statistics they came from (mean length in bytes, rows, rows holding each phrase).
+CREATE TYPE zhpolicy.rank_query AS (
+    terms    text[],
+    weights  float8[],
+    avg_len  float8,
+    n_docs   bigint,
+    df       bigint[]
+);
+
+-- The phrases of a query: separated by white space ("double quotes" keep spaces), repeats dropped.
+CREATE FUNCTION zhpolicy.rank_terms(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+        SELECT t, min(o) AS o FROM (
+            SELECT btrim(coalesce(m[1], m[2])) AS t, o
+            FROM regexp_matches(query, '"([^"]*)"|([^[:space:]"]+)', 'g') WITH ORDINALITY AS x(m, o)) y
+        WHERE t <> '' GROUP BY t) z
+$$;
+
+-- Share of a phrase's Han characters inside words of two or more characters (1 without Han).
+CREATE FUNCTION zhpolicy.rank_word_share(phrase text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_word_share' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- A rank query without corpus statistics: idf 1 for every phrase, no length normalisation.
+CREATE FUNCTION zhpolicy.rank_query(query text) RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(t, coalesce((SELECT array_agg(0.5 OPERATOR(pg_catalog.+) (0.5 OPERATOR(pg_catalog.*) zhpolicy.rank_word_share(x)) ORDER BY o)
+                            FROM unnest(t) WITH ORDINALITY AS u(x, o)), '{}'),
+               NULL::float8, NULL::bigint, NULL::bigint[])::zhpolicy.rank_query
+    FROM zhpolicy.rank_terms(query) AS t
+$$;
+
+-- A rank query from phrases and statistics: weight = idf x (0.5 + 0.5 x word share).
+CREATE FUNCTION zhpolicy.rank_query_of(terms text[], df bigint[], n_docs bigint, avg_len float8)
+RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(terms,
+               coalesce((SELECT array_agg(ln(1 + (n_docs - d + 0.5) / (d + 0.5))
+                                          * (0.5 + 0.5 * zhpolicy.rank_word_share(t)) ORDER BY o)
+                         FROM unnest(terms, df) WITH ORDINALITY AS u(t, d, o)), '{}'),
+               avg_len, n_docs, df)::zhpolicy.rank_query
+$$;
+
+-- A rank query with statistics of a table's text column, gathered now: the rows holding each
+-- phrase (through the text index when the column has one), the number of rows, their mean length.
+CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    n bigint;
+    avg_len float8;
+    dfs bigint[] := '{}';
+    df bigint;
+    t text;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    -- the phrases through the text index (the planner does not know what a recheck costs);
+    -- the function's SET clause restores the caller's setting
+    PERFORM set_config('enable_seqscan', 'off', true);
+    FOREACH t IN ARRAY terms LOOP
+        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1', tbl, text_column)
+            INTO df USING t;
+        dfs := dfs || df;
+    END LOOP;
+    RETURN zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+END
+$$;
+
+-- Relevance of a document (and its title, if separate) to a rank query; higher is better.
+CREATE FUNCTION zhpolicy.rank(doc text, query zhpolicy.rank_query, title text DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The same for a query string, without corpus statistics.
+CREATE FUNCTION zhpolicy.rank(doc text, query text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT zhpolicy.rank(doc, zhpolicy.rank_query(query)) $$;
+
+-- What rank() counted for each phrase of the query, and its part of the score.
+CREATE FUNCTION zhpolicy.rank_explain(doc text, query zhpolicy.rank_query, title text DEFAULT NULL,
+    OUT term text, OUT tf bigint, OUT in_title bigint, OUT checked bigint, OUT words bigint,
+    OUT tf_weighted float8, OUT weight float8, OUT score float8)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 4;
+COMMENT ON TYPE zhpolicy.rank_query IS 'a query for zhpolicy.rank: phrases, their weights and the statistics they came from';
+COMMENT ON FUNCTION zhpolicy.rank_terms(text) IS 'the phrases of a ranking query, separated by white space';
+COMMENT ON FUNCTION zhpolicy.rank_word_share(text) IS 'share of a phrase''s Han characters inside words of two or more characters';
+COMMENT ON FUNCTION zhpolicy.rank_query(text) IS 'a rank query without corpus statistics (idf 1, no length normalisation)';
+COMMENT ON FUNCTION zhpolicy.rank_query(text, regclass, name) IS 'a rank query with idf and mean length from a table''s text column';
+COMMENT ON FUNCTION zhpolicy.rank(text, zhpolicy.rank_query, text) IS 'BM25 over exact phrase occurrences, words above characters, title or lead boosted';
+COMMENT ON FUNCTION zhpolicy.rank(text, text) IS 'zhpolicy.rank without corpus statistics';
+COMMENT ON FUNCTION zhpolicy.rank_explain(text, zhpolicy.rank_query, text) IS 'what zhpolicy.rank counted for each phrase';
+
+-- The rank sketch of a document (its length, lead and commonest keys), kept in a column
+-- beside the text so that rank_top can bound a row's score without reading the row.
+CREATE FUNCTION zhpolicy.rank_sketch(doc text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_sketch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- An upper bound of zhpolicy.rank(doc, query) from doc's rank sketch alone.
+-- held, when not NULL, lists the phrases (numbered from 1) the row holds; the others count 0.
+CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, held integer[] DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_bound' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The k rows of a table that rank highest for a query, as ORDER BY zhpolicy.rank(...) DESC
+-- LIMIT k finds them: one index scan per phrase gives its rows (and its df), each candidate's
+-- rank sketch bounds its score, and candidates are scored exactly in the order of their bounds
+-- until the k-th exact score reaches the next bound.  With epsilon > 0 it stops once the k-th
+-- exact score reaches (1 - epsilon) x the next bound: a row left out scores at most that much
+-- above the k-th row returned.
+CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
+    k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    rq zhpolicy.rank_query;
+    n bigint;
+    avg_len float8;
+    dfs bigint[];
+    hit_t oid[];
+    hit_c tid[];
+    hit_term int[];
+    r record;
+    s float8;
+    best float8[] := '{}';
+    tabs oid[] := '{}';
+    ctids tid[] := '{}';
+    scores float8[] := '{}';
+    exact_sql text;
+BEGIN
+    IF k < 1 THEN
+        RAISE EXCEPTION 'k must be at least 1, not %', k USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF epsilon < 0 OR epsilon >= 1 THEN
+        RAISE EXCEPTION 'epsilon must be at least 0 and below 1, not %', epsilon
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF zhpolicy.column_type(tbl, sketch_column) <> 'bytea'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is not a rank sketch (bytea)', sketch_column, tbl
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('Add one: ALTER TABLE %s ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(%I)) STORED;', tbl, text_column);
+    END IF;
+    IF cardinality(terms) = 0 THEN
+        RETURN;
+    END IF;
+    -- the rows of each phrase, once, through the text index: its df, and which phrases each
+    -- candidate holds (the function's SET clause restores the caller's enable_seqscan)
+    PERFORM set_config('enable_seqscan', 'off', true);
+    EXECUTE format('SELECT array_agg(t), array_agg(c), array_agg(term) FROM (%s) h',
+                   (SELECT string_agg(format('SELECT tableoid AS t, ctid AS c, %s AS term FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1[%s]',
+                                             i, tbl, text_column, i), ' UNION ALL ')
+                    FROM generate_series(1, cardinality(terms)) AS i))
+        INTO hit_t, hit_c, hit_term USING terms;
+    dfs := ARRAY(SELECT count(h) FROM generate_series(1, cardinality(terms)) AS i
+                 LEFT JOIN unnest(hit_term) AS h ON h = i GROUP BY i ORDER BY i);
+    PERFORM set_config('enable_seqscan', 'on', true);
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    rq := zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+    exact_sql := format('SELECT zhpolicy.rank(%I, $1) FROM %s WHERE tableoid = $2 AND ctid = $3', text_column, tbl);
+    FOR r IN EXECUTE format($q$
+        SELECT h.t, h.c, zhpolicy.rank_bound(x.%I, $1, h.held) AS ub
+        FROM (SELECT t, c, array_agg(term ORDER BY term) AS held
+              FROM unnest($2, $3, $4) AS u(t, c, term) GROUP BY t, c) h
+        JOIN %s x ON x.tableoid = h.t AND x.ctid = h.c
+        ORDER BY 3 DESC NULLS FIRST$q$, sketch_column, tbl)
+        USING rq, hit_t, hit_c, hit_term
+    LOOP
+        EXIT WHEN cardinality(best) >= k AND best[k] >= (1 - epsilon) * r.ub AND (epsilon > 0 OR best[k] > r.ub);
+        EXECUTE exact_sql INTO s USING rq, r.t, r.c;
+        tabs := tabs || r.t;
+        ctids := ctids || r.c;
+        scores := scores || s;
+        best := ARRAY(SELECT x FROM unnest(best || s) AS x ORDER BY x DESC LIMIT k);
+    END LOOP;
+    RAISE DEBUG 'zhpolicy.rank_top: % candidates, % scored exactly', cardinality(hit_t), cardinality(scores);
+    RETURN QUERY SELECT tabs[i], ctids[i], scores[i]
+                 FROM generate_subscripts(scores, 1) AS i ORDER BY scores[i] DESC LIMIT k;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.rank_sketch(text) IS 'length, lead and commonest keys of a document, for zhpolicy.rank_bound and rank_top';
+COMMENT ON FUNCTION zhpolicy.rank_bound(bytea, zhpolicy.rank_query, integer[]) IS 'upper bound of zhpolicy.rank from a rank sketch';
+COMMENT ON FUNCTION zhpolicy.rank_query_of(text[], bigint[], bigint, float8) IS 'a rank query from phrases and their statistics';
+COMMENT ON FUNCTION zhpolicy.rank_top(regclass, name, name, text, integer, float8) IS 'exact top k rows by zhpolicy.rank, reading few rows';
+
+-- On a Citus cluster these functions read the reference tables (concepts, document frequencies)
+-- from inside a task that a distributed query pushed down to a worker; Citus refuses such
+-- nested queries unless this setting allows them (its concern is a distributed table's shard
+-- moving away; a reference table's copy on the node never does).  Where Citus is not loaded
+-- the setting is an unused placeholder.  The C functions (tag, concepts, the parser) do the
+-- same inside their table reads (src/cache.c).
+ALTER FUNCTION zhpolicy.keywords(text, integer, text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.concept_query(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.narrower(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.vocabulary_version() SET citus.allow_nested_distributed_execution = on;
 
 -- ---------------------------------------------------------------- concept schemes
 -- Every concept belongs to one scheme (a SKOS ConceptScheme): 'policy', the vocabulary shipped

@@ -30,6 +30,8 @@
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/pg_namespace.h"
+#include "executor/spi.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "fmgr.h"
@@ -160,11 +162,88 @@ typedef struct TableRows
 	float4	   *weight;			/* the real column, per row (1 when absent) */
 } TableRows;
 
+/* Is relid a Citus table (its rows then live in shards, not in the relation itself)? */
+static bool
+is_citus_table(Oid relid)
+{
+	Oid			dist = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+	Datum		arg = ObjectIdGetDatum(relid);
+	Oid			argtype = OIDOID;
+	bool		found;
+
+	if (!OidIsValid(dist))
+		return false;			/* Citus is not installed */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
+							  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_dist_partition");
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/* read_rows for a Citus table: through SPI (Citus reads the node's copy), as the tables' owner. */
+static void
+read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	StringInfoData q;
+	ZpOwnerRead saved;
+	uint64		r;
+	int			i;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < ncols; i++)
+		appendStringInfo(&q, "%s%s", i ? ", " : "", quote_identifier(cols[i]));
+	appendStringInfo(&q, " FROM zhpolicy.%s", quote_identifier(relname));
+	zhpolicy_owner_read_begin(relid, &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(q.data, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read zhpolicy.%s", relname);
+	out->n = (int) SPI_processed;
+	out->ncols = ncols;
+	out->cell = MemoryContextAllocHuge(cxt, sizeof(char *) * (SPI_processed + 1) * ncols);
+	out->weight = MemoryContextAllocHuge(cxt, sizeof(float4) * (SPI_processed + 1));
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		out->weight[r] = 1;
+		for (i = 0; i < ncols; i++)
+		{
+			bool		isnull;
+			Datum		val = SPI_getbinval(t, d, i + 1, &isnull);
+
+			out->cell[r * ncols + i] = NULL;
+			if (isnull)
+				continue;
+			if (i == weight_col)
+				out->weight[r] = DatumGetFloat4(val);
+			else
+			{
+				MemoryContext old = MemoryContextSwitchTo(cxt);
+
+				out->cell[r * ncols + i] = TextDatumGetCString(val);
+				MemoryContextSwitchTo(old);
+			}
+		}
+	}
+	SPI_finish();
+	zhpolicy_owner_read_end(&saved);
+}
+
 /*
  * Read the columns cols of zhpolicy.relname (weight_col: the index of the
  * real column, or -1) with a plain scan under the statement's snapshot, in
  * the current memory context.  A scan, not SPI: no query to plan, no output
- * functions, which keeps the first tag() call of a connection short.
+ * functions, which keeps the first tag() call of a connection short.  (A
+ * Citus table is read through SPI: its rows are in shards.)
  */
 static void
 read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
@@ -185,6 +264,11 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 				 errmsg("table zhpolicy.%s is missing", relname),
 				 errhint("Update the extension: ALTER EXTENSION zhpolicy UPDATE.")));
 	Assert(ncols <= 8);
+	if (is_citus_table(relid))
+	{
+		read_rows_spi(relid, relname, cols, ncols, weight_col, out);
+		return;
+	}
 	rel = table_open(relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
 	for (i = 0; i < ncols; i++)
