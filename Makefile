@@ -6,7 +6,9 @@
 #                   load test/corpus (or DIR=...), index, search (src/scripts/run_main_job.sh)
 #   make test       every test: engine unit tests and pg_regress (test/run_all_tests.sh)
 #   make bench      benchmarks (memory and first-call latency of a backend, throughput)
-#   make bench-search    does a search find what LIKE finds? (recall, precision, index size)
+#   make bench-search    does a search find what LIKE finds? (recall, precision, index size;
+#                        sentences, and whole documents of 20,000-200,000 characters)
+#   make bench-scale     side by side with zhparser, pg_jieba and pg_bigm (SCALE_MB=100)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
 #   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
 #   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags)
@@ -101,10 +103,15 @@ bench-ranking:
 bench-eval:
 	bash test/bench/tag_eval.sh
 
+# SCALE_MB=1000 for 1 GB; the CSV, PNG and text go to build/bench-scale-<MB>mb/
+SCALE_MB ?= 100
+bench-scale:
+	SCALE_MB=$(SCALE_MB) bash test/bench/scale/bench_scale.sh
+
 test-citus:
 	bash test/citus/run.sh
 
-.PHONY: unittest run test test-citus bench bench-search bench-accuracy bench-ranking bench-eval
+.PHONY: unittest run test test-citus bench bench-search bench-accuracy bench-ranking bench-eval bench-scale
 
 print-regress:
 	@echo $(REGRESS)

@@ -5,7 +5,10 @@
 # strings found in them (5G网络).  Ground truth: strpos(body, query) > 0.  A search is
 # tsv @@ websearch_to_tsquery('zhpolicy', query) through the GIN index.  Prints recall,
 # precision, index sizes against a word-only index, and median query times with the
-# index against a sequential LIKE scan measured in the same run.
+# index against a sequential LIKE scan measured in the same run.  Then the same question on whole
+# documents (rows of 20,000-200,000 characters, WHOLE_MB=20 MB of them): the README's stored
+# tsvector recipe, the text index and pg_bigm where installed, recall and precision per query
+# kind and by where in the row the first occurrence is (the tsvector's 16,383-position limit).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
 N_QUERIES=${N_QUERIES:-400}
@@ -123,4 +126,101 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms_index)::numeric, 3) 
 FROM result;
 \echo the plan of a search:
 EXPLAIN (COSTS OFF) SELECT id FROM rows WHERE tsv @@ websearch_to_tsquery('zhpolicy', '共同体');
+SQL
+
+# ---------------------------------------------------------------------------------------
+# Whole documents (issue 13): rows of 20,000-200,000 characters recombined from the corpus
+# sentences and the segmentation dev set (test/bench/scale/gen_corpus.py, fixed seed), 200
+# queries cut from them (100 dictionary words of 2-4 Han characters, 100 phrases of 5-8), truth
+# from strpos.  Each setup that is installed: the README's stored-tsvector recipe, the text
+# index (zhpolicy.gin_bigram_ops: &@ and LIKE) and pg_bigm (LIKE likequery).
+WHOLE_MB=${WHOLE_MB:-20}
+/usr/bin/python3 "$ZP_ROOT/test/bench/scale/gen_corpus.py" --root "$ZP_ROOT" --mb "$WHOLE_MB" --seed 13 \
+    --min-chars 20000 --max-chars 200000 --words 100 --phrases 100 \
+    --out "$ZP_TMP/whole.tsv" --queries "$ZP_TMP/whole_q.tsv"
+chmod a+r "$ZP_TMP/whole.tsv" "$ZP_TMP/whole_q.tsv"
+have_bigm=0
+[ -f "$("$PG_CONFIG" --sharedir)/extension/pg_bigm.control" ] && have_bigm=1
+"${PSQL[@]}" -v docs="$ZP_TMP/whole.tsv" -v qs="$ZP_TMP/whole_q.tsv" -v have_bigm="$have_bigm" <<'SQL'
+\pset footer off
+SET client_min_messages = warning;
+CREATE TABLE docs (id bigint PRIMARY KEY, body text NOT NULL);
+COPY docs FROM :'docs';
+CREATE TABLE wq (qid int PRIMARY KEY, kind text, q text);
+COPY wq FROM :'qs';
+ANALYZE docs;
+-- the truth, with the position of each row's first occurrence
+CREATE TABLE wtruth AS
+SELECT q.qid, d.id, strpos(d.b, q.q) AS pos
+FROM (SELECT id, body || '' AS b FROM docs OFFSET 0) d JOIN wq q ON strpos(d.b, q.q) > 0;
+CREATE TABLE wfound (setup text, qid int, id bigint);
+CREATE TABLE wsetup (setup text, index_mb float8, build_s float8, ord int);
+SELECT EXISTS (SELECT FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace
+               WHERE n.nspname = 'zhpolicy' AND c.opcname = 'gin_bigram_ops') AS have_text_index \gset
+-- run a search for every query: setup name, a format() string with %L for the query
+CREATE FUNCTION wrun(p_setup text, p_sql text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT * FROM wq ORDER BY qid LOOP
+        EXECUTE format('INSERT INTO wfound SELECT %L, %s, id FROM (' || p_sql || ') s', p_setup, r.qid, r.q);
+    END LOOP;
+END $$;
+SET enable_seqscan = off;
+-- the README's first recipe: a stored to_tsvector column with a GIN index
+\set t0 `date +%s.%N`
+ALTER TABLE docs ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('zhpolicy', body)) STORED;
+CREATE INDEX docs_tsv ON docs USING gin (tsv);
+\set t1 `date +%s.%N`
+INSERT INTO wsetup VALUES ('zhpolicy to_tsvector column', pg_relation_size('docs_tsv') / 1e6, :t1 - :t0, 1);
+SELECT wrun('zhpolicy to_tsvector column', $q$SELECT id FROM docs WHERE tsv @@ websearch_to_tsquery('zhpolicy', %L)$q$) \g /dev/null
+ALTER TABLE docs DROP COLUMN tsv;
+\if :have_text_index
+\set t0 `date +%s.%N`
+CREATE INDEX docs_text ON docs USING gin (body zhpolicy.gin_bigram_ops);
+\set t1 `date +%s.%N`
+INSERT INTO wsetup VALUES ('zhpolicy text index, &@', pg_relation_size('docs_text') / 1e6, :t1 - :t0, 2),
+                          ('zhpolicy text index, LIKE', pg_relation_size('docs_text') / 1e6, :t1 - :t0, 3);
+SELECT wrun('zhpolicy text index, &@', $q$SELECT id FROM docs WHERE body OPERATOR(zhpolicy.&@) %L$q$) \g /dev/null
+SELECT wrun('zhpolicy text index, LIKE', $q$SELECT id FROM docs WHERE body LIKE '%%' || %L || '%%'$q$) \g /dev/null
+DROP INDEX docs_text;
+\else
+\echo whole documents: this zhpolicy has no text index (zhpolicy.gin_bigram_ops); its rows are left out
+\endif
+\if :have_bigm
+CREATE EXTENSION pg_bigm;
+\set t0 `date +%s.%N`
+CREATE INDEX docs_bigm ON docs USING gin (body gin_bigm_ops);
+\set t1 `date +%s.%N`
+INSERT INTO wsetup VALUES ('pg_bigm, LIKE likequery', pg_relation_size('docs_bigm') / 1e6, :t1 - :t0, 4);
+SELECT wrun('pg_bigm, LIKE likequery', $q$SELECT id FROM docs WHERE body LIKE likequery(%L)$q$) \g /dev/null
+DROP INDEX docs_bigm;
+\else
+\echo whole documents: pg_bigm is not installed (../shared/peers/build.sh builds it); its row is left out
+\endif
+RESET enable_seqscan;
+
+\echo
+\echo whole documents: do searches find what strpos finds in rows of 20,000-200,000 characters?
+SELECT count(*) AS rows, round(sum(octet_length(body)) / 1e6, 1) AS text_mb,
+       min(char_length(body)) AS min_chars, max(char_length(body)) AS max_chars,
+       round(avg(char_length(body))) AS mean_chars,
+       (SELECT count(*) FROM wq) AS queries, (SELECT count(*) FROM wtruth) AS strpos_matches
+FROM docs;
+SELECT s.setup, q.kind,
+       count(t.id) AS strpos_rows,
+       (SELECT count(*) FROM wfound f JOIN wq q2 USING (qid) WHERE f.setup = s.setup AND q2.kind = q.kind) AS found_rows,
+       round(count(f.id)::numeric / greatest(count(t.id), 1), 4) AS recall,
+       round(count(f.id)::numeric / greatest((SELECT count(*) FROM wfound f JOIN wq q2 USING (qid)
+                                              WHERE f.setup = s.setup AND q2.kind = q.kind), 1), 4) AS precision,
+       round(count(f.id) FILTER (WHERE t.pos <= 16383)::numeric / greatest(count(t.id) FILTER (WHERE t.pos <= 16383), 1), 4)
+           AS recall_first_at_or_before_16383,
+       round(count(f.id) FILTER (WHERE t.pos > 16383)::numeric / greatest(count(t.id) FILTER (WHERE t.pos > 16383), 1), 4)
+           AS recall_first_after_16383
+FROM wsetup s CROSS JOIN (SELECT DISTINCT kind FROM wq) q
+JOIN wq USING (kind) JOIN wtruth t USING (qid)
+LEFT JOIN wfound f ON f.setup = s.setup AND f.qid = t.qid AND f.id = t.id
+GROUP BY s.setup, s.ord, q.kind ORDER BY s.ord, q.kind;
+SELECT setup, round(index_mb::numeric, 1) AS index_mb, round(build_s::numeric, 1) AS build_s,
+       round(((SELECT sum(octet_length(body)) FROM docs) / 1e6 / build_s)::numeric, 2) AS text_mb_per_s
+FROM wsetup ORDER BY ord;
 SQL
