@@ -458,67 +458,65 @@ fuzz_lower(char c)
 
 /*
  * A reference LIKE (ILIKE when fold): % any run, _ one character, a backslash
- * takes the next character literally; recursion depth is bounded by the
- * pattern's length, so fuzz inputs stay short.
+ * takes the next character literally.  Iterative, backtracking only to the
+ * last %, so O(len(t) * len(p)) whatever the pattern.
  */
 static int
 fuzz_like(const char *t, size_t tn, const char *p, size_t pn, int fold)
 {
-	while (pn > 0)
-	{
-		if (p[0] == '%')
-		{
-			while (pn > 0 && p[0] == '%')
-				p++, pn--;
-			if (pn == 0)
-				return 1;
-			for (;;)
-			{
-				if (fuzz_like(t, tn, p, pn, fold))
-					return 1;
-				if (tn == 0)
-					return 0;
-				{
-					size_t		l = fuzz_char_len(t, tn);
+	size_t		ti = 0,
+				pi = 0,
+				star_p = SIZE_MAX,
+				star_t = 0;
 
-					t += l;
-					tn -= l;
+	while (ti < tn)
+	{
+		if (pi < pn && p[pi] == '%')
+		{
+			star_p = ++pi;
+			star_t = ti;
+			continue;
+		}
+		if (pi < pn)
+		{
+			size_t		tl = fuzz_char_len(t + ti, tn - ti);
+
+			if (p[pi] == '_')
+			{
+				ti += tl;
+				pi++;
+				continue;
+			}
+			else
+			{
+				size_t		pp = pi + (p[pi] == '\\');
+				size_t		pl;
+				int			same;
+
+				if (pp >= pn)
+					return 0;	/* a pattern ending in its escape: the server refuses it */
+				pl = fuzz_char_len(p + pp, pn - pp);
+				if (pl == 1 && fold)
+					same = tl == 1 && fuzz_lower(p[pp]) == fuzz_lower(t[ti]);
+				else
+					same = pl == tl && memcmp(p + pp, t + ti, pl) == 0;
+				if (same)
+				{
+					ti += tl;
+					pi = pp + pl;
+					continue;
 				}
 			}
 		}
-		if (tn == 0)
+		if (star_p == SIZE_MAX)
 			return 0;
-		if (p[0] == '_')
-		{
-			size_t		l = fuzz_char_len(t, tn);
-
-			t += l, tn -= l;
-			p++, pn--;
-			continue;
-		}
-		if (p[0] == '\\')
-		{
-			p++, pn--;
-			if (pn == 0)
-				return 0;		/* the server refuses this pattern */
-		}
-		{
-			size_t		l = fuzz_char_len(p, pn);
-
-			if (l > tn)
-				return 0;
-			if (l == 1 && fold)
-			{
-				if (fuzz_lower(p[0]) != fuzz_lower(t[0]))
-					return 0;
-			}
-			else if (memcmp(p, t, l) != 0)
-				return 0;
-			t += l, tn -= l;
-			p += l, pn -= l;
-		}
+		star_t += fuzz_char_len(t + star_t, tn - star_t);
+		ti = star_t;
+		pi = star_p;
 	}
-	return tn == 0;
+	while (pi < pn && p[pi] == '%')
+		pi++;
+	return pi == pn;
 }
 
 /* Whether hay holds needle (empty needle: always). */
@@ -610,8 +608,8 @@ fuzz_bigram(const uint8_t *data, size_t size)
 		in.query = (const char *) data + size / 3;
 		in.qlen = size / 3;
 	}
-	if (in.qlen > 64)
-		in.qlen = 64;			/* the reference LIKE is exponential in the worst case */
+	if (in.qlen > 256)
+		in.qlen = 256;			/* the reference LIKE is O(text * pattern) */
 	if (!fuzz_valid_utf8(in.text, in.tlen) || !fuzz_valid_utf8(in.query, in.qlen))
 		return 0;				/* a database's text is valid UTF-8 */
 	return fuzz_run(fuzz_bigram_body, &in, fuzz_cancel_point(data, size));
