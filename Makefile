@@ -10,22 +10,30 @@
 #                        sentences, and whole documents of 20,000-200,000 characters)
 #   make bench-scale     side by side with zhparser, pg_jieba and pg_bigm (SCALE_MB=100)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
+#   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
+#   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags)
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
+#   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
+#                        also the last stage of make test; ZP_CITUS=0 leaves it out)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
 DATA = $(wildcard sql/zhpolicy--*.sql) $(wildcard src/data/zhpolicy_vocabulary_*.tsv)
 DATA_TSEARCH = build/zhpolicy.lex src/data/zhpolicy.stop
-REGRESS = setup parser config corpus queries tsvector text_index long_documents headline clean user_dict vocabulary tag tag_spans concepts keywords tag_table roles search_path cron cancel errors
+REGRESS = setup parser config corpus queries tsvector text_index long_documents headline headline_long snippet clean user_dict vocabulary tag tag_spans concepts schemes skos keywords rank tag_table roles search_path cron cancel errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ENGINE_SRCS = $(wildcard src/engine/*.c)
-OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(ENGINE_SRCS))
+# zp_rdf.c wraps libserd (SKOS import); only the extension and its fuzz target link it
+RDF_SRCS = src/engine/zp_rdf.c
+ENGINE_SRCS = $(filter-out $(RDF_SRCS),$(wildcard src/engine/*.c))
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(ENGINE_SRCS) $(RDF_SRCS))
+SERD_CFLAGS := $(shell pkg-config --cflags serd-0 2>/dev/null || echo -I/usr/include/serd-0)
+SERD_LIBS := $(shell pkg-config --libs serd-0 2>/dev/null || echo -lserd-0)
 
-PG_CPPFLAGS = -Isrc/engine
+PG_CPPFLAGS = -Isrc/engine $(SERD_CFLAGS)
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
-SHLIB_LINK = -licuuc -lm
+SHLIB_LINK = -licuuc -lm $(SERD_LIBS)
 
 # Debian's python3-jieba ships the 349k-word frequency list (MIT) and the HMM tables.
 JIEBA_DIR ?= /usr/lib/python3/dist-packages/jieba
@@ -81,6 +89,7 @@ test:
 bench:
 	bash test/bench/run_bench.sh
 	bash test/bench/engine.sh
+	bash test/bench/tagging.sh
 
 bench-search:
 	bash test/bench/search.sh
@@ -88,31 +97,44 @@ bench-search:
 bench-accuracy:
 	bash test/bench/accuracy.sh
 
+bench-ranking:
+	bash test/bench/ranking.sh
+
+bench-eval:
+	bash test/bench/tag_eval.sh
+
 # SCALE_MB=1000 for 1 GB; the CSV, PNG and text go to build/bench-scale-<MB>mb/
 SCALE_MB ?= 100
 bench-scale:
 	SCALE_MB=$(SCALE_MB) bash test/bench/scale/bench_scale.sh
 
-.PHONY: unittest run test bench bench-search bench-accuracy bench-scale
+test-citus:
+	bash test/citus/run.sh
+
+.PHONY: unittest run test test-citus bench bench-search bench-accuracy bench-ranking bench-eval bench-scale
 
 print-regress:
 	@echo $(REGRESS)
 .PHONY: print-regress
 
 # libFuzzer targets (clang, address and undefined behaviour sanitizers): the cleaner, the
-# normaliser, the tokenizer, the tagger, the lexicon loader, and all of them on one input.
+# normaliser, the tokenizer, the tagger, the lexicon loader, all of them on one input, the
+# snippet highlighter and the headline selector.
 #   make fuzz          each target for FUZZ_SECONDS (60)
 #   make fuzz-quick    each target for 20 s; fails if any crashed (the input is kept in
 #                      test/fuzz/regressions/<target>/)
 #   make fuzz-regress  replay test/fuzz/regressions/ through the sanitizer builds
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_SECONDS ?= 20
-FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram
+FUZZ_TARGETS = clean normalize tokenize tagger lexicon engine bigram snippet headline rdf
 FUZZ_CC ?= clang
 # checks every 7 iterations and 61 bytes: the input's cancel point then falls anywhere in the engine
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-DZP_CHECK_EVERY=7 -DZP_CHECK_BYTES=61 -Isrc/engine -Itest/fuzz
 FUZZ_BINS = $(patsubst %,build/fuzz_%,$(FUZZ_TARGETS))
+
+build/fuzz_rdf: test/fuzz/fuzz_rdf.c $(RDF_SRCS) src/engine/zp_alloc.c src/engine/*.h | build
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(SERD_CFLAGS) -o $@ $< $(RDF_SRCS) src/engine/zp_alloc.c $(SERD_LIBS)
 
 build/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_targets.h test/fuzz/fuzz_main.h $(ENGINE_SRCS) src/engine/*.h | build
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -licuuc -lm

@@ -6,6 +6,7 @@
 \set recipe :abs_srcdir '/test/recipes/long_documents/'
 \set prepare :recipe 'prepare.sql'
 \set search :recipe 'search.sql'
+\set ranked :recipe 'ranked.sql'
 
 CREATE TABLE docs (id bigint PRIMARY KEY, body text);
 INSERT INTO docs
@@ -75,13 +76,36 @@ EXPLAIN (COSTS OFF) SELECT id FROM docs WHERE body OPERATOR(zhpolicy.&@) '网络
 RESET enable_seqscan;
 RESET enable_indexscan;
 
+-- ranked.sql: the 10 best rows, in the order of ORDER BY zhpolicy.rank(...) DESC, id LIMIT 10
+CREATE FUNCTION naive_top(q text) RETURNS bigint[] LANGUAGE sql AS $$
+    SELECT array_agg(id ORDER BY s DESC, id) FROM (
+        SELECT id, zhpolicy.rank(body, zhpolicy.rank_query(q, 'docs', 'body')) AS s FROM docs
+        WHERE body OPERATOR(zhpolicy.&@) ANY (zhpolicy.rank_terms(q)) ORDER BY 2 DESC, 1 LIMIT 10) x $$;
+CREATE FUNCTION recipe_top(q text) RETURNS bigint[] LANGUAGE sql AS $$
+    SELECT array_agg(d.id ORDER BY t.score DESC, d.id)
+    FROM zhpolicy.rank_top('docs', 'body', 'rank_sketch', q, 10) t
+    JOIN docs d ON d.tableoid = t.row_table AND d.ctid = t.row_ctid $$;
+\pset format unaligned
+\pset tuples_only on
+\set q '网络空间 数字经济'
+\i :ranked
+SELECT naive_top(:'q') AS by_order_by;
+SELECT right(body, 6) AS q FROM docs WHERE id = 1 \gset
+\i :ranked
+SELECT naive_top(:'q') AS by_order_by;
+\pset format aligned
+\pset tuples_only off
+SELECT count(*) AS queries, count(*) FILTER (WHERE recipe_top(q) IS DISTINCT FROM naive_top(q)) AS wrong
+FROM (SELECT q FROM docq UNION ALL SELECT q1 || ' ' || q2 FROM (SELECT q AS q1, lead(q) OVER (ORDER BY q) AS q2 FROM docq) p
+      WHERE q2 IS NOT NULL) x;
+
 -- the same on a partitioned docs: prepare.sql indexes every partition
 ALTER TABLE docs RENAME TO docs_plain;
 ALTER INDEX docs_body_bigram_idx RENAME TO docs_plain_body_bigram_idx;
 CREATE TABLE docs (id bigint PRIMARY KEY, body text) PARTITION BY RANGE (id);
 CREATE TABLE docs_low PARTITION OF docs FOR VALUES FROM (MINVALUE) TO (5);
 CREATE TABLE docs_high PARTITION OF docs FOR VALUES FROM (5) TO (MAXVALUE);
-INSERT INTO docs SELECT * FROM docs_plain;
+INSERT INTO docs SELECT id, body FROM docs_plain;
 \i :prepare
 SELECT c.relname AS partition_index FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 WHERE i.indrelid IN ('docs_low'::regclass, 'docs_high'::regclass) AND c.relname LIKE '%body%' ORDER BY 1;
@@ -95,10 +119,18 @@ SELECT string_agg(i::text, ' ') AS by_strpos FROM strpos_ids(:'q') i;
 \pset tuples_only off
 SELECT count(*) AS queries, count(*) FILTER (WHERE recipe_ids(q) IS DISTINCT FROM ARRAY(SELECT strpos_ids(q))) AS wrong
 FROM docq;
+\pset format unaligned
+\pset tuples_only on
+\set q '网络空间 数字经济'
+\i :ranked
+SELECT naive_top(:'q') AS by_order_by;
+\pset format aligned
+\pset tuples_only off
+SELECT count(*) AS queries, count(*) FILTER (WHERE recipe_top(q) IS DISTINCT FROM naive_top(q)) AS wrong FROM docq;
 SET enable_seqscan = off;
 SET enable_indexscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM docs WHERE body OPERATOR(zhpolicy.&@) '网络空间' ORDER BY id;
 RESET enable_seqscan;
 RESET enable_indexscan;
 DROP TABLE docs, docs_plain, docq;
-DROP FUNCTION strpos_ids(text), recipe_ids(text);
+DROP FUNCTION strpos_ids(text), recipe_ids(text), naive_top(text), recipe_top(text);

@@ -18,6 +18,8 @@ SELECT current_user, to_tsvector('zhpolicy', '数字经济') AS fine, to_tsvecto
 SELECT to_tsquery('zhpolicy', '数字经济') AS q1, websearch_to_tsquery('zhpolicy', '"网络安全" 数据') AS q2,
        phraseto_tsquery('zhpolicy', '网络安全') AS q3, plainto_tsquery('zhpolicy', '网络') AS q4;
 SELECT ts_headline('zhpolicy', '我们要维护网络安全和数据安全。', websearch_to_tsquery('zhpolicy', '网络安全')) AS headline;
+SELECT zhpolicy.snippet('我们要维护网络安全和数据安全。', '网络安全 "数据"', context => 3) AS snippet,
+       ts_headline('zhpolicy', repeat('数据要素市场，', 3000) || '维护网络安全。', to_tsquery('zhpolicy', '网络安全')) AS long_headline;
 SELECT zhpolicy.tsvector('保护关键信息基础设施') = to_tsvector('zhpolicy', '保护关键信息基础设施') AS same_tsvector,
        zhpolicy.tsvector('zhpolicy_compound', '知识产权') = to_tsvector('zhpolicy_compound', '知识产权') AS same_compound;
 SELECT zhpolicy.segment('保护关键信息基础设施') AS fine, zhpolicy.segment('保护关键信息基础设施', 'compound') AS compound;
@@ -26,15 +28,38 @@ SELECT concept_id, hits FROM zhpolicy.tag('保护关键信息基础设施，落�
 SELECT count(*) AS spans FROM zhpolicy.tag_spans('保护关键信息基础设施，落实数据安全法。');
 SELECT zhpolicy.concepts('联合国大会召开') AS concepts, zhpolicy.concept_query('t.cyber.data') AS concept_query;
 SELECT count(*) AS narrower FROM zhpolicy.narrower('t.cyber');
+SELECT zhpolicy.concepts('推进粤港澳大湾区建设', 0, ARRAY['policy']) AS by_scheme,
+       (SELECT count(*) FROM zhpolicy.tag('推进粤港澳大湾区建设', ARRAY['local'])) AS local_tags,
+       length(zhpolicy.export_skos('policy')) > 100000 AS exported,
+       (SELECT count(*) FROM zhpolicy.rdf_triples('<urn:x:a> <urn:x:b> "c" .')) AS triples;
 SELECT term, tf FROM zhpolicy.keywords('保护关键信息基础设施，保护数据安全。', 2, 'roles test');
 SELECT zhpolicy.vocabulary_version() > 0 AS version, length(zhpolicy.vocabulary_fingerprint()) AS fingerprint_length,
        (SELECT count(*) FROM zhpolicy.vocabulary_file('policy')) > 100 AS shipped_file;
 SELECT count(*) AS found FROM article WHERE tsv @@ websearch_to_tsquery('zhpolicy', '网络安全');
+SELECT zhpolicy.rank_terms('网络安全 数据') AS rank_terms, zhpolicy.rank('维护网络安全', '网络安全') > 0 AS ranked,
+       (zhpolicy.rank_query('网络安全 数据', 'article', 'body')).df AS df,
+       (SELECT count(*) FROM zhpolicy.rank_explain('维护网络安全', zhpolicy.rank_query('网络安全'))) AS explained,
+       zhpolicy.rank_bound(zhpolicy.rank_sketch('维护网络安全'), zhpolicy.rank_query('网络安全')) > 0 AS bounded;
+SELECT zhpolicy.contains('保护关键信息基础设施', '信息基础') AS contains, zhpolicy.occurrences('网络网络', '网络') AS occurrences,
+       '保护关键信息基础设施' OPERATOR(zhpolicy.&@) '关键' AS operator;
+-- the whole-document recipe in the application's own schema: its index, &@, LIKE and ILIKE through it
+CREATE TABLE regress_app.longdocs (id bigint PRIMARY KEY, body text);
+INSERT INTO regress_app.longdocs SELECT row_number() OVER (ORDER BY file), repeat(body, 3) FROM article;
+CREATE INDEX ON regress_app.longdocs USING gin (body zhpolicy.gin_bigram_ops);
+SET enable_seqscan = off;
+SELECT array_agg(id ORDER BY id) AS contains_ids FROM regress_app.longdocs WHERE body OPERATOR(zhpolicy.&@) '网络空间';
+SELECT array_agg(id ORDER BY id) AS like_ids FROM regress_app.longdocs WHERE body LIKE '%网络空间%';
+SELECT array_agg(id ORDER BY id) AS ilike_ids FROM regress_app.longdocs WHERE body ILIKE '%网络空间%';
+SELECT array_agg(id ORDER BY id) AS strpos_ids FROM regress_app.longdocs WHERE strpos(body, '网络空间') > 0;
+RESET enable_seqscan;
+DROP TABLE regress_app.longdocs;
 
 -- writes without a grant: SQLSTATE 42501, and the error of the extension's functions names the grant
 INSERT INTO zhpolicy.user_word (word) VALUES ('星河数智港');
 DELETE FROM zhpolicy.concept WHERE id = 't.un';
 SELECT zhpolicy.load_vocabulary();
+SELECT zhpolicy.unload_vocabulary();
+SELECT zhpolicy.import_skos('<urn:x:a> a <http://www.w3.org/2004/02/skos/core#Concept> .', 'app');
 SELECT zhpolicy.collect_df('article', 'body');
 DO $$
 BEGIN
@@ -67,6 +92,11 @@ CALL zhpolicy.tag_table('public.news', 'body', 'tags');
 INSERT INTO zhpolicy.user_word (word) VALUES ('星河数智港');
 INSERT INTO zhpolicy.concept (id, pref_label, broader) VALUES ('t.port', '数智港', NULL);
 SELECT zhpolicy.load_vocabulary() > 100 AS editor_may_load;
+-- deleting a shipped concept is remembered (the editor needs no right on the record)
+DELETE FROM zhpolicy.concept WHERE id = 'agri.rural_toilet';
+SELECT id FROM zhpolicy.concept_removed;
+SELECT zhpolicy.load_vocabulary() > 100 AS editor_reloads;
+SELECT zhpolicy.load_vocabulary('policy', restore_removed => true);
 \c - regress_zp_app
 SELECT zhpolicy.segment('星河数智港建设') AS with_user_word, zhpolicy.concepts('星河数智港建设') AS with_new_concept;
 \c - regress_zp_editor
@@ -75,6 +105,8 @@ DELETE FROM zhpolicy.concept WHERE id = 't.port';
 
 -- a database owner who is not a superuser installs the extension and administers it
 \c - :regress_superuser
+SELECT zhpolicy.load_vocabulary('policy', restore_removed => true) > 100 AS restored;
+SELECT count(*) AS removed FROM zhpolicy.concept_removed;
 CREATE ROLE regress_zp_dbowner LOGIN;
 CREATE DATABASE regress_zp_trusted OWNER regress_zp_dbowner ENCODING 'UTF8' TEMPLATE template0;
 \c regress_zp_trusted regress_zp_dbowner
@@ -84,6 +116,14 @@ SELECT extname, extowner::regrole, extversion FROM pg_extension WHERE extname = 
 INSERT INTO zhpolicy.user_word (word) VALUES ('星河数智港');
 SELECT zhpolicy.segment('星河数智港建设') AS owner_user_word;
 SELECT zhpolicy.load_vocabulary() > 100 AS owner_may_load;
+-- CREATE EXTENSION loaded the shipped vocabulary; the owner may remove it, and import a scheme
+SELECT count(*) > 2000 AS loaded_at_create FROM zhpolicy.concept WHERE scheme = 'policy';
+SELECT concept_id FROM zhpolicy.tag('推进粤港澳大湾区建设') LIMIT 1;
+SELECT zhpolicy.import_skos('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/t/port> a skos:Concept ; skos:prefLabel "数智港"@zh .', 'mine') AS imported;
+SELECT zhpolicy.unload_vocabulary() > 2000 AS unloaded;
+SELECT scheme, count(*) AS left_over FROM zhpolicy.concept GROUP BY 1;
+SELECT concept_id FROM zhpolicy.tag('推进粤港澳大湾区建设和数智港');
 GRANT INSERT, UPDATE, DELETE ON zhpolicy.user_word TO regress_zp_app;
 \c - regress_zp_app
 SELECT to_tsvector('zhpolicy', '星河数智港') AS app_in_trusted_db;

@@ -29,7 +29,17 @@ SELECT zhpolicy.load_vocabulary() = (SELECT count(*) FROM zhpolicy.vocabulary_fi
 SELECT count(*) >= 150 AS at_least_150, count(*) FILTER (WHERE broader IS NOT NULL) > 100 AS hierarchical
 FROM zhpolicy.concept WHERE id NOT LIKE 't.%';
 SELECT zhpolicy.vocabulary_file('../../etc/passwd');
-SELECT zhpolicy.vocabulary_file('nonesuch');
+-- (the share directory is masked, so the test passes on any installation of PostgreSQL)
+DO $$
+DECLARE
+    hint text;
+BEGIN
+    PERFORM zhpolicy.vocabulary_file('nonesuch');
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+    RAISE NOTICE '% (SQLSTATE %) %', regexp_replace(SQLERRM, '"/[^"]*/(tsearch_data|extension)/', '"SHAREDIR/\1/'),
+        SQLSTATE, coalesce('HINT: ' || nullif(hint, ''), '');
+END $$;
 SELECT zhpolicy.vocabulary_file(NULL) IS NULL AS null_in_null_out;
 -- a change to the vocabulary bumps its version
 SELECT zhpolicy.vocabulary_version() > 1 AS version_bumped;

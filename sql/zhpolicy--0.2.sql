@@ -247,7 +247,7 @@ CREATE TRIGGER user_word_check BEFORE INSERT OR UPDATE ON zhpolicy.user_word
 CREATE FUNCTION zhpolicy.invalidate_cache() RETURNS trigger
     AS 'MODULE_PATHNAME', 'zhpolicy_invalidate_cache' LANGUAGE C VOLATILE;
 CREATE TRIGGER user_word_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.user_word
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('user_word');
 
 -- ---------------------------------------------------------------- concept tagging
 -- The vocabulary: concepts in a hierarchy, with labels.  Edit with INSERT / UPDATE /
@@ -333,7 +333,8 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE zhpolicy.concept SET broader = NEW.id WHERE broader = OLD.id;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    EXECUTE format('UPDATE %s SET broader = $1 WHERE broader = $2', TG_RELID::regclass) USING NEW.id, OLD.id;
     RETURN NULL;
 END
 $$;
@@ -349,51 +350,53 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
+    -- the relation the trigger fired on: zhpolicy.concept, or on a Citus node this node's copy
+    rel text := TG_RELID::regclass::text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        SELECT c.id, c.broader INTO bad
-        FROM zhpolicy.concept c JOIN changed_rows o ON c.broader = o.id
-        WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = c.broader)
-        ORDER BY c.id LIMIT 1;
-        IF FOUND THEN
+        EXECUTE format($q$SELECT c.id, c.broader
+            FROM %1$s c JOIN changed_rows o ON c.broader = o.id
+            WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = c.broader)
+            ORDER BY c.id LIMIT 1$q$, rel) INTO bad;
+        IF bad.id IS NOT NULL THEN
             RAISE EXCEPTION 'concept "%" cannot be deleted: "%" is narrower than it', bad.broader, bad.id
                 USING ERRCODE = 'foreign_key_violation',
                       HINT = 'Delete its narrower concepts too, or give them another broader concept first.';
         END IF;
         -- related links to deleted concepts go with them
-        UPDATE zhpolicy.concept c
-        SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
-        WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o);
+        EXECUTE format($q$UPDATE %1$s c
+            SET related = ARRAY(SELECT r FROM unnest(c.related) r WHERE r NOT IN (SELECT o.id FROM changed_rows o))
+            WHERE c.related && ARRAY(SELECT o.id FROM changed_rows o)$q$, rel);
         RETURN NULL;
     END IF;
-    SELECT n.id, r AS related INTO bad FROM changed_rows n, unnest(n.related) r
-    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = r) OR r = n.id
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, r AS related FROM changed_rows n, unnest(n.related) r
+        WHERE NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = r) OR r = n.id
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'related concept "%" of "%" does not exist or is the concept itself', bad.related, bad.id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    SELECT n.id, n.broader INTO bad FROM changed_rows n
-    WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept p WHERE p.id = n.broader)
-    ORDER BY n.id LIMIT 1;
-    IF FOUND THEN
+    EXECUTE format($q$SELECT n.id, n.broader FROM changed_rows n
+        WHERE n.broader IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = n.broader)
+        ORDER BY n.id LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'broader concept "%" of "%" does not exist', bad.broader, bad.id
             USING ERRCODE = 'foreign_key_violation',
                   HINT = 'Insert the broader concept first, or in the same statement.';
     END IF;
-    WITH RECURSIVE up(start, first, cur, depth) AS (
-        SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
-        UNION ALL
-        SELECT u.start, u.first, c.broader, u.depth + 1
-        FROM up u JOIN zhpolicy.concept c ON c.id = u.cur
-        WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
-    )
-    SELECT start AS id, first AS broader, depth INTO bad FROM up
-    WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1;
-    IF FOUND AND bad.depth > 1000 THEN
+    EXECUTE format($q$WITH RECURSIVE up(start, first, cur, depth) AS (
+            SELECT n.id, n.broader, n.broader, 1 FROM changed_rows n WHERE n.broader IS NOT NULL
+            UNION ALL
+            SELECT u.start, u.first, c.broader, u.depth + 1
+            FROM up u JOIN %1$s c ON c.id = u.cur
+            WHERE u.cur <> u.start AND c.broader IS NOT NULL AND u.depth <= 1000
+        )
+        SELECT start AS id, first AS broader, depth FROM up
+        WHERE cur = start OR depth > 1000 ORDER BY start LIMIT 1$q$, rel) INTO bad;
+    IF bad.id IS NOT NULL AND bad.depth > 1000 THEN
         RAISE EXCEPTION 'the broader chain of "%" is more than 1000 concepts long', bad.id
             USING ERRCODE = 'check_violation';
-    ELSIF FOUND THEN
+    ELSIF bad.id IS NOT NULL THEN
         RAISE EXCEPTION 'concept "%" cannot have "%" as broader concept: that makes a cycle', bad.id, bad.broader
             USING ERRCODE = 'check_violation',
                   HINT = 'A concept cannot be broader than itself, directly or through others.';
@@ -453,7 +456,7 @@ CREATE TRIGGER concept_label_bump_truncate AFTER TRUNCATE ON zhpolicy.concept_la
     FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
 -- ... and tells every backend that its matcher is stale (a cache invalidation of vocabulary_version)
 CREATE TRIGGER vocabulary_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON zhpolicy.vocabulary_version
-    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache();
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.invalidate_cache('vocabulary_version');
 
 -- The current vocabulary version.
 CREATE FUNCTION zhpolicy.vocabulary_version() RETURNS bigint
@@ -491,38 +494,77 @@ CREATE FUNCTION zhpolicy.vocabulary_file(name text,
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_file' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
--- Load (or refresh) a shipped vocabulary into the vocabulary tables; returns the number of
--- concepts.  Concepts and labels of your own are kept; running it again changes nothing new.
-CREATE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy') RETURNS integer
+-- Load (or refresh) a shipped vocabulary into its scheme; returns the number of concepts in the
+-- file.  Concepts and labels of your own are kept; so are your weights, and what you removed of
+-- the shipped vocabulary (restore_removed => true loads that again).  Concepts already loaded take
+-- the file's wording (preferred label, broader concept, note, related concepts).
+CREATE FUNCTION zhpolicy.load_vocabulary(name text DEFAULT 'policy', restore_removed boolean DEFAULT false)
+RETURNS integer
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    skipped integer;
 BEGIN
     PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept', 'zhpolicy.concept_label'], 'the zhpolicy vocabulary');
-    -- one statement per table: the hierarchy is checked once, whatever the file's order
-    INSERT INTO zhpolicy.concept AS c (id, pref_label, broader, note)
-    SELECT f.id, f.pref_label, f.broader, f.note FROM zhpolicy.vocabulary_file(name) f
-    ON CONFLICT (id) DO UPDATE
-    SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note
-    WHERE (c.pref_label, c.broader, c.note) IS DISTINCT FROM (excluded.pref_label, excluded.broader, excluded.note);
-    INSERT INTO zhpolicy.concept_label (concept_id, label, kind)
-    SELECT DISTINCT ON (f.id, btrim(l.label)) f.id, btrim(l.label), l.kind
-    FROM zhpolicy.vocabulary_file(name) f,
+    IF restore_removed THEN
+        PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept_removed', 'zhpolicy.concept_label_removed'],
+                                       'what was removed of the zhpolicy vocabulary');
+        DELETE FROM zhpolicy.concept_removed r WHERE r.id IN (SELECT f.id FROM zhpolicy.vocabulary_file(name) f);
+        DELETE FROM zhpolicy.concept_label_removed r WHERE r.concept_id IN (SELECT f.id FROM zhpolicy.vocabulary_file(name) f);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM zhpolicy.concept_scheme s WHERE s.id = name) THEN
+        PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept_scheme'], 'the zhpolicy concept schemes');
+        INSERT INTO zhpolicy.concept_scheme (id, title, uri, shipped) VALUES (name, name, 'urn:zhpolicy:scheme:' || name, true);
+    END IF;
+    -- new concepts: not there yet, neither removed nor under a removed one (one statement: the
+    -- hierarchy is checked once, whatever the file's order; a file with a cycle or an unknown
+    -- broader concept is refused)
+    INSERT INTO zhpolicy.concept (id, pref_label, broader, note, scheme, shipped)
+    WITH RECURSIVE f AS (SELECT * FROM zhpolicy.vocabulary_file(name)),
+    blocked(id) AS (
+        SELECT r.id FROM zhpolicy.concept_removed r
+        UNION
+        SELECT f.id FROM f JOIN blocked b ON f.broader = b.id
+    )
+    SELECT f.id, f.pref_label, f.broader, f.note, name, true FROM f
+    WHERE f.id NOT IN (SELECT b.id FROM blocked b) AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = f.id);
+    -- shipped concepts loaded before take the file's wording
+    UPDATE zhpolicy.concept c
+    SET pref_label = f.pref_label, broader = f.broader, note = f.note
+    FROM (SELECT v.id, v.pref_label, v.note,
+                 CASE WHEN v.broader IS NULL OR EXISTS (SELECT 1 FROM zhpolicy.concept b WHERE b.id = v.broader)
+                      THEN v.broader ELSE x.broader END AS broader
+          FROM zhpolicy.vocabulary_file(name) v JOIN zhpolicy.concept x ON x.id = v.id) f
+    WHERE c.id = f.id AND c.shipped
+      AND (c.pref_label, c.broader, c.note) IS DISTINCT FROM (f.pref_label, f.broader, f.note);
+    -- labels of shipped concepts that are not there and were not removed
+    INSERT INTO zhpolicy.concept_label (concept_id, label, kind, shipped)
+    SELECT DISTINCT ON (f.id, btrim(l.label)) f.id, btrim(l.label), l.kind, true
+    FROM zhpolicy.vocabulary_file(name) f JOIN zhpolicy.concept c ON c.id = f.id AND c.shipped,
         LATERAL (SELECT a, 'alt' FROM unnest(coalesce(string_to_array(f.alt_labels, '|'), '{}')) a
                  UNION ALL
                  SELECT h, 'hidden' FROM unnest(coalesce(string_to_array(f.hidden_labels, '|'), '{}')) h) l(label, kind)
     WHERE btrim(l.label) <> '' AND btrim(l.label) <> f.pref_label
-    ORDER BY f.id, btrim(l.label), l.kind
-    ON CONFLICT DO NOTHING;
+      AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept_label x WHERE x.concept_id = f.id AND x.label = btrim(l.label))
+      AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept_label_removed r WHERE r.concept_id = f.id AND r.label = btrim(l.label))
+    ORDER BY f.id, btrim(l.label), l.kind;
     -- related links once every concept is there (they may point forward in the file)
     UPDATE zhpolicy.concept c SET related = f.related
-    FROM (SELECT v.id, ARRAY(SELECT btrim(r) FROM unnest(string_to_array(v.related, '|')) r WHERE btrim(r) <> '') AS related
+    FROM (SELECT v.id, ARRAY(SELECT btrim(r) FROM unnest(string_to_array(v.related, '|')) r
+                             WHERE btrim(r) <> '' AND EXISTS (SELECT 1 FROM zhpolicy.concept x WHERE x.id = btrim(r))) AS related
           FROM zhpolicy.vocabulary_file(name) v WHERE v.related IS NOT NULL) f
-    WHERE c.id = f.id AND c.related IS DISTINCT FROM f.related;
+    WHERE c.id = f.id AND c.shipped AND c.related IS DISTINCT FROM f.related;
+    SELECT count(*) INTO skipped FROM zhpolicy.vocabulary_file(name) f
+    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = f.id);
+    IF skipped > 0 THEN
+        RAISE NOTICE 'load_vocabulary: % concepts of "%" that were removed are not loaded again', skipped, name
+            USING HINT = format('SELECT zhpolicy.load_vocabulary(%L, restore_removed => true); loads them.', name);
+    END IF;
     RETURN (SELECT count(*) FROM zhpolicy.vocabulary_file(name));
 END
 $$;
-COMMENT ON FUNCTION zhpolicy.load_vocabulary(text) IS 'load a vocabulary shipped with zhpolicy (''policy''); CREATE EXTENSION loads none';
+COMMENT ON FUNCTION zhpolicy.load_vocabulary(text, boolean) IS 'load a vocabulary shipped with zhpolicy (''policy'', which CREATE EXTENSION loads) into its scheme';
 
 -- A tsquery that finds texts about a concept: any label of it or of a narrower concept.
 CREATE FUNCTION zhpolicy.concept_query(concept text) RETURNS tsquery
@@ -642,10 +684,13 @@ END
 $$;
 
 -- What a row's tags depend on besides its text: the vocabulary and the tagging settings.
-CREATE FUNCTION zhpolicy.tag_table_fingerprint(text_column name, min_score float8) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+CREATE FUNCTION zhpolicy.tag_table_fingerprint(text_column name, min_score float8, schemes text[]) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT md5(zhpolicy.vocabulary_fingerprint() || '/' || text_column || '/' || min_score::text) $$;
+AS $$
+    SELECT md5(zhpolicy.vocabulary_fingerprint() || '/' || text_column || '/' || coalesce(min_score, 0)::text
+               || coalesce('/' || array_to_string(ARRAY(SELECT DISTINCT s FROM unnest(schemes) s ORDER BY 1), ','), ''))
+$$;
 
 -- The rows tag_table would tag now: new, text changed, tags missing, or tagged with another
 -- vocabulary or settings, as a FROM ... WHERE clause over tbl aliased t (parameters: $1 the
@@ -664,35 +709,59 @@ $$;
 
 -- How many rows tag_table would tag now.
 CREATE FUNCTION zhpolicy.tag_table_pending(tbl regclass, text_column name, tags_column name,
-                                           min_score float8 DEFAULT 0) RETURNS bigint
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+                                           min_score float8 DEFAULT 0, schemes text[] DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
 BEGIN
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: keys and text hashes come from the workers, the log is here
+        EXECUTE format($q$
+            WITH w AS MATERIALIZED (SELECT t.%1$I::text AS k, md5(coalesce(t.%2$I::text, '')) AS h,
+                                           t.%4$I IS NULL AS untagged FROM %3$s t)
+            SELECT count(*) FROM w LEFT JOIN zhpolicy.tag_log l
+              ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k
+            WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged OR l.text_md5 <> w.h$q$,
+            pk, text_column, tbl, tags_column)
+        INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
+        RETURN n;
+    END IF;
     EXECUTE 'SELECT count(*) ' || zhpolicy.tag_table_due(tbl, pk, text_column, tags_column)
-    INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score);
+    INTO n USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION zhpolicy.tag_table_pending(regclass, name, name, float8) IS 'how many rows zhpolicy.tag_table would tag now';
+COMMENT ON FUNCTION zhpolicy.tag_table_pending(regclass, name, name, float8, text[]) IS 'how many rows zhpolicy.tag_table would tag now';
 
 -- One batch of tag_table: lock up to batch_size pending rows (others running on the same
 -- table wait for this batch, then skip what it did), tag them, log them; returns how many.
 CREATE FUNCTION zhpolicy.tag_table_batch(tbl regclass, text_column name, tags_column name,
-                                         batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+                                         batch_size integer DEFAULT 500, min_score float8 DEFAULT 0,
+                                         schemes text[] DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
     n bigint;
+    w record;
+    after text;
 BEGIN
-    IF batch_size < 1 THEN
+    IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table (no row locks across nodes): windows from the first key, until one tags rows
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, coalesce(min_score, 0), after, schemes);
+            EXIT WHEN w.tagged > 0 OR w.scanned < batch_size;
+            after := w.last_key;
+        END LOOP;
+        RETURN w.tagged;
     END IF;
     -- one batch at a time per table: key 'zhpolicy tag_table' (0x7a68) and the table's OID
     PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
@@ -702,7 +771,7 @@ BEGIN
             %5$s
             ORDER BY t.%1$I LIMIT $4 FOR UPDATE OF t SKIP LOCKED
         ), upd AS (
-            UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(todo.body, ''), $5)
+            UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(todo.body, ''), $5, $6)
             FROM todo WHERE t.tableoid = todo.rel AND t.ctid = todo.row_id
             RETURNING todo.pk, md5(coalesce(todo.body, '')) AS h
         )
@@ -712,12 +781,13 @@ BEGIN
         SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint,
             tagged_at = excluded.tagged_at$q$,
         pk, text_column, tbl, tags_column, zhpolicy.tag_table_due(tbl, pk, text_column, tags_column))
-    USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score), batch_size, min_score;
+    USING tbl, tags_column, zhpolicy.tag_table_fingerprint(text_column, min_score, schemes), batch_size,
+          coalesce(min_score, 0), schemes;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION zhpolicy.tag_table_batch(regclass, name, name, integer, float8) IS 'one batch of zhpolicy.tag_table, in the caller''s transaction';
+COMMENT ON FUNCTION zhpolicy.tag_table_batch(regclass, name, name, integer, float8, text[]) IS 'one batch of zhpolicy.tag_table, in the caller''s transaction';
 
 -- tag_table's progress line.
 CREATE FUNCTION zhpolicy.tag_table_progress(tbl regclass, done bigint, todo bigint, started timestamptz)
@@ -736,33 +806,195 @@ BEGIN
 END
 $$;
 
+-- Is tbl a Citus table (distributed, reference or Citus-local)?  false where Citus is not installed.
+CREATE FUNCTION zhpolicy.is_citus_table(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+    INTO found USING tbl;
+    RETURN found;
+END
+$$;
+
+-- tag_table on a Citus table, one window of its rows: the next batch_size rows after the key
+-- `after`, in key order.  Their keys and text hashes (computed on the workers, in parallel) come
+-- to the coordinator and are compared with zhpolicy.tag_log there; the rows that are due are
+-- tagged by one UPDATE that runs on the workers, shard by shard in parallel; the log is written
+-- on the coordinator.  No row locks (Citus has none across nodes): one window at a time per table
+-- (the same advisory lock as tag_table_batch), and the UPDATE logs the hash of the text it tagged,
+-- so a text changed meanwhile is tagged again by the next run.  Returns how many rows it tagged,
+-- how many it looked at (fewer than batch_size: the table's end) and the last key it looked at.
+CREATE FUNCTION zhpolicy.tag_table_window(tbl regclass, text_column name, tags_column name,
+                                          batch_size integer, min_score float8, after text,
+                                          schemes text[] DEFAULT NULL,
+                                          OUT tagged bigint, OUT scanned bigint, OUT last_key text)
+RETURNS record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk name := zhpolicy.tag_table_key(tbl, text_column, tags_column);
+    pk_type text;
+    fp text := zhpolicy.tag_table_fingerprint(text_column, min_score, schemes);
+    due text[];
+    keys text[] := '{}';
+    hashes text[] := '{}';
+    r record;
+BEGIN
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT format_type(a.atttypid, a.atttypmod) INTO pk_type FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attname = pk;
+    PERFORM pg_advisory_xact_lock(31336, tbl::oid::bigint::bit(32)::int4);
+    EXECUTE format($q$
+        WITH w AS MATERIALIZED (
+            SELECT t.%1$I AS k, md5(coalesce(t.%2$I::text, '')) AS h, t.%4$I IS NULL AS untagged
+            FROM %3$s t WHERE $4::text IS NULL OR t.%1$I > $4::%5$s
+            ORDER BY t.%1$I LIMIT $5
+        )
+        SELECT count(*), max(w.k)::text,
+               array_agg(w.k::text ORDER BY w.k) FILTER (WHERE l.pk IS NULL OR l.fingerprint <> $3 OR w.untagged
+                                                         OR l.text_md5 <> w.h)
+        FROM w LEFT JOIN zhpolicy.tag_log l
+          ON l.table_oid::oid = $1::oid AND l.tags_column = $2 AND l.pk = w.k::text$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    INTO scanned, last_key, due USING tbl, tags_column, fp, after, batch_size;
+    tagged := 0;
+    IF due IS NULL THEN
+        RETURN;
+    END IF;
+    FOR r IN EXECUTE format($q$
+        UPDATE %3$s t SET %4$I = zhpolicy.concepts(coalesce(t.%2$I::text, ''), $2, $3)
+        WHERE t.%1$I = ANY ($1::%5$s[])
+        RETURNING t.%1$I::text AS pk, md5(coalesce(t.%2$I::text, '')) AS h$q$,
+        pk, text_column, tbl, tags_column, pk_type)
+    USING due, min_score, schemes
+    LOOP
+        keys := keys || r.pk;
+        hashes := hashes || r.h;
+    END LOOP;
+    INSERT INTO zhpolicy.tag_log AS l (table_oid, tags_column, pk, text_md5, fingerprint, tagged_at)
+    SELECT tbl, tags_column, u.pk, u.h, fp, now() FROM unnest(keys, hashes) u(pk, h)
+    ON CONFLICT ON CONSTRAINT tag_log_pkey DO UPDATE
+    SET text_md5 = excluded.text_md5, fingerprint = excluded.fingerprint, tagged_at = excluded.tagged_at;
+    tagged := cardinality(keys);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.tag_table_window(regclass, name, name, integer, float8, text, text[]) IS 'one window of zhpolicy.tag_table on a Citus table, in the caller''s transaction';
+
+-- Make the dictionary and vocabulary tables Citus reference tables, so that every node of the
+-- cluster segments and tags with the same user words, concepts, labels and document
+-- frequencies.  Run once on the coordinator, after citus_add_node; returns the tables it changed
+-- (none the second time).  zhpolicy.vocabulary_version (each node's change counter) and
+-- zhpolicy.tag_log (tag_table's log, kept where tag_table runs) stay local.
+CREATE FUNCTION zhpolicy.citus_distribute() RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t regclass;
+    saved text;
+BEGIN
+    IF to_regproc('pg_catalog.create_reference_table') IS NULL THEN
+        RAISE EXCEPTION 'Citus is not installed in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'CREATE EXTENSION citus; and add the worker nodes first.';
+    END IF;
+    -- the tables' triggers run on every node's copy; they only touch that copy (or the node's own
+    -- vocabulary_version), which is what Citus calls a safe trigger
+    saved := current_setting('citus.enable_unsafe_triggers');
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- Citus cannot convert a table that a foreign key links to a table of the extension (it
+    -- would create the other table on the workers, where the extension made it already): the
+    -- labels' foreign key is dropped on every node first (the workers' copies of the extension's
+    -- tables are empty; a run that stops half way is completed by the next), and made again
+    -- between the two reference tables, on every node's copy
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept_label') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey');
+        ALTER TABLE zhpolicy.concept_label DROP CONSTRAINT IF EXISTS concept_label_concept_id_fkey;
+    END IF;
+    -- the same for the concepts' foreign key to their schemes
+    IF NOT zhpolicy.is_citus_table('zhpolicy.concept') THEN
+        PERFORM * FROM pg_catalog.run_command_on_workers(
+            'ALTER TABLE zhpolicy.concept DROP CONSTRAINT IF EXISTS concept_scheme_fkey');
+        ALTER TABLE zhpolicy.concept DROP CONSTRAINT IF EXISTS concept_scheme_fkey;
+    END IF;
+    FOREACH t IN ARRAY ARRAY['zhpolicy.user_word', 'zhpolicy.concept_scheme', 'zhpolicy.concept', 'zhpolicy.concept_label',
+                             'zhpolicy.concept_removed', 'zhpolicy.concept_label_removed',
+                             'zhpolicy.term_df', 'zhpolicy.df_corpus']::regclass[] LOOP
+        IF NOT zhpolicy.is_citus_table(t) THEN
+            EXECUTE 'SELECT pg_catalog.create_reference_table($1)' USING t;
+            RETURN NEXT t;
+        END IF;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept_label'::regclass
+                   AND conname = 'concept_label_concept_id_fkey') THEN
+        ALTER TABLE zhpolicy.concept_label ADD CONSTRAINT concept_label_concept_id_fkey
+            FOREIGN KEY (concept_id) REFERENCES zhpolicy.concept (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'zhpolicy.concept'::regclass
+                   AND conname = 'concept_scheme_fkey') THEN
+        ALTER TABLE zhpolicy.concept ADD CONSTRAINT concept_scheme_fkey
+            FOREIGN KEY (scheme) REFERENCES zhpolicy.concept_scheme (id) ON UPDATE CASCADE ON DELETE CASCADE;
+    END IF;
+    PERFORM set_config('citus.enable_unsafe_triggers', saved, true);
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.citus_distribute() IS 'make the user words, vocabulary and document frequencies Citus reference tables (run once on the coordinator)';
+
 -- Tag the rows of a table that are new, whose text changed, or that were tagged under another
 -- vocabulary: store zhpolicy.concepts(text, min_score) in the tags column, in batches, each
 -- committed.  Cancel it at any time and call it again: it goes on where it stopped.  Two runs
 -- at once take turns batch by batch and never tag the same row twice.  (A procedure that
 -- commits cannot have a SET clause: every name and operator here is schema-qualified.)
 CREATE PROCEDURE zhpolicy.tag_table(tbl regclass, text_column name, tags_column name,
-                                    batch_size integer DEFAULT 500, min_score float8 DEFAULT 0)
+                                    batch_size integer DEFAULT 500, min_score float8 DEFAULT 0,
+                                    schemes text[] DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
     todo bigint;
     n bigint;
     done bigint := 0;
     started timestamptz := pg_catalog.clock_timestamp();
+    w record;
+    after text;
 BEGIN
     PERFORM zhpolicy.tag_table_key(tbl, text_column, tags_column);
     IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0));
+    todo := zhpolicy.tag_table_pending(tbl, text_column, tags_column, COALESCE(min_score, 0), schemes);
     COMMIT;
-    LOOP
-        n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0));
-        COMMIT;
-        EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
-        done := done OPERATOR(pg_catalog.+) n;
-        PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
-    END LOOP;
+    IF zhpolicy.is_citus_table(tbl) THEN
+        -- a Citus table: windows of rows in key order, each tagged on the workers and committed
+        LOOP
+            w := zhpolicy.tag_table_window(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), after, schemes);
+            COMMIT;
+            IF w.tagged OPERATOR(pg_catalog.>) 0 THEN
+                done := done OPERATOR(pg_catalog.+) w.tagged;
+                PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+            END IF;
+            EXIT WHEN w.scanned OPERATOR(pg_catalog.<) batch_size;
+            after := w.last_key;
+        END LOOP;
+    ELSE
+        LOOP
+            n := zhpolicy.tag_table_batch(tbl, text_column, tags_column, batch_size, COALESCE(min_score, 0), schemes);
+            COMMIT;
+            EXIT WHEN n IS NULL OR n OPERATOR(pg_catalog.=) 0;
+            done := done OPERATOR(pg_catalog.+) n;
+            PERFORM zhpolicy.tag_table_progress(tbl, done, todo, started);
+        END LOOP;
+    END IF;
     PERFORM zhpolicy.tag_table_progress(tbl, done, NULL, started);
 END
 $$;
@@ -798,6 +1030,14 @@ AS $$
       AND ts_lexize('zhpolicy_stop', t) <> '{}'
 $$;
 
+-- The distinct keyword terms of a text, as an array: what collect_df counts once per document
+-- (a function in the select list, so that Citus runs it on the workers; Citus takes only
+-- immutable functions in FROM).
+CREATE FUNCTION zhpolicy.keyword_term_set(doc text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(array_agg(DISTINCT t ORDER BY t), '{}') FROM zhpolicy.keyword_terms(doc) t $$;
+
 -- Gather document frequencies of the terms of a table's text column; returns the number of
 -- documents.  The corpus is named after the table (schema-qualified) unless named.
 CREATE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
@@ -818,8 +1058,8 @@ BEGIN
     EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
     EXECUTE format($q$
         INSERT INTO zhpolicy.term_df (corpus, term, df)
-        SELECT $1, t, count(*) FROM (SELECT DISTINCT x.ctid, x.tableoid, t FROM %s x, zhpolicy.keyword_terms(x.%I::text) t) y
-        GROUP BY t$q$, tbl, text_column) USING name;
+        SELECT $1, y.t, count(*) FROM %s x CROSS JOIN LATERAL unnest(zhpolicy.keyword_term_set(x.%I::text)) y(t)
+        GROUP BY y.t$q$, tbl, text_column) USING name;
     INSERT INTO zhpolicy.df_corpus (corpus, n_docs, collected_at) VALUES (name, n, now())
     ON CONFLICT (corpus) DO UPDATE SET n_docs = excluded.n_docs, collected_at = excluded.collected_at;
     RETURN n;
@@ -864,15 +1104,17 @@ COMMENT ON FUNCTION zhpolicy.keywords(text, integer, text) IS 'top terms by TF-I
 
 -- The whole-document text index: GIN keys are pairs of adjacent characters of the text itself
 -- (no tsvector, so no position limit), rechecked against the row; &@ means strpos(doc, q) > 0,
--- and LIKE and ILIKE use the same index.
+-- and LIKE and ILIKE use the same index.  COST 1000: a call reads a whole document (often from
+-- TOAST), and a table of a few hundred long rows fits in a few heap pages, so at the default cost
+-- the planner would think a sequential scan of every document cheaper than the index.
 CREATE FUNCTION zhpolicy.contains(doc text, q text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.contains(text, text) IS 'whether doc contains q, as strpos(doc, q) > 0; the operator &@, served by gin_bigram_ops';
 CREATE OPERATOR zhpolicy.&@ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.contains,
                              RESTRICT = matchingsel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR zhpolicy.&@ (text, text) IS 'contains: doc &@ q is strpos(doc, q) > 0, searched with a gin_bigram_ops index';
 CREATE FUNCTION zhpolicy.occurrences(doc text, q text) RETURNS integer
-    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.occurrences(text, text) IS 'how many times q occurs in doc, without overlaps (0 for an empty q)';
 CREATE FUNCTION zhpolicy.bigram_extract_value(text, internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'zhpolicy_bigram_extract_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -896,3 +1138,778 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
     STORAGE int4;
 COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
+-- The fragments of a whole document around the terms of a query (words separated by spaces, or
+-- "quoted" phrases, matched exactly as zhpolicy.contains matches), highlighted; linear in the
+-- document's length (ts_headline needs the tsquery's positions, which stop at 16,383).
+CREATE FUNCTION zhpolicy.snippet(doc text, query text, start_sel text DEFAULT '<b>',
+                                 stop_sel text DEFAULT '</b>', max_fragments integer DEFAULT 3,
+                                 context integer DEFAULT 40, fragment_delimiter text DEFAULT ' … ',
+                                 html boolean DEFAULT false) RETURNS text
+    AS 'MODULE_PATHNAME', 'zhpolicy_snippet' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.snippet(text, text, text, text, integer, integer, text, boolean) IS 'exact highlighting of whole documents: fragments around the query''s words and "phrases"';
+-- Relevance ranking (zhpolicy.rank): BM25 over the exact occurrences of a query's phrases.
+-- A query as rank() reads it: its phrases, their weights (idf times word weight), and the
+-- statistics they came from (mean length in bytes, rows, rows holding each phrase).
+CREATE TYPE zhpolicy.rank_query AS (
+    terms    text[],
+    weights  float8[],
+    avg_len  float8,
+    n_docs   bigint,
+    df       bigint[]
+);
+
+-- The phrases of a query: separated by white space ("double quotes" keep spaces), repeats dropped.
+CREATE FUNCTION zhpolicy.rank_terms(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+        SELECT t, min(o) AS o FROM (
+            SELECT btrim(coalesce(m[1], m[2])) AS t, o
+            FROM regexp_matches(query, '"([^"]*)"|([^[:space:]"]+)', 'g') WITH ORDINALITY AS x(m, o)) y
+        WHERE t <> '' GROUP BY t) z
+$$;
+
+-- Share of a phrase's Han characters inside words of two or more characters (1 without Han).
+CREATE FUNCTION zhpolicy.rank_word_share(phrase text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_word_share' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- A rank query without corpus statistics: idf 1 for every phrase, no length normalisation.
+CREATE FUNCTION zhpolicy.rank_query(query text) RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(t, coalesce((SELECT array_agg(0.5 OPERATOR(pg_catalog.+) (0.5 OPERATOR(pg_catalog.*) zhpolicy.rank_word_share(x)) ORDER BY o)
+                            FROM unnest(t) WITH ORDINALITY AS u(x, o)), '{}'),
+               NULL::float8, NULL::bigint, NULL::bigint[])::zhpolicy.rank_query
+    FROM zhpolicy.rank_terms(query) AS t
+$$;
+
+-- A rank query from phrases and statistics: weight = idf x (0.5 + 0.5 x word share).
+CREATE FUNCTION zhpolicy.rank_query_of(terms text[], df bigint[], n_docs bigint, avg_len float8)
+RETURNS zhpolicy.rank_query
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(terms,
+               coalesce((SELECT array_agg(ln(1 + (n_docs - d + 0.5) / (d + 0.5))
+                                          * (0.5 + 0.5 * zhpolicy.rank_word_share(t)) ORDER BY o)
+                         FROM unnest(terms, df) WITH ORDINALITY AS u(t, d, o)), '{}'),
+               avg_len, n_docs, df)::zhpolicy.rank_query
+$$;
+
+-- A rank query with statistics of a table's text column, gathered now: the rows holding each
+-- phrase (through the text index when the column has one), the number of rows, their mean length.
+CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    n bigint;
+    avg_len float8;
+    dfs bigint[] := '{}';
+    df bigint;
+    t text;
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    -- the phrases through the text index (the planner does not know what a recheck costs);
+    -- the function's SET clause restores the caller's setting
+    PERFORM set_config('enable_seqscan', 'off', true);
+    FOREACH t IN ARRAY terms LOOP
+        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1', tbl, text_column)
+            INTO df USING t;
+        dfs := dfs || df;
+    END LOOP;
+    RETURN zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+END
+$$;
+
+-- Relevance of a document (and its title, if separate) to a rank query; higher is better.
+CREATE FUNCTION zhpolicy.rank(doc text, query zhpolicy.rank_query, title text DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The same for a query string, without corpus statistics.
+CREATE FUNCTION zhpolicy.rank(doc text, query text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT zhpolicy.rank(doc, zhpolicy.rank_query(query)) $$;
+
+-- What rank() counted for each phrase of the query, and its part of the score.
+CREATE FUNCTION zhpolicy.rank_explain(doc text, query zhpolicy.rank_query, title text DEFAULT NULL,
+    OUT term text, OUT tf bigint, OUT in_title bigint, OUT checked bigint, OUT words bigint,
+    OUT tf_weighted float8, OUT weight float8, OUT score float8)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 4;
+COMMENT ON TYPE zhpolicy.rank_query IS 'a query for zhpolicy.rank: phrases, their weights and the statistics they came from';
+COMMENT ON FUNCTION zhpolicy.rank_terms(text) IS 'the phrases of a ranking query, separated by white space';
+COMMENT ON FUNCTION zhpolicy.rank_word_share(text) IS 'share of a phrase''s Han characters inside words of two or more characters';
+COMMENT ON FUNCTION zhpolicy.rank_query(text) IS 'a rank query without corpus statistics (idf 1, no length normalisation)';
+COMMENT ON FUNCTION zhpolicy.rank_query(text, regclass, name) IS 'a rank query with idf and mean length from a table''s text column';
+COMMENT ON FUNCTION zhpolicy.rank(text, zhpolicy.rank_query, text) IS 'BM25 over exact phrase occurrences, words above characters, title or lead boosted';
+COMMENT ON FUNCTION zhpolicy.rank(text, text) IS 'zhpolicy.rank without corpus statistics';
+COMMENT ON FUNCTION zhpolicy.rank_explain(text, zhpolicy.rank_query, text) IS 'what zhpolicy.rank counted for each phrase';
+
+-- The rank sketch of a document (its length, lead and commonest keys), kept in a column
+-- beside the text so that rank_top can bound a row's score without reading the row.
+CREATE FUNCTION zhpolicy.rank_sketch(doc text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_sketch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- An upper bound of zhpolicy.rank(doc, query) from doc's rank sketch alone.
+-- held, when not NULL, lists the phrases (numbered from 1) the row holds; the others count 0.
+CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, held integer[] DEFAULT NULL) RETURNS float8
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_bound' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- The k rows of a table that rank highest for a query, as ORDER BY zhpolicy.rank(...) DESC
+-- LIMIT k finds them: one index scan per phrase gives its rows (and its df), each candidate's
+-- rank sketch bounds its score, and candidates are scored exactly in the order of their bounds
+-- until the k-th exact score reaches the next bound.  With epsilon > 0 it stops once the k-th
+-- exact score reaches (1 - epsilon) x the next bound: a row left out scores at most that much
+-- above the k-th row returned.
+CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
+    k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = on
+AS $$
+DECLARE
+    terms text[] := zhpolicy.rank_terms(query);
+    rq zhpolicy.rank_query;
+    n bigint;
+    avg_len float8;
+    dfs bigint[];
+    hit_t oid[];
+    hit_c tid[];
+    hit_term int[];
+    r record;
+    s float8;
+    best float8[] := '{}';
+    tabs oid[] := '{}';
+    ctids tid[] := '{}';
+    scores float8[] := '{}';
+    exact_sql text;
+BEGIN
+    IF k < 1 THEN
+        RAISE EXCEPTION 'k must be at least 1, not %', k USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF epsilon < 0 OR epsilon >= 1 THEN
+        RAISE EXCEPTION 'epsilon must be at least 0 and below 1, not %', epsilon
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF zhpolicy.column_type(tbl, sketch_column) <> 'bytea'::regtype THEN
+        RAISE EXCEPTION 'column "%" of table % is not a rank sketch (bytea)', sketch_column, tbl
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = format('Add one: ALTER TABLE %s ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(%I)) STORED;', tbl, text_column);
+    END IF;
+    IF cardinality(terms) = 0 THEN
+        RETURN;
+    END IF;
+    -- the rows of each phrase, once, through the text index: its df, and which phrases each
+    -- candidate holds (the function's SET clause restores the caller's enable_seqscan)
+    PERFORM set_config('enable_seqscan', 'off', true);
+    EXECUTE format('SELECT array_agg(t), array_agg(c), array_agg(term) FROM (%s) h',
+                   (SELECT string_agg(format('SELECT tableoid AS t, ctid AS c, %s AS term FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1[%s]',
+                                             i, tbl, text_column, i), ' UNION ALL ')
+                    FROM generate_series(1, cardinality(terms)) AS i))
+        INTO hit_t, hit_c, hit_term USING terms;
+    dfs := ARRAY(SELECT count(h) FROM generate_series(1, cardinality(terms)) AS i
+                 LEFT JOIN unnest(hit_term) AS h ON h = i GROUP BY i ORDER BY i);
+    PERFORM set_config('enable_seqscan', 'on', true);
+    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
+    rq := zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+    exact_sql := format('SELECT zhpolicy.rank(%I, $1) FROM %s WHERE tableoid = $2 AND ctid = $3', text_column, tbl);
+    FOR r IN EXECUTE format($q$
+        SELECT h.t, h.c, zhpolicy.rank_bound(x.%I, $1, h.held) AS ub
+        FROM (SELECT t, c, array_agg(term ORDER BY term) AS held
+              FROM unnest($2, $3, $4) AS u(t, c, term) GROUP BY t, c) h
+        JOIN %s x ON x.tableoid = h.t AND x.ctid = h.c
+        ORDER BY 3 DESC NULLS FIRST$q$, sketch_column, tbl)
+        USING rq, hit_t, hit_c, hit_term
+    LOOP
+        EXIT WHEN cardinality(best) >= k AND best[k] >= (1 - epsilon) * r.ub AND (epsilon > 0 OR best[k] > r.ub);
+        EXECUTE exact_sql INTO s USING rq, r.t, r.c;
+        tabs := tabs || r.t;
+        ctids := ctids || r.c;
+        scores := scores || s;
+        best := ARRAY(SELECT x FROM unnest(best || s) AS x ORDER BY x DESC LIMIT k);
+    END LOOP;
+    RAISE DEBUG 'zhpolicy.rank_top: % candidates, % scored exactly', cardinality(hit_t), cardinality(scores);
+    RETURN QUERY SELECT tabs[i], ctids[i], scores[i]
+                 FROM generate_subscripts(scores, 1) AS i ORDER BY scores[i] DESC LIMIT k;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.rank_sketch(text) IS 'length, lead and commonest keys of a document, for zhpolicy.rank_bound and rank_top';
+COMMENT ON FUNCTION zhpolicy.rank_bound(bytea, zhpolicy.rank_query, integer[]) IS 'upper bound of zhpolicy.rank from a rank sketch';
+COMMENT ON FUNCTION zhpolicy.rank_query_of(text[], bigint[], bigint, float8) IS 'a rank query from phrases and their statistics';
+COMMENT ON FUNCTION zhpolicy.rank_top(regclass, name, name, text, integer, float8) IS 'exact top k rows by zhpolicy.rank, reading few rows';
+
+-- On a Citus cluster these functions read the reference tables (concepts, document frequencies)
+-- from inside a task that a distributed query pushed down to a worker; Citus refuses such
+-- nested queries unless this setting allows them (its concern is a distributed table's shard
+-- moving away; a reference table's copy on the node never does).  Where Citus is not loaded
+-- the setting is an unused placeholder.  The C functions (tag, concepts, the parser) do the
+-- same inside their table reads (src/cache.c).
+ALTER FUNCTION zhpolicy.keywords(text, integer, text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.concept_query(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.narrower(text) SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION zhpolicy.vocabulary_version() SET citus.allow_nested_distributed_execution = on;
+
+-- ---------------------------------------------------------------- concept schemes
+-- Every concept belongs to one scheme (a SKOS ConceptScheme): 'policy', the vocabulary shipped
+-- with zhpolicy and loaded by CREATE EXTENSION; 'local', where concepts inserted without a
+-- scheme go; and any scheme a user creates or imports.  Concept ids are unique across all
+-- schemes, so that tags stay one id each; a concept may have a broader concept of another scheme.
+CREATE TABLE zhpolicy.concept_scheme (
+    id       text PRIMARY KEY,
+    title    text,
+    uri      text,
+    note     text,
+    shipped  boolean NOT NULL DEFAULT false,
+    CONSTRAINT concept_scheme_id_format CHECK (id ~ '^[A-Za-z0-9_.:-]+$'),
+    CONSTRAINT concept_scheme_uri_key UNIQUE (uri)
+);
+COMMENT ON TABLE zhpolicy.concept_scheme IS 'concept schemes (SKOS ConceptScheme): the shipped policy scheme, local, and your own';
+INSERT INTO zhpolicy.concept_scheme (id, title, uri, note, shipped) VALUES
+    ('policy', '中国公共政策主题词表（zhpolicy）', 'urn:zhpolicy:scheme:policy',
+     'The policy vocabulary shipped with zhpolicy: concepts of Chinese public policy since 1978.', true),
+    ('local', '本地概念', 'urn:zhpolicy:scheme:local', 'Concepts added without naming a scheme.', true);
+
+-- shipped: the row came with the extension (load_vocabulary); a dump carries it, and a restore
+-- merges it into the row that CREATE EXTENSION loaded instead of adding it twice.
+ALTER TABLE zhpolicy.concept
+    ADD COLUMN scheme text NOT NULL DEFAULT 'local',
+    ADD COLUMN notation text,
+    ADD COLUMN uri text,
+    ADD COLUMN shipped boolean NOT NULL DEFAULT false,
+    ADD CONSTRAINT concept_scheme_fkey FOREIGN KEY (scheme) REFERENCES zhpolicy.concept_scheme (id)
+        ON UPDATE CASCADE ON DELETE CASCADE;
+CREATE INDEX concept_scheme_idx ON zhpolicy.concept (scheme);
+ALTER TABLE zhpolicy.concept_label ADD COLUMN shipped boolean NOT NULL DEFAULT false;
+
+-- What you removed of the shipped vocabulary (concepts, and labels of concepts that stay), so
+-- that a restore or a later load_vocabulary does not bring it back.
+CREATE TABLE zhpolicy.concept_removed (
+    id          text PRIMARY KEY,
+    removed_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE zhpolicy.concept_label_removed (
+    concept_id  text NOT NULL,
+    label       text NOT NULL,
+    removed_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (concept_id, label)
+);
+COMMENT ON TABLE zhpolicy.concept_removed IS 'shipped concepts you deleted: not loaded again by load_vocabulary or a restore';
+COMMENT ON TABLE zhpolicy.concept_label_removed IS 'shipped labels you deleted or renamed: not loaded again by load_vocabulary or a restore';
+GRANT SELECT ON zhpolicy.concept_scheme, zhpolicy.concept_removed, zhpolicy.concept_label_removed TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON zhpolicy.concept_scheme, zhpolicy.concept_removed,
+    zhpolicy.concept_label_removed TO @extowner@ WITH GRANT OPTION;
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept_scheme', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept_removed', '');
+SELECT pg_catalog.pg_extension_config_dump('zhpolicy.concept_label_removed', '');
+
+-- A shipped row inserted again (by a restore, after CREATE EXTENSION loaded the same row) is
+-- merged into the row that is there.  Concepts are merged at the end of the statement, once
+-- every row of a COPY is in (an edited broader or related concept may come later in it).
+CREATE FUNCTION zhpolicy.concept_merge_row() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.shipped AND EXISTS (SELECT 1 FROM zhpolicy.concept c WHERE c.id = NEW.id AND c.shipped) THEN
+        IF to_regclass('pg_temp.zhpolicy_concept_merge') IS NULL THEN
+            CREATE TEMP TABLE zhpolicy_concept_merge (LIKE zhpolicy.concept);
+        END IF;
+        INSERT INTO pg_temp.zhpolicy_concept_merge SELECT NEW.*;
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_merge_row BEFORE INSERT ON zhpolicy.concept
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_merge_row();
+CREATE FUNCTION zhpolicy.concept_merge_apply() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regclass('pg_temp.zhpolicy_concept_merge') IS NOT NULL THEN
+        UPDATE zhpolicy.concept c
+        SET pref_label = m.pref_label, broader = m.broader, weight = m.weight, note = m.note,
+            related = m.related, scheme = m.scheme, notation = m.notation, uri = m.uri
+        FROM pg_temp.zhpolicy_concept_merge m
+        WHERE c.id = m.id
+          AND (c.pref_label, c.broader, c.weight, c.note, c.related, c.scheme, c.notation, c.uri)
+              IS DISTINCT FROM (m.pref_label, m.broader, m.weight, m.note, m.related, m.scheme, m.notation, m.uri);
+        DELETE FROM pg_temp.zhpolicy_concept_merge;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_merge_apply AFTER INSERT ON zhpolicy.concept
+    FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_merge_apply();
+
+-- A label that is there as a shipped label: the insert sets its weight and kind instead.
+CREATE FUNCTION zhpolicy.concept_label_merge_row() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM zhpolicy.concept_label l
+               WHERE l.concept_id = NEW.concept_id AND l.label = NEW.label AND l.shipped) THEN
+        UPDATE zhpolicy.concept_label l SET weight = NEW.weight, kind = NEW.kind
+        WHERE l.concept_id = NEW.concept_id AND l.label = NEW.label
+          AND (l.weight, l.kind) IS DISTINCT FROM (NEW.weight, NEW.kind);
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_label_merge_row BEFORE INSERT ON zhpolicy.concept_label
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_label_merge_row();
+
+-- A shipped scheme inserted again (a restore): its title, IRI and note are taken.
+CREATE FUNCTION zhpolicy.concept_scheme_merge_row() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.shipped AND EXISTS (SELECT 1 FROM zhpolicy.concept_scheme s WHERE s.id = NEW.id AND s.shipped) THEN
+        UPDATE zhpolicy.concept_scheme s SET title = NEW.title, uri = NEW.uri, note = NEW.note
+        WHERE s.id = NEW.id AND (s.title, s.uri, s.note) IS DISTINCT FROM (NEW.title, NEW.uri, NEW.note);
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_scheme_merge_row BEFORE INSERT ON zhpolicy.concept_scheme
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_scheme_merge_row();
+-- schemes are part of what tagging reads
+CREATE TRIGGER concept_scheme_bump_insert AFTER INSERT ON zhpolicy.concept_scheme
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_scheme_bump_update AFTER UPDATE ON zhpolicy.concept_scheme
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+CREATE TRIGGER concept_scheme_bump_delete AFTER DELETE ON zhpolicy.concept_scheme
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.vocabulary_bump();
+
+-- Deleting (or renaming) a shipped concept or label is remembered.  SECURITY DEFINER so that a
+-- role allowed to edit the vocabulary needs no right on the record: fixed statements only.
+CREATE FUNCTION zhpolicy.concept_remember_removed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM changed_rows o WHERE o.shipped) THEN
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'on', true);
+        INSERT INTO zhpolicy.concept_removed (id)
+        SELECT o.id FROM changed_rows o WHERE o.shipped ON CONFLICT DO NOTHING;
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'off', true);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_remember_removed AFTER DELETE ON zhpolicy.concept
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_remember_removed();
+CREATE FUNCTION zhpolicy.concept_label_remember_removed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM changed_rows o WHERE o.shipped) THEN
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'on', true);
+        INSERT INTO zhpolicy.concept_label_removed (concept_id, label)
+        SELECT o.concept_id, o.label FROM changed_rows o
+        WHERE o.shipped AND NOT EXISTS (SELECT 1 FROM zhpolicy.concept_removed r WHERE r.id = o.concept_id)
+        ON CONFLICT DO NOTHING;
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'off', true);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_label_remember_removed AFTER DELETE ON zhpolicy.concept_label
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_label_remember_removed();
+-- a renamed shipped concept or label is yours from then on; the shipped one counts as removed
+CREATE FUNCTION zhpolicy.concept_renamed_shipped() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'concept' THEN
+        IF OLD.shipped AND NEW.id IS DISTINCT FROM OLD.id THEN
+            PERFORM set_config('zhpolicy_internal.recording_removal', 'on', true);
+            INSERT INTO zhpolicy.concept_removed (id) VALUES (OLD.id) ON CONFLICT DO NOTHING;
+            PERFORM set_config('zhpolicy_internal.recording_removal', 'off', true);
+            NEW.shipped := false;
+        END IF;
+    ELSIF OLD.shipped AND (NEW.concept_id, NEW.label) IS DISTINCT FROM (OLD.concept_id, OLD.label) THEN
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'on', true);
+        INSERT INTO zhpolicy.concept_label_removed (concept_id, label) VALUES (OLD.concept_id, OLD.label)
+        ON CONFLICT DO NOTHING;
+        PERFORM set_config('zhpolicy_internal.recording_removal', 'off', true);
+        NEW.shipped := false;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER concept_renamed_shipped BEFORE UPDATE OF id ON zhpolicy.concept
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped();
+CREATE TRIGGER concept_label_renamed_shipped BEFORE UPDATE OF concept_id, label ON zhpolicy.concept_label
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped();
+-- ... and a removal restored from a dump removes the shipped rows that CREATE EXTENSION loaded
+-- (a removed concept with its narrower shipped concepts, which a newer release may have added)
+CREATE FUNCTION zhpolicy.concept_removed_apply() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- not when the removal is being recorded (the rows are on their way out already)
+    IF current_setting('zhpolicy_internal.recording_removal', true) = 'on'
+       OR NOT EXISTS (SELECT 1 FROM changed_rows) THEN
+        RETURN NULL;
+    ELSIF TG_TABLE_NAME = 'concept_removed' THEN
+        DELETE FROM zhpolicy.concept c
+        WHERE c.shipped AND c.id IN (SELECT n.id FROM changed_rows r, zhpolicy.narrower(r.id) n
+                                     WHERE EXISTS (SELECT 1 FROM zhpolicy.concept x WHERE x.id = r.id AND x.shipped));
+    ELSE
+        DELETE FROM zhpolicy.concept_label l USING changed_rows r
+        WHERE l.concept_id = r.concept_id AND l.label = r.label AND l.shipped;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concept_removed_apply AFTER INSERT ON zhpolicy.concept_removed
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply();
+CREATE TRIGGER concept_label_removed_apply AFTER INSERT ON zhpolicy.concept_label_removed
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply();
+
+-- Remove a shipped vocabulary (start empty, or keep only your own schemes); returns the number
+-- of concepts removed.  It stays removed through dumps, restores and upgrades, until
+-- load_vocabulary(name, restore_removed => true).
+CREATE FUNCTION zhpolicy.unload_vocabulary(name text DEFAULT 'policy') RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n integer;
+BEGIN
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept', 'zhpolicy.concept_label'], 'the zhpolicy vocabulary');
+    IF NOT EXISTS (SELECT 1 FROM zhpolicy.concept_scheme s WHERE s.id = name) THEN
+        RAISE EXCEPTION 'concept scheme "%" does not exist', name
+            USING ERRCODE = 'undefined_object', HINT = 'The shipped vocabulary is ''policy''.';
+    END IF;
+    DELETE FROM zhpolicy.concept c WHERE c.scheme = name AND c.shipped;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.unload_vocabulary(text) IS 'remove a shipped vocabulary; it stays removed through dump, restore and upgrade';
+
+-- Tagging with some schemes only (NULL: all of them).
+CREATE FUNCTION zhpolicy.tag(doc text, schemes text[],
+    OUT concept_id text, OUT pref_label text, OUT hits integer, OUT score float8, OUT matched text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag(text, text[]) IS 'concepts of a text from the schemes named (NULL: all schemes)';
+CREATE FUNCTION zhpolicy.tag_spans(doc text, schemes text[],
+    OUT concept_id text, OUT label text, OUT start_pos integer, OUT length integer, OUT matched_text text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_tag_spans' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.tag_spans(text, text[]) IS 'every label match of the schemes named (NULL: all schemes)';
+CREATE FUNCTION zhpolicy.concepts(doc text, min_score float8, schemes text[]) RETURNS text[]
+AS 'MODULE_PATHNAME', 'zhpolicy_concepts' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.concepts(text, float8, text[]) IS 'ids of the concepts of the schemes named (NULL: all) with at least min_score, best first';
+
+-- ---------------------------------------------------------------- SKOS in and out
+-- The triples of an RDF document (Turtle, which includes N-Triples; or strict N-Triples), read by
+-- libserd; a syntax error names its line and column.
+CREATE FUNCTION zhpolicy.rdf_triples(doc text, syntax text DEFAULT 'turtle',
+    OUT line integer, OUT subject text, OUT predicate text, OUT object text, OUT object_kind text,
+    OUT lang text, OUT datatype text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'zhpolicy_rdf_triples' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zhpolicy.rdf_triples(text, text) IS 'triples of a Turtle or N-Triples document, with the line each ends on';
+
+-- A Turtle string literal: "..." with \ " and control characters escaped.
+CREATE FUNCTION zhpolicy.turtle_literal(s text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT '"' || replace(replace(replace(replace(replace(replace(s, E'\\', E'\\\\'), '"', E'\\"'),
+                  E'\n', E'\\n'), E'\r', E'\\r'), E'\t', E'\\t'), E'\b', E'\\b') || '"'
+$$;
+
+-- The IRI of a concept: the one it was imported with, or urn:zhpolicy:concept:ID.
+CREATE FUNCTION zhpolicy.concept_iri(id text, uri text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '<' || coalesce(uri, 'urn:zhpolicy:concept:' || id) || '>' $$;
+
+-- A scheme as SKOS in Turtle: the scheme, then each concept with its labels (@zh), broader,
+-- narrower, related, notation and note.  import_skos reads it back.
+CREATE FUNCTION zhpolicy.export_skos(scheme text DEFAULT 'policy') RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s zhpolicy.concept_scheme;
+    out text;
+BEGIN
+    SELECT * INTO s FROM zhpolicy.concept_scheme cs WHERE cs.id = scheme;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'concept scheme "%" does not exist', scheme
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The schemes are the rows of zhpolicy.concept_scheme, such as ''policy''.';
+    END IF;
+    SELECT string_agg(block, E'\n' ORDER BY ord, key COLLATE "C") INTO out FROM (
+        SELECT 0 AS ord, '' AS key, format(E'@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+            '@prefix dct: <http://purl.org/dc/terms/> .\n'
+            '@prefix zhpolicy: <urn:zhpolicy:> .\n\n'
+            '<%s> a skos:ConceptScheme%s%s .\n',
+            coalesce(s.uri, 'urn:zhpolicy:scheme:' || s.id),
+            coalesce(E' ;\n    dct:title ' || zhpolicy.turtle_literal(s.title) || '@zh', ''),
+            coalesce(E' ;\n    skos:scopeNote ' || zhpolicy.turtle_literal(s.note), '')) AS block
+        UNION ALL
+        SELECT 1, c.id, zhpolicy.concept_iri(c.id, c.uri) || E' a skos:Concept ;\n    '
+            || concat_ws(E' ;\n    ',
+                'skos:inScheme <' || coalesce(s.uri, 'urn:zhpolicy:scheme:' || s.id) || '>',
+                CASE WHEN c.broader IS NULL THEN 'skos:topConceptOf <' || coalesce(s.uri, 'urn:zhpolicy:scheme:' || s.id) || '>' END,
+                'skos:prefLabel ' || zhpolicy.turtle_literal(c.pref_label) || '@zh',
+                (SELECT 'skos:altLabel ' || string_agg(zhpolicy.turtle_literal(l.label) || '@zh', ', ' ORDER BY l.label COLLATE "C")
+                 FROM zhpolicy.concept_label l WHERE l.concept_id = c.id AND l.kind = 'alt'),
+                (SELECT 'skos:hiddenLabel ' || string_agg(zhpolicy.turtle_literal(l.label) || '@zh', ', ' ORDER BY l.label COLLATE "C")
+                 FROM zhpolicy.concept_label l WHERE l.concept_id = c.id AND l.kind = 'hidden'),
+                (SELECT 'skos:broader ' || zhpolicy.concept_iri(b.id, b.uri) FROM zhpolicy.concept b WHERE b.id = c.broader),
+                (SELECT 'skos:narrower ' || string_agg(zhpolicy.concept_iri(n.id, n.uri), ', ' ORDER BY n.id COLLATE "C")
+                 FROM zhpolicy.concept n WHERE n.broader = c.id AND n.scheme = c.scheme),
+                (SELECT 'skos:related ' || string_agg(zhpolicy.concept_iri(r.id, r.uri), ', ' ORDER BY o.n)
+                 FROM unnest(c.related) WITH ORDINALITY o(rid, n) JOIN zhpolicy.concept r ON r.id = o.rid),
+                'skos:notation ' || zhpolicy.turtle_literal(c.notation),
+                'skos:scopeNote ' || zhpolicy.turtle_literal(c.note) || '@zh',
+                CASE WHEN c.weight <> 1 THEN 'zhpolicy:weight ' || zhpolicy.turtle_literal(c.weight::text) END,
+                CASE WHEN c.uri IS NOT NULL THEN 'zhpolicy:conceptId ' || zhpolicy.turtle_literal(c.id) END)
+            || E' .\n'
+        FROM zhpolicy.concept c WHERE c.scheme = s.id
+    ) x;
+    RETURN out;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.export_skos(text) IS 'a concept scheme as W3C SKOS in Turtle';
+
+-- Load a SKOS document (Turtle or N-Triples) into a scheme, replacing what that scheme held;
+-- returns the number of concepts.  Every concept (rdf:type skos:Concept) of the document goes
+-- into the scheme; ids come from the concept IRIs (see the README), with id_prefix in front.
+-- Any error (syntax, unknown concept, cycle, an id taken by another scheme) names the line, and
+-- nothing is loaded.
+CREATE FUNCTION zhpolicy.import_skos(doc text, scheme text, id_prefix text DEFAULT '', syntax text DEFAULT 'turtle')
+RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    skos constant text := 'http://www.w3.org/2004/02/skos/core#';
+    rdf_type constant text := 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+    bad record;
+    scheme_iri text;
+    scheme_title text;
+    n integer;
+    other_lang integer;
+    poly integer;
+BEGIN
+    PERFORM zhpolicy.require_write(ARRAY['zhpolicy.concept', 'zhpolicy.concept_label', 'zhpolicy.concept_scheme'],
+                                   'the zhpolicy vocabulary');
+    IF scheme !~ '^[A-Za-z0-9_.:-]+$' THEN
+        RAISE EXCEPTION 'invalid scheme id "%"', scheme
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'A scheme id is letters, digits and _ . : -';
+    END IF;
+    CREATE TEMP TABLE zhpolicy_skos_t ON COMMIT DROP AS SELECT * FROM zhpolicy.rdf_triples(doc, syntax);
+    CREATE INDEX ON zhpolicy_skos_t (subject, predicate);
+    CREATE INDEX ON zhpolicy_skos_t (predicate, object);
+    ANALYZE zhpolicy_skos_t;
+    -- the concepts, and their ids
+    CREATE TEMP TABLE zhpolicy_skos_c ON COMMIT DROP AS
+    SELECT DISTINCT ON (t.subject) t.subject AS iri, t.line,
+           id_prefix || CASE WHEN t.subject LIKE 'urn:zhpolicy:concept:%' THEN substr(t.subject, 22)
+                             ELSE coalesce((SELECT x.object FROM zhpolicy_skos_t x WHERE x.subject = t.subject
+                                            AND x.predicate = 'urn:zhpolicy:conceptId' LIMIT 1),
+                                           substring(t.subject from '([^/#:]*)$')) END AS id
+    FROM zhpolicy_skos_t t WHERE t.predicate = rdf_type AND t.object = skos || 'Concept' AND t.object_kind = 'iri'
+    ORDER BY t.subject, t.line;
+    CREATE INDEX ON zhpolicy_skos_c (iri);
+    CREATE INDEX ON zhpolicy_skos_c (id);
+    ANALYZE zhpolicy_skos_c;
+    SELECT * INTO bad FROM zhpolicy_skos_c WHERE id !~ '^[A-Za-z0-9_.:-]+$' OR id = id_prefix OR left(iri, 2) = '_:'
+    ORDER BY line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: concept <%> gives no usable id ("%")', bad.line, bad.iri, bad.id
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A concept id is the end of its IRI after the last / # or :, in letters, digits and _ . : -',
+                  HINT = 'Blank-node concepts and IRIs ending in other characters cannot be loaded; give the concepts IRIs.';
+    END IF;
+    SELECT a.line, a.iri, b.iri AS other, a.id INTO bad FROM zhpolicy_skos_c a JOIN zhpolicy_skos_c b ON a.id = b.id AND a.iri > b.iri
+    ORDER BY a.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: concepts <%> and <%> would both get the id "%"', bad.line, bad.other, bad.iri, bad.id
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    SELECT c.line, c.id, x.scheme INTO bad FROM zhpolicy_skos_c c JOIN zhpolicy.concept x ON x.id = c.id
+    WHERE x.scheme <> import_skos.scheme ORDER BY c.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: concept id "%" is taken by scheme "%"', bad.line, bad.id, bad.scheme
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Concept ids are unique across schemes: import with an id_prefix, such as import_skos(doc, scheme, ''my.'').';
+    END IF;
+    -- every concept a link points to: in the document, or a concept of another scheme already here
+    CREATE TEMP TABLE zhpolicy_skos_link ON COMMIT DROP AS
+    SELECT t.line, c.id AS from_id, t.predicate, t.object AS iri,
+           coalesce(o.id, (SELECT x.id FROM zhpolicy.concept x
+                           WHERE x.scheme <> import_skos.scheme
+                             AND (x.uri = t.object OR (x.uri IS NULL AND 'urn:zhpolicy:concept:' || x.id = t.object)))) AS to_id
+    FROM zhpolicy_skos_t t JOIN zhpolicy_skos_c c ON c.iri = t.subject LEFT JOIN zhpolicy_skos_c o ON o.iri = t.object
+    WHERE t.predicate IN (skos || 'broader', skos || 'narrower', skos || 'related');
+    ANALYZE zhpolicy_skos_link;
+    SELECT * INTO bad FROM zhpolicy_skos_link WHERE to_id IS NULL ORDER BY line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: unknown concept <%>', bad.line, bad.iri
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('%s of "%s" is not a skos:Concept of the document nor a concept of another scheme.',
+                                  substring(bad.predicate from '[^#]*$'), bad.from_id);
+    END IF;
+    -- broader: skos:broader, or skos:narrower read backwards; the first one in the document stays
+    -- broader, any other becomes a related link (the tables hold a tree)
+    CREATE TEMP TABLE zhpolicy_skos_edge ON COMMIT DROP AS
+    SELECT child, parent, min(line) AS line FROM (
+        SELECT from_id AS child, to_id AS parent, line FROM zhpolicy_skos_link WHERE predicate = skos || 'broader'
+        UNION ALL
+        SELECT to_id, from_id, line FROM zhpolicy_skos_link WHERE predicate = skos || 'narrower'
+    ) x WHERE child <> parent AND child IN (SELECT id FROM zhpolicy_skos_c) GROUP BY child, parent;
+    CREATE TEMP TABLE zhpolicy_skos_b ON COMMIT DROP AS
+    SELECT DISTINCT ON (child) child, parent, line FROM zhpolicy_skos_edge ORDER BY child, line, parent;
+    CREATE INDEX ON zhpolicy_skos_b (child);
+    ANALYZE zhpolicy_skos_edge, zhpolicy_skos_b;
+    SELECT count(DISTINCT e.child) INTO poly FROM zhpolicy_skos_edge e
+    WHERE NOT EXISTS (SELECT 1 FROM zhpolicy_skos_b b WHERE b.child = e.child AND b.parent = e.parent);
+    WITH RECURSIVE up(start, cur, line, depth) AS (
+        SELECT b.child, b.parent, b.line, 1 FROM zhpolicy_skos_b b
+        UNION ALL
+        SELECT u.start, b.parent, u.line, u.depth + 1 FROM up u JOIN zhpolicy_skos_b b ON b.child = u.cur
+        WHERE u.cur <> u.start AND u.depth < 1000
+    )
+    SELECT start, line INTO bad FROM up WHERE cur = start ORDER BY line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: the broader concepts of "%" make a cycle', bad.line, bad.start
+            USING ERRCODE = 'check_violation', HINT = 'A concept cannot be broader than itself, directly or through others.';
+    END IF;
+    -- labels: zh, zh-Hans, zh-CN and untagged are kept; zh-Hant, zh-TW, zh-HK too (tagging reads
+    -- Traditional characters as Simplified); other languages are left out
+    CREATE TEMP TABLE zhpolicy_skos_label ON COMMIT DROP AS
+    SELECT c.id, t.line, substring(t.predicate from '[^#]*$') AS kind,
+           btrim(regexp_replace(t.object, '[[:space:]]+', ' ', 'g')) AS label,
+           CASE WHEN t.lang IS NULL OR lower(t.lang) IN ('zh', 'zh-hans', 'zh-cn', 'zh-sg') THEN 1
+                WHEN lower(t.lang) ~ '^zh(-|$)' THEN 2 ELSE 0 END AS pref
+    FROM zhpolicy_skos_t t JOIN zhpolicy_skos_c c ON c.iri = t.subject
+    WHERE t.predicate IN (skos || 'prefLabel', skos || 'altLabel', skos || 'hiddenLabel') AND t.object_kind = 'literal';
+    CREATE INDEX ON zhpolicy_skos_label (id);
+    ANALYZE zhpolicy_skos_label;
+    SELECT count(*) INTO other_lang FROM zhpolicy_skos_label WHERE pref = 0;
+    DELETE FROM zhpolicy_skos_label WHERE pref = 0 OR label = '';
+    SELECT c.* INTO bad FROM zhpolicy_skos_c c WHERE NOT EXISTS (SELECT 1 FROM zhpolicy_skos_label l WHERE l.id = c.id AND l.kind = 'prefLabel')
+    ORDER BY c.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: concept <%> has no Chinese skos:prefLabel', bad.line, bad.iri
+            USING ERRCODE = 'not_null_violation',
+                  DETAIL = 'Labels tagged zh, zh-Hans, zh-Hant (and their regions) or untagged are read; others are left out.';
+    END IF;
+    SELECT l.* INTO bad FROM zhpolicy_skos_label l
+    WHERE l.label ~ '[[:cntrl:]]' OR regexp_replace(l.label, '[[:space:][:punct:]\u00a0-\u00bf\u2010-\u206f\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]', '', 'g') = ''
+    ORDER BY l.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'line %: label "%" of "%" is not something a text can contain', bad.line, bad.label, bad.id
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'A label has a letter, digit or Chinese character and no control characters (line breaks included).';
+    END IF;
+
+    -- replace the scheme's contents, in statements that each see the whole vocabulary
+    SELECT t.subject, (SELECT x.object FROM zhpolicy_skos_t x WHERE x.subject = t.subject AND x.object_kind = 'literal'
+                       AND x.predicate IN ('http://purl.org/dc/terms/title', skos || 'prefLabel', 'http://www.w3.org/2000/01/rdf-schema#label')
+                       ORDER BY (x.lang IS NULL OR x.lang ~* '^zh') DESC, x.line LIMIT 1)
+    INTO scheme_iri, scheme_title
+    FROM zhpolicy_skos_t t WHERE t.predicate = rdf_type AND t.object = skos || 'ConceptScheme' ORDER BY t.line LIMIT 1;
+    IF left(scheme_iri, 2) = '_:' OR EXISTS (SELECT 1 FROM zhpolicy.concept_scheme s
+                                             WHERE s.uri = scheme_iri AND s.id <> import_skos.scheme) THEN
+        scheme_iri := NULL;         -- a blank node, or the IRI of another scheme (a copy of it)
+    END IF;
+    INSERT INTO zhpolicy.concept_scheme AS s (id, title, uri)
+    VALUES (scheme, coalesce(scheme_title, scheme), scheme_iri)
+    ON CONFLICT (id) DO UPDATE SET title = coalesce(excluded.title, s.title), uri = coalesce(excluded.uri, s.uri);
+    INSERT INTO zhpolicy.concept AS x (id, pref_label, broader, note, notation, uri, scheme, weight)
+    SELECT c.id,
+           (SELECT l.label FROM zhpolicy_skos_label l WHERE l.id = c.id AND l.kind = 'prefLabel' ORDER BY l.pref, l.line LIMIT 1),
+           b.parent,
+           (SELECT btrim(t.object) FROM zhpolicy_skos_t t WHERE t.subject = c.iri AND t.object_kind = 'literal'
+              AND t.predicate IN (skos || 'scopeNote', skos || 'definition')
+            ORDER BY (t.lang IS NULL OR t.lang ~* '^zh') DESC, t.predicate DESC, t.line LIMIT 1),
+           (SELECT t.object FROM zhpolicy_skos_t t WHERE t.subject = c.iri AND t.predicate = skos || 'notation' ORDER BY t.line LIMIT 1),
+           CASE WHEN c.iri <> 'urn:zhpolicy:concept:' || substr(c.id, length(id_prefix) + 1) THEN c.iri END,
+           scheme,
+           coalesce((SELECT t.object::real FROM zhpolicy_skos_t t WHERE t.subject = c.iri AND t.predicate = 'urn:zhpolicy:weight'
+                     AND t.object ~ '^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$' LIMIT 1), 1)
+    FROM zhpolicy_skos_c c LEFT JOIN zhpolicy_skos_b b ON b.child = c.id
+    ON CONFLICT (id) DO UPDATE
+    SET pref_label = excluded.pref_label, broader = excluded.broader, note = excluded.note, notation = excluded.notation,
+        uri = excluded.uri, weight = excluded.weight, related = '{}';
+    -- what the scheme held and the document does not
+    DELETE FROM zhpolicy.concept c
+    WHERE c.scheme = import_skos.scheme AND NOT EXISTS (SELECT 1 FROM zhpolicy_skos_c z WHERE z.id = c.id);
+    DELETE FROM zhpolicy.concept_label l USING zhpolicy_skos_c c WHERE l.concept_id = c.id;
+    INSERT INTO zhpolicy.concept_label (concept_id, label, kind)
+    SELECT DISTINCT ON (l.id, l.label) l.id, l.label, CASE WHEN l.kind = 'hiddenLabel' THEN 'hidden' ELSE 'alt' END
+    FROM zhpolicy_skos_label l JOIN zhpolicy.concept c ON c.id = l.id
+    WHERE l.label <> c.pref_label
+    ORDER BY l.id, l.label, (l.kind = 'hiddenLabel'), l.line;
+    UPDATE zhpolicy.concept c SET related = r.related
+    FROM (SELECT id, array_agg(to_id ORDER BY first_line) AS related FROM (
+              SELECT from_id AS id, to_id, min(line) AS first_line FROM (
+                  SELECT from_id, to_id, line FROM zhpolicy_skos_link WHERE predicate = skos || 'related'
+                  UNION ALL
+                  SELECT e.child, e.parent, e.line FROM zhpolicy_skos_edge e
+                  WHERE NOT EXISTS (SELECT 1 FROM zhpolicy_skos_b b WHERE b.child = e.child AND b.parent = e.parent)
+              ) y WHERE from_id <> to_id GROUP BY from_id, to_id) z GROUP BY id) r
+    WHERE c.id = r.id;
+    SELECT count(*) INTO n FROM zhpolicy_skos_c;
+    IF other_lang > 0 THEN
+        RAISE NOTICE 'import_skos: % labels in languages other than Chinese were left out', other_lang;
+    END IF;
+    IF poly > 0 THEN
+        RAISE NOTICE 'import_skos: % concepts have more than one broader concept: the first is kept as broader, the others as related', poly;
+    END IF;
+    DROP TABLE zhpolicy_skos_t, zhpolicy_skos_c, zhpolicy_skos_link, zhpolicy_skos_edge, zhpolicy_skos_b, zhpolicy_skos_label;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION zhpolicy.import_skos(text, text, text, text) IS 'load W3C SKOS (Turtle or N-Triples) into a scheme, replacing its concepts';
+
+-- The text of a SKOS file installed with the vocabularies: $SHAREDIR/extension/zhpolicy_vocabulary_NAME.ttl.
+CREATE FUNCTION zhpolicy.vocabulary_skos_file(name text) RETURNS text
+AS 'MODULE_PATHNAME', 'zhpolicy_vocabulary_skos_file' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- import_skos of such a file (the names vocabulary_file accepts: lowercase letters, digits, _).
+CREATE FUNCTION zhpolicy.import_skos_file(name text, scheme text, id_prefix text DEFAULT '') RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN zhpolicy.import_skos(zhpolicy.vocabulary_skos_file(name), scheme, id_prefix, 'turtle');
+END
+$$;
+
+-- The shipped vocabulary is there from the start: CREATE EXTENSION then tag() tags.
+-- (zhpolicy.unload_vocabulary() removes it, for good: README, Concept tagging.)
+SELECT zhpolicy.load_vocabulary('policy');

@@ -11,6 +11,17 @@
  * grants or search_path: an application role whose search_path puts its own
  * objects first, or that was never granted USAGE on the schema, segments and
  * tags exactly as the owner does, and nothing it defines is ever called.
+ *
+ * On a Citus cluster the dictionary and vocabulary tables are reference tables
+ * (zhpolicy.citus_distribute()): every node holds a full copy, in a shard
+ * relation whose OID is not the table's.  Two things keep the caches right
+ * there: the statement triggers name the table whose cache they invalidate
+ * (trigger argument), so a trigger firing on a shard invalidates the cache of
+ * the table, not of the shard; and the read below lets Citus run its query on
+ * the local copy of the reference table even inside a task that a distributed
+ * query pushed down to this node (Citus refuses nested distributed execution
+ * by default, because a distributed table's shards may move; a reference
+ * table's local copy does not).
  */
 #include "zhpolicy.h"
 
@@ -102,6 +113,10 @@ zhpolicy_owner_read_begin(Oid relid, ZpOwnerRead *saved)
 	saved->guc_nest_level = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+	/* on a Citus node: read the local copy of the reference tables from inside a pushed-down task */
+	if (GetConfigOption("citus.allow_nested_distributed_execution", true, false) != NULL)
+		(void) set_config_option("citus.allow_nested_distributed_execution", "on", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 }
 
 /* Back to the caller's role and settings. */

@@ -11,9 +11,14 @@
  *   direct  = sum over its accepted matches of label weight x concept weight x
  *             (2 if the match starts in the first 200 characters, else 1),
  *             divided by log2(2 + characters / 1000)
- *   score   = direct + 0.5 x the sum of the scores of its narrower concepts
- * so a concept found only through narrower ones is "inherited" and scores
- * half of theirs per level.
+ *   score   = direct + 0.5 x the highest score among its narrower concepts
+ * and concepts are ranked with every concept found directly before every
+ * concept found only through narrower ones, each group by score.  (Up to 0.2
+ * the score added half the *sum* of the narrower scores, so a broad area with
+ * many narrower concepts found once each outranked all of them.)
+ *
+ * Tagging may be limited to some schemes: then only concepts of those schemes
+ * match, score and inherit.
  */
 #include "zhpolicy.h"
 
@@ -21,7 +26,14 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "access/heapam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_namespace.h"
 #include "executor/spi.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -43,6 +55,7 @@ PG_FUNCTION_INFO_V1(zhpolicy_concepts);
 
 #define LEAD_CHARS 200			/* matches in the first 200 characters count double */
 #define INHERIT_FACTOR 0.5
+#define SCORING_VERSION "zhpolicy scoring 2: direct first, half of the best narrower"
 
 /* The vocabulary as the backend's matcher sees it. */
 typedef struct Vocabulary
@@ -53,7 +66,11 @@ typedef struct Vocabulary
 	char	  **concept_id;
 	char	  **pref_label;
 	int		   *parent;			/* index, or -1 */
+	int		   *scheme;			/* index into scheme_id */
+	int		   *deepest_first;	/* concept indexes, narrower ones before their broader ones */
 	double	   *weight;
+	int			n_schemes;
+	char	  **scheme_id;		/* sorted */
 	int			n_labels;
 	int		   *label_concept;
 	double	   *label_weight;
@@ -85,17 +102,17 @@ vocab_free(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
-/* Index of a concept id in the sorted id array, or -1. */
+/* Index of a string in a sorted array of n, or -1. */
 static int
-concept_index(const Vocabulary *v, const char *id)
+sorted_index(char *const *a, int n, const char *id)
 {
 	int			lo = 0,
-				hi = v->n_concepts - 1;
+				hi = n - 1;
 
 	while (lo <= hi)
 	{
 		int			mid = (lo + hi) / 2;
-		int			c = strcmp(v->concept_id[mid], id);
+		int			c = strcmp(a[mid], id);
 
 		if (c == 0)
 			return mid;
@@ -107,6 +124,26 @@ concept_index(const Vocabulary *v, const char *id)
 	return -1;
 }
 
+/* Index of a concept id, or -1. */
+static int
+concept_index(const Vocabulary *v, const char *id)
+{
+	return sorted_index(v->concept_id, v->n_concepts, id);
+}
+
+/* qsort_arg comparator of concept indexes: deeper first. */
+static int
+by_depth_desc(const void *a, const void *b, void *arg)
+{
+	const int  *depth = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+
+	if (depth[x] != depth[y])
+		return depth[x] > depth[y] ? -1 : 1;
+	return x - y;
+}
+
 /* Fold a value into a fingerprint (NULL and empty differ). */
 static uint64
 fingerprint_add(uint64 fp, const char *value)
@@ -116,59 +153,322 @@ fingerprint_add(uint64 fp, const char *value)
 	return hash_bytes_extended((const unsigned char *) value, (int) strlen(value) + 1, fp);
 }
 
-/* Read the vocabulary tables (as their owner) and build the matcher in v's memory context. */
+/* Rows of one vocabulary table: its text columns as strings (NULL for NULL), and one real column. */
+typedef struct TableRows
+{
+	int			n;
+	int			ncols;
+	char	  **cell;			/* n x ncols */
+	float4	   *weight;			/* the real column, per row (1 when absent) */
+} TableRows;
+
+/* Is relid a Citus table (its rows then live in shards, not in the relation itself)? */
+static bool
+is_citus_table(Oid relid)
+{
+	Oid			dist = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+	Datum		arg = ObjectIdGetDatum(relid);
+	Oid			argtype = OIDOID;
+	bool		found;
+
+	if (!OidIsValid(dist))
+		return false;			/* Citus is not installed */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
+							  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_dist_partition");
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/* read_rows for a Citus table: through SPI (Citus reads the node's copy), as the tables' owner. */
+static void
+read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	StringInfoData q;
+	ZpOwnerRead saved;
+	uint64		r;
+	int			i;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < ncols; i++)
+		appendStringInfo(&q, "%s%s", i ? ", " : "", quote_identifier(cols[i]));
+	appendStringInfo(&q, " FROM zhpolicy.%s", quote_identifier(relname));
+	zhpolicy_owner_read_begin(relid, &saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(q.data, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read zhpolicy.%s", relname);
+	out->n = (int) SPI_processed;
+	out->ncols = ncols;
+	out->cell = MemoryContextAllocHuge(cxt, sizeof(char *) * (SPI_processed + 1) * ncols);
+	out->weight = MemoryContextAllocHuge(cxt, sizeof(float4) * (SPI_processed + 1));
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		out->weight[r] = 1;
+		for (i = 0; i < ncols; i++)
+		{
+			bool		isnull;
+			Datum		val = SPI_getbinval(t, d, i + 1, &isnull);
+
+			out->cell[r * ncols + i] = NULL;
+			if (isnull)
+				continue;
+			if (i == weight_col)
+				out->weight[r] = DatumGetFloat4(val);
+			else
+			{
+				MemoryContext old = MemoryContextSwitchTo(cxt);
+
+				out->cell[r * ncols + i] = TextDatumGetCString(val);
+				MemoryContextSwitchTo(old);
+			}
+		}
+	}
+	SPI_finish();
+	zhpolicy_owner_read_end(&saved);
+}
+
+/*
+ * Read the columns cols of zhpolicy.relname (weight_col: the index of the
+ * real column, or -1) with a plain scan under the statement's snapshot, in
+ * the current memory context.  A scan, not SPI: no query to plan, no output
+ * functions, which keeps the first tag() call of a connection short.  (A
+ * Citus table is read through SPI: its rows are in shards.)
+ */
+static void
+read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+{
+	Oid			relid = get_relname_relid(relname, nsp);
+	Relation	rel;
+	TupleDesc	desc;
+	TableScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	att[8];
+	int			cap = 1024,
+				i;
+	bool		pushed = false;
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table zhpolicy.%s is missing", relname),
+				 errhint("Update the extension: ALTER EXTENSION zhpolicy UPDATE.")));
+	Assert(ncols <= 8);
+	if (is_citus_table(relid))
+	{
+		read_rows_spi(relid, relname, cols, ncols, weight_col, out);
+		return;
+	}
+	rel = table_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (i = 0; i < ncols; i++)
+	{
+		att[i] = get_attnum(relid, cols[i]);
+		if (att[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table zhpolicy.%s is missing", cols[i], relname),
+					 errhint("Update the extension: ALTER EXTENSION zhpolicy UPDATE.")));
+	}
+	out->n = 0;
+	out->ncols = ncols;
+	out->cell = palloc(sizeof(char *) * cap * ncols);
+	out->weight = palloc(sizeof(float4) * cap);
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed = true;
+	}
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		if ((out->n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (out->n == cap)
+		{
+			cap *= 2;
+			out->cell = repalloc_huge(out->cell, sizeof(char *) * cap * ncols);
+			out->weight = repalloc_huge(out->weight, sizeof(float4) * cap);
+		}
+		out->weight[out->n] = 1;
+		for (i = 0; i < ncols; i++)
+		{
+			bool		isnull;
+			Datum		val = heap_getattr(tup, att[i], desc, &isnull);
+
+			out->cell[out->n * ncols + i] = NULL;
+			if (isnull)
+				continue;
+			if (i == weight_col)
+				out->weight[out->n] = DatumGetFloat4(val);
+			else
+				out->cell[out->n * ncols + i] = TextDatumGetCString(val);
+		}
+		out->n++;
+	}
+	table_endscan(scan);
+	if (pushed)
+		PopActiveSnapshot();
+	table_close(rel, AccessShareLock);
+}
+
+/* What qsort_arg needs to order the rows of a table by its first columns. */
+typedef struct RowOrder
+{
+	const TableRows *rows;
+	int			keys;			/* compare this many leading columns */
+} RowOrder;
+
+/* qsort_arg comparator of row numbers: by the leading columns, bytewise (NULL first). */
+static int
+by_columns(const void *a, const void *b, void *arg)
+{
+	const RowOrder *o = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b,
+				k;
+
+	for (k = 0; k < o->keys; k++)
+	{
+		const char *p = o->rows->cell[x * o->rows->ncols + k];
+		const char *q = o->rows->cell[y * o->rows->ncols + k];
+		int			c;
+
+		if (p == NULL || q == NULL)
+			c = (p != NULL) - (q != NULL);
+		else
+			c = strcmp(p, q);
+		if (c != 0)
+			return c;
+	}
+	return x - y;
+}
+
+/* The row numbers of a table in the order of its first keys columns. */
+static int *
+sorted_rows(const TableRows *rows, int keys)
+{
+	int		   *order = palloc(sizeof(int) * (rows->n + 1));
+	RowOrder	o = {rows, keys};
+	int			i;
+
+	for (i = 0; i < rows->n; i++)
+		order[i] = i;
+	qsort_arg(order, rows->n, sizeof(int), by_columns, &o);
+	return order;
+}
+
+/* Fold a weight into a fingerprint. */
+static uint64
+fingerprint_add_weight(uint64 fp, float4 w)
+{
+	return hash_bytes_extended((const unsigned char *) &w, sizeof(w), fp);
+}
+
+/* Read the vocabulary tables and build the matcher, in v's memory context. */
 static void
 read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 {
+	static const char *const scheme_cols[] = {"id"};
+	static const char *const concept_cols[] = {"id", "pref_label", "broader", "weight", "scheme"};
+	static const char *const label_cols[] = {"concept_id", "label", "weight"};
 	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt, zhpolicy_check_interrupts};
-	ZpOwnerRead saved;
-	MemoryContext old;
-	uint64		i;
-	int			nl = 0;
-	int			col;
+	MemoryContext old = MemoryContextSwitchTo(v->cxt);
+	Oid			nsp = get_namespace_oid("zhpolicy", false);
+	TableRows	schemes,
+				concepts,
+				labels;
+	int		   *order;
+	int			i,
+				nl = 0,
+				col;
 	uint64		fp;
+	bool		has_schemes;
 
 	fp = hash_bytes_extended((const unsigned char *) lex->hdr, sizeof(*lex->hdr), 0);
-	zhpolicy_owner_read_begin(vocabulary_cache.relid, &saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	fp = fingerprint_add(fp, SCORING_VERSION);
+	/* a database still at version 0.1 of the SQL has no schemes: all its concepts count as one */
+	has_schemes = get_attnum(get_relname_relid("concept", nsp), "scheme") != InvalidAttrNumber;
 
-	if (SPI_execute("SELECT id, pref_label, broader, weight FROM zhpolicy.concept "
-					"ORDER BY id COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read zhpolicy.concept");
-	old = MemoryContextSwitchTo(v->cxt);
-	v->n_concepts = (int) SPI_processed;
+	if (has_schemes)
+		read_rows(nsp, "concept_scheme", scheme_cols, 1, -1, &schemes);
+	else
+	{
+		schemes.n = 1;
+		schemes.ncols = 1;
+		schemes.cell = palloc(sizeof(char *));
+		schemes.cell[0] = pstrdup("local");
+	}
+	order = sorted_rows(&schemes, 1);
+	v->n_schemes = schemes.n;
+	v->scheme_id = palloc0(sizeof(char *) * (v->n_schemes + 1));
+	for (i = 0; i < schemes.n; i++)
+		v->scheme_id[i] = schemes.cell[order[i]];
+
+	read_rows(nsp, "concept", concept_cols, has_schemes ? 5 : 4, 3, &concepts);
+	order = sorted_rows(&concepts, 1);
+	v->n_concepts = concepts.n;
 	v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
 	v->pref_label = palloc0(sizeof(char *) * (v->n_concepts + 1));
 	v->parent = palloc0(sizeof(int) * (v->n_concepts + 1));
+	v->scheme = palloc0(sizeof(int) * (v->n_concepts + 1));
+	v->deepest_first = palloc0(sizeof(int) * (v->n_concepts + 1));
 	v->weight = palloc0(sizeof(double) * (v->n_concepts + 1));
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < concepts.n; i++)
 	{
-		HeapTuple	t = SPI_tuptable->vals[i];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		bool		isnull;
+		char	  **row = &concepts.cell[order[i] * concepts.ncols];
+		const char *scheme = has_schemes ? row[4] : "local";
 
-		v->concept_id[i] = SPI_getvalue(t, d, 1);
-		v->pref_label[i] = SPI_getvalue(t, d, 2);
-		v->weight[i] = DatumGetFloat4(SPI_getbinval(t, d, 4, &isnull));
+		v->concept_id[i] = row[0];
+		v->pref_label[i] = row[1];
+		v->weight[i] = concepts.weight[order[i]];
 		v->parent[i] = -1;
-		for (col = 1; col <= 4; col++)
-			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
+		v->scheme[i] = sorted_index(v->scheme_id, v->n_schemes, scheme);
+		for (col = 0; col < 3; col++)
+			fp = fingerprint_add(fp, row[col]);
+		fp = fingerprint_add_weight(fp, concepts.weight[order[i]]);
+		fp = fingerprint_add(fp, scheme);
 	}
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < concepts.n; i++)
 	{
-		char	   *b = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+		const char *b = concepts.cell[order[i] * concepts.ncols + 2];
 
 		if (b)
 			v->parent[i] = concept_index(v, b);
 	}
-	MemoryContextSwitchTo(old);
+	{
+		/* the order in which scores are passed up: every concept after all its narrower ones */
+		int		   *depth = palloc0(sizeof(int) * (v->n_concepts + 1));
+		int			c;
 
-	if (SPI_execute("SELECT concept_id, label, weight FROM zhpolicy.concept_label "
-					"ORDER BY concept_id COLLATE \"C\", label COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read zhpolicy.concept_label");
-	old = MemoryContextSwitchTo(v->cxt);
-	v->n_labels = v->n_concepts + (int) SPI_processed;
+		for (c = 0; c < v->n_concepts; c++)
+		{
+			int			p = v->parent[c];
+
+			while (p >= 0 && depth[c] < 1000)
+			{
+				depth[c]++;
+				p = v->parent[p];
+			}
+			v->deepest_first[c] = c;
+		}
+		qsort_arg(v->deepest_first, v->n_concepts, sizeof(int), by_depth_desc, depth);
+		pfree(depth);
+	}
+
+	read_rows(nsp, "concept_label", label_cols, 3, 2, &labels);
+	order = sorted_rows(&labels, 2);
+	v->n_labels = v->n_concepts + labels.n;
 	v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
 	v->label_weight = palloc0(sizeof(double) * (v->n_labels + 1));
 	v->label_text = palloc0(sizeof(char *) * (v->n_labels + 1));
@@ -176,32 +476,30 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	if (!v->matcher)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	/* preferred labels first, then the others */
-	for (i = 0; i < (uint64) v->n_concepts; i++)
+	for (i = 0; i < v->n_concepts; i++)
 	{
-		v->label_concept[nl] = (int) i;
+		v->label_concept[nl] = i;
 		v->label_weight[nl] = 1.0;
 		v->label_text[nl] = v->pref_label[i];
 		if (zp_matcher_add(v->matcher, v->pref_label[i], strlen(v->pref_label[i]), (uint32) nl) == 0)
 			nl++;
 	}
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < labels.n; i++)
 	{
-		HeapTuple	t = SPI_tuptable->vals[i];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		char	   *cid = SPI_getvalue(t, d, 1);
-		char	   *label = SPI_getvalue(t, d, 2);
-		bool		isnull;
-		int			ci = concept_index(v, cid);
+		char	  **row = &labels.cell[order[i] * labels.ncols];
+		int			ci = row[0] ? concept_index(v, row[0]) : -1;
 
-		CHECK_FOR_INTERRUPTS();
-		for (col = 1; col <= 3; col++)
-			fp = fingerprint_add(fp, SPI_getvalue(t, d, col));
-		if (ci < 0 || label == NULL)
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		fp = fingerprint_add(fp, row[0]);
+		fp = fingerprint_add(fp, row[1]);
+		fp = fingerprint_add_weight(fp, labels.weight[order[i]]);
+		if (ci < 0 || row[1] == NULL)
 			continue;
 		v->label_concept[nl] = ci;
-		v->label_weight[nl] = DatumGetFloat4(SPI_getbinval(t, d, 3, &isnull));
-		v->label_text[nl] = label;
-		if (zp_matcher_add(v->matcher, label, strlen(label), (uint32) nl) == 0)
+		v->label_weight[nl] = labels.weight[order[i]];
+		v->label_text[nl] = row[1];
+		if (zp_matcher_add(v->matcher, row[1], strlen(row[1]), (uint32) nl) == 0)
 			nl++;
 	}
 	v->n_labels = nl;
@@ -209,8 +507,6 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	if (zp_matcher_build(v->matcher) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	MemoryContextSwitchTo(old);
-	SPI_finish();
-	zhpolicy_owner_read_end(&saved);
 }
 
 /* Build the vocabulary in a new memory context, deleted again if anything fails. */
@@ -281,15 +577,15 @@ zhpolicy_vocabulary_fingerprint(PG_FUNCTION_ARGS)
 typedef struct MatchSet
 {
 	const Vocabulary *v;
+	const bool *allowed;		/* per concept, or NULL for all */
 	ZpTagMatch *m;
 	int			n;
 	int			cap;
 } MatchSet;
 
 /*
- * Tagger callback: keep the match unless another label of the same concept
- * matched the same text (网络安全 and 網絡安全 fold alike), and let a long scan
- * be cancelled.
+ * Tagger callback: keep the match unless it lies inside a match of the same
+ * concept (or drop those that lie inside it), and let a long scan be cancelled.
  */
 static int
 collect(void *arg, const ZpTagMatch *match)
@@ -297,10 +593,29 @@ collect(void *arg, const ZpTagMatch *match)
 	MatchSet   *s = arg;
 	int			k;
 
-	for (k = s->n - 1; k >= 0 && s->m[k].byte_end == match->byte_end; k--)
-		if (s->m[k].byte_start == match->byte_start &&
-			s->v->label_concept[s->m[k].label] == s->v->label_concept[match->label])
-			return 0;
+	if (s->allowed && !s->allowed[s->v->label_concept[match->label]])
+		return 0;				/* a concept of a scheme not asked for */
+	/*
+	 * Matches come in order of their end: the earlier ones that overlap this
+	 * one are the last in the array.  One concept counts once per stretch of
+	 * text: a match inside another match of the same concept (大湾区 inside
+	 * 粤港澳大湾区, or the same text through two labels) is dropped.
+	 */
+	for (k = s->n - 1; k >= 0 && s->m[k].byte_end > match->byte_start; k--)
+	{
+		const ZpTagMatch *o = &s->m[k];
+
+		if (s->v->label_concept[o->label] != s->v->label_concept[match->label])
+			continue;
+		if (o->byte_start <= match->byte_start && match->byte_end <= o->byte_end)
+			return 0;			/* this one lies inside an earlier one */
+		if (match->byte_start <= o->byte_start && o->byte_end <= match->byte_end)
+		{
+			/* an earlier one lies inside this one: drop it */
+			memmove(&s->m[k], &s->m[k + 1], sizeof(ZpTagMatch) * (s->n - k - 1));
+			s->n--;
+		}
+	}
 
 	if (s->n == s->cap)
 	{
@@ -315,22 +630,24 @@ collect(void *arg, const ZpTagMatch *match)
 
 /* Scan a document; returns its matches and its length in characters. */
 static void
-scan_document(const Vocabulary *v, text *doc, MatchSet *set, size_t *chars)
+scan_document(const Vocabulary *v, const bool *allowed, text *doc, MatchSet *set, size_t *chars)
 {
 	long		n;
 
 	zhpolicy_check_encoding();
 	memset(set, 0, sizeof(*set));
 	set->v = v;
+	set->allowed = allowed;
 	n = zp_matcher_scan(v->matcher, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), collect, set, chars,
 						&zhpolicy_palloc_allocator);
 	if (n < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
-/* Per-concept hits and scores of a document (direct and inherited). */
+/* Per-concept hits and scores of a document (direct, plus half of the best narrower concept). */
 static void
-score_document(const Vocabulary *v, const MatchSet *set, size_t chars, int **hits_out, double **score_out)
+score_document(const Vocabulary *v, const bool *allowed, const MatchSet *set, size_t chars,
+			   int **hits_out, double **score_out)
 {
 	int		   *hits = palloc0(sizeof(int) * (v->n_concepts + 1));
 	double	   *direct = palloc0(sizeof(double) * (v->n_concepts + 1));
@@ -338,6 +655,13 @@ score_document(const Vocabulary *v, const MatchSet *set, size_t chars, int **hit
 	double		norm = log2(2.0 + (double) chars / 1000.0);
 	int			i;
 
+	if (set->n == 0)
+	{
+		pfree(direct);
+		*hits_out = hits;
+		*score_out = score;
+		return;
+	}
 	for (i = 0; i < set->n; i++)
 	{
 		int			l = (int) set->m[i].label;
@@ -346,22 +670,16 @@ score_document(const Vocabulary *v, const MatchSet *set, size_t chars, int **hit
 		hits[c]++;
 		direct[c] += v->label_weight[l] * v->weight[c] * (set->m[i].char_start < LEAD_CHARS ? 2.0 : 1.0);
 	}
+	/* narrower concepts first: score[] holds the best inherited part when a concept's turn comes */
 	for (i = 0; i < v->n_concepts; i++)
 	{
-		double		s = direct[i] / norm;
-		int			p = i,
-					depth = 0;
+		int			c = v->deepest_first[i];
+		int			p = v->parent[c];
+		double		s = direct[c] / norm + score[c];
 
-		if (s <= 0)
-			continue;
-		/* the concept, then each broader one at half the weight per level */
-		while (p >= 0 && depth < 1000)
-		{
-			score[p] += s;
-			s *= INHERIT_FACTOR;
-			p = v->parent[p];
-			depth++;
-		}
+		score[c] = s;
+		if (s > 0 && p >= 0 && (!allowed || allowed[p]) && INHERIT_FACTOR * s > score[p])
+			score[p] = INHERIT_FACTOR * s;
 	}
 	pfree(direct);
 	*hits_out = hits;
@@ -371,11 +689,12 @@ score_document(const Vocabulary *v, const MatchSet *set, size_t chars, int **hit
 /* What the comparator of concept indexes needs. */
 typedef struct SortContext
 {
+	const int  *hits;
 	const double *score;
 	const Vocabulary *v;
 } SortContext;
 
-/* qsort_arg comparator: by score, highest first, then by id. */
+/* qsort_arg comparator: direct matches first, then by score, highest first, then by id. */
 static int
 by_score(const void *a, const void *b, void *arg)
 {
@@ -383,6 +702,8 @@ by_score(const void *a, const void *b, void *arg)
 	int			x = *(const int *) a,
 				y = *(const int *) b;
 
+	if ((sc->hits[x] > 0) != (sc->hits[y] > 0))
+		return sc->hits[x] > 0 ? -1 : 1;	/* found directly before found through narrower ones */
 	if (sc->score[x] != sc->score[y])
 		return sc->score[x] > sc->score[y] ? -1 : 1;
 	return strcmp(sc->v->concept_id[x], sc->v->concept_id[y]);
@@ -390,11 +711,11 @@ by_score(const void *a, const void *b, void *arg)
 
 /* Concepts of a document with score >= min_score, sorted; returns how many. */
 static int
-ranked_concepts(const Vocabulary *v, const double *score, double min_score, int *order)
+ranked_concepts(const Vocabulary *v, const int *hits, const double *score, double min_score, int *order)
 {
 	int			n = 0,
 				i;
-	SortContext sc = {score, v};
+	SortContext sc = {hits, score, v};
 
 	for (i = 0; i < v->n_concepts; i++)
 		if (score[i] > 0 && score[i] >= min_score)
@@ -405,23 +726,67 @@ ranked_concepts(const Vocabulary *v, const double *score, double min_score, int 
 
 /* Scan and score a document; returns how many concepts reach min_score, best first in *order. */
 static int
-document_concepts(const Vocabulary *v, text *doc, double min_score, int **hits, double **score,
-				  int **order)
+document_concepts(const Vocabulary *v, const bool *allowed, text *doc, double min_score, int **hits,
+				  double **score, int **order)
 {
 	MatchSet	set;
 	size_t		chars;
 
-	scan_document(v, doc, &set, &chars);
-	score_document(v, &set, chars, hits, score);
+	scan_document(v, allowed, doc, &set, &chars);
+	score_document(v, allowed, &set, chars, hits, score);
 	*order = palloc(sizeof(int) * (v->n_concepts + 1));
-	return ranked_concepts(v, *score, min_score, *order);
+	return ranked_concepts(v, *hits, *score, min_score, *order);
+}
+
+/*
+ * The concepts of the schemes named in argument argno (a text[]), as a flag per
+ * concept; NULL when the argument is absent or NULL (all schemes).  A scheme
+ * that does not exist is an error.
+ */
+static bool *
+allowed_concepts(FunctionCallInfo fcinfo, const Vocabulary *v, int argno)
+{
+	ArrayType  *arr;
+	Datum	   *names;
+	bool	   *nulls;
+	int			n,
+				i;
+	bool	   *scheme_on,
+			   *allowed;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
+	scheme_on = palloc0(sizeof(bool) * (v->n_schemes + 1));
+	for (i = 0; i < n; i++)
+	{
+		char	   *name;
+		int			s;
+
+		if (nulls[i])
+			continue;
+		name = TextDatumGetCString(names[i]);
+		s = sorted_index(v->scheme_id, v->n_schemes, name);
+		if (s < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("concept scheme \"%s\" does not exist", name),
+					 errhint("The schemes are the rows of zhpolicy.concept_scheme, such as 'policy' and 'local'.")));
+		scheme_on[s] = true;
+	}
+	allowed = palloc0(sizeof(bool) * (v->n_concepts + 1));
+	for (i = 0; i < v->n_concepts; i++)
+		allowed[i] = v->scheme[i] >= 0 && scheme_on[v->scheme[i]];
+	pfree(scheme_on);
+	return allowed;
 }
 
 /* zhpolicy.tag(doc): one row per concept found, directly or through narrower concepts. */
 Datum
 zhpolicy_tag(PG_FUNCTION_ARGS)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
+	text	   *doc;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Vocabulary *v;
 	int		   *hits,
@@ -431,8 +796,11 @@ zhpolicy_tag(PG_FUNCTION_ARGS)
 				i;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	doc = PG_GETARG_TEXT_PP(0);
 	v = current_vocabulary();
-	n = document_concepts(v, doc, 0, &hits, &score, &order);
+	n = document_concepts(v, allowed_concepts(fcinfo, v, 1), doc, 0, &hits, &score, &order);
 	for (i = 0; i < n; i++)
 	{
 		int			c = order[i];
@@ -453,7 +821,7 @@ zhpolicy_tag(PG_FUNCTION_ARGS)
 Datum
 zhpolicy_tag_spans(PG_FUNCTION_ARGS)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
+	text	   *doc;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Vocabulary *v;
 	MatchSet	set;
@@ -461,8 +829,11 @@ zhpolicy_tag_spans(PG_FUNCTION_ARGS)
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	doc = PG_GETARG_TEXT_PP(0);
 	v = current_vocabulary();
-	scan_document(v, doc, &set, &chars);
+	scan_document(v, allowed_concepts(fcinfo, v, 1), doc, &set, &chars);
 	for (i = 0; i < set.n; i++)
 	{
 		const ZpTagMatch *m = &set.m[i];
@@ -485,9 +856,9 @@ zhpolicy_tag_spans(PG_FUNCTION_ARGS)
 Datum
 zhpolicy_concepts(PG_FUNCTION_ARGS)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
-	double		min_score = PG_GETARG_FLOAT8(1);
-	Vocabulary *v = current_vocabulary();
+	text	   *doc;
+	double		min_score;
+	Vocabulary *v;
 	int		   *hits,
 			   *order;
 	double	   *score;
@@ -495,7 +866,12 @@ zhpolicy_concepts(PG_FUNCTION_ARGS)
 				i;
 	Datum	   *elems;
 
-	n = document_concepts(v, doc, min_score, &hits, &score, &order);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	doc = PG_GETARG_TEXT_PP(0);
+	min_score = PG_GETARG_FLOAT8(1);
+	v = current_vocabulary();
+	n = document_concepts(v, allowed_concepts(fcinfo, v, 2), doc, min_score, &hits, &score, &order);
 	elems = palloc(sizeof(Datum) * (n + 1));
 	for (i = 0; i < n; i++)
 		elems[i] = CStringGetTextDatum(v->concept_id[order[i]]);
@@ -524,6 +900,61 @@ split_tabs(char *line, char **fields, int max)
 	return n;
 }
 
+/* The path of a shipped vocabulary file: $SHAREDIR/extension/zhpolicy_vocabulary_NAME.EXT. */
+static void
+vocabulary_path(const char *name, const char *ext, char *path)
+{
+	char		sharepath[MAXPGPATH];
+	const char *c;
+
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid vocabulary name \"%s\"", name),
+					 errhint("A vocabulary name is lowercase letters, digits and underscores, such as \"policy\".")));
+	if (*name == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("vocabulary name must not be empty")));
+	get_share_path(my_exec_path, sharepath);
+	snprintf(path, MAXPGPATH, "%s/extension/zhpolicy_vocabulary_%s.%s", sharepath, name, ext);
+}
+
+PG_FUNCTION_INFO_V1(zhpolicy_vocabulary_skos_file);
+
+/* zhpolicy.vocabulary_skos_file(name): the text of zhpolicy_vocabulary_NAME.ttl, for import_skos_file. */
+Datum
+zhpolicy_vocabulary_skos_file(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char		path[MAXPGPATH];
+	FILE	   *f;
+	StringInfoData buf;
+	char		chunk[65536];
+	size_t		n;
+
+	vocabulary_path(name, "ttl", path);
+	f = AllocateFile(path, "rb");
+	if (!f)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open SKOS file \"%s\": %m", path),
+				 errhint("Put the file in that directory as zhpolicy_vocabulary_NAME.ttl, or pass its text to zhpolicy.import_skos().")));
+	initStringInfo(&buf);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		appendBinaryStringInfo(&buf, chunk, (int) n);
+	}
+	if (ferror(f))
+		ereport(ERROR, (errcode_for_file_access(), errmsg("could not read SKOS file \"%s\": %m", path)));
+	FreeFile(f);
+	if (!pg_verifymbstr(buf.data, buf.len, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("SKOS file \"%s\" is not valid UTF-8", path)));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
 /*
  * zhpolicy.vocabulary_file(name): the rows of a vocabulary shipped with the
  * extension, $SHAREDIR/extension/zhpolicy_vocabulary_NAME.tsv (columns id,
@@ -537,24 +968,13 @@ zhpolicy_vocabulary_file(PG_FUNCTION_ARGS)
 	text	   *name_t = PG_GETARG_TEXT_PP(0);
 	char	   *name = text_to_cstring(name_t);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char		sharepath[MAXPGPATH],
-				path[MAXPGPATH];
+	char		path[MAXPGPATH];
 	FILE	   *f;
 	StringInfoData line;
 	int			lineno = 0;
 	bool		seen_header = false;
-	const char *c;
 
-	for (c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid vocabulary name \"%s\"", name),
-					 errhint("A vocabulary name is lowercase letters, digits and underscores, such as \"policy\".")));
-	if (*name == '\0')
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("vocabulary name must not be empty")));
-	get_share_path(my_exec_path, sharepath);
-	snprintf(path, sizeof(path), "%s/extension/zhpolicy_vocabulary_%s.tsv", sharepath, name);
+	vocabulary_path(name, "tsv", path);
 	InitMaterializedSRF(fcinfo, 0);
 	f = AllocateFile(path, "r");
 	if (!f)

@@ -177,16 +177,36 @@ zhpolicy_user_lexicon(void)
 	return user_lexicon_loaded ? &user_lexicon : NULL;
 }
 
-/* Statement trigger (user_word, vocabulary_version): tell every backend its copy is stale. */
+/*
+ * Statement trigger (user_word, vocabulary_version): tell every backend its copy
+ * is stale.  The argument names the table of schema zhpolicy whose caches are
+ * invalidated, so that the trigger does the same when it fires on a Citus shard
+ * of that table (another relation); with no argument, the trigger's own table.
+ */
 Datum
 zhpolicy_invalidate_cache(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Oid			nsp;
+	Oid			relid;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("zhpolicy.invalidate_cache() must be called as a trigger")));
-	CacheInvalidateRelcache(trigdata->tg_relation);
+	if (trigdata->tg_trigger->tgnargs < 1)
+	{
+		CacheInvalidateRelcache(trigdata->tg_relation);
+		PG_RETURN_POINTER(NULL);
+	}
+	nsp = get_namespace_oid("zhpolicy", false);
+	relid = get_relname_relid(trigdata->tg_trigger->tgargs[0], nsp);
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("zhpolicy.invalidate_cache(): table zhpolicy.%s does not exist",
+						trigdata->tg_trigger->tgargs[0]),
+				 errhint("The trigger's argument names a table of schema zhpolicy.")));
+	CacheInvalidateRelcacheByRelid(relid);
 	PG_RETURN_POINTER(NULL);
 }

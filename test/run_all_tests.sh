@@ -91,7 +91,7 @@ run_regress() {
     scratch=$(mktemp -d /tmp/zhpolicy-regress.XXXXXX)
     mkdir -p "$scratch/in/test"
     cp -r "$ZP_ROOT/sql" "$ZP_ROOT/expected" "$scratch/in/"
-    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
+    cp -r "$ZP_ROOT/test/corpus" "$ZP_ROOT/test/recipes" "$ZP_ROOT/test/vocabulary" "$ZP_ROOT/test/regress.conf" "$scratch/in/test/"
     [ -n "$extra" ] && echo "$extra" >> "$scratch/in/test/regress.conf"
     chmod -R a+rX "$scratch"
     zp_pg_dir "$scratch/out"
@@ -145,6 +145,24 @@ if [ -z "${ZP_REGRESS:-}" ]; then
     run_script "clients: sqlalchemy" "$ZP_ROOT/test/clients/sqlalchemy/run.sh"
     # the whole suite once more in a server under valgrind (about 8 minutes; ZP_VALGRIND=0 skips it)
     [ "${ZP_VALGRIND:-1}" != 0 ] && run_script "valgrind (make installcheck-valgrind)" "$ZP_ROOT/test/valgrind/installcheck.sh"
+    # a Citus cluster (make test-citus, about 10 minutes; skipped with a note when Citus is neither
+    # installed nor in ../shared/citus; ZP_CITUS=0 leaves it out)
+    if [ "${ZP_CITUS:-1}" != 0 ]; then
+        echo "== Citus (make test-citus)"
+        citus_out=$(bash "$ZP_ROOT/test/citus/run.sh" 2>&1)
+        citus_rc=$?
+        echo "$citus_out"
+        if [ $citus_rc -eq 77 ]; then
+            echo "# skipped: $(echo "$citus_out" | grep -m1 'skipping' || echo 'no Citus')"
+        else
+            passed=$((passed + $(echo "$citus_out" | grep -c '^ok ')))
+            failed=$((failed + $(echo "$citus_out" | grep -c '^not ok ')))
+            if [ $citus_rc -ne 0 ] && ! echo "$citus_out" | grep -q '^not ok '; then
+                echo "not ok Citus tests exited with status $citus_rc"
+                failed=$((failed + 1))
+            fi
+        fi
+    fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -122,12 +122,11 @@ sort_short(uint32_t *a, size_t n)
 	}
 }
 
-/* Sort and deduplicate keys: LSD radix sort by bytes (skipping bytes all keys share). */
-size_t
-zp_bigram_sort_unique(uint32_t *keys, size_t n, const ZpAllocator *mem)
+/* Sort keys ascending: LSD radix sort by bytes (skipping bytes all keys share). */
+int
+zp_bigram_sort(uint32_t *keys, size_t n, const ZpAllocator *mem)
 {
-	size_t		i,
-				j;
+	size_t		i;
 
 	if (n < 64)
 		sort_short(keys, n);
@@ -139,7 +138,7 @@ zp_bigram_sort_unique(uint32_t *keys, size_t n, const ZpAllocator *mem)
 		ZpTicker	tick;
 
 		if (!tmp)
-			return SIZE_MAX;
+			return -1;
 		zp_ticker_init(&tick, mem);
 		for (int shift = 0; shift < 32; shift += 8)
 		{
@@ -174,6 +173,18 @@ zp_bigram_sort_unique(uint32_t *keys, size_t n, const ZpAllocator *mem)
 			memcpy(keys, src, n * sizeof(uint32_t));
 		mem->release(mem->ctx, tmp);
 	}
+	return 0;
+}
+
+/* Sort and deduplicate keys. */
+size_t
+zp_bigram_sort_unique(uint32_t *keys, size_t n, const ZpAllocator *mem)
+{
+	size_t		i,
+				j;
+
+	if (zp_bigram_sort(keys, n, mem) != 0)
+		return SIZE_MAX;
 	for (i = 0, j = 0; i < n; i++)
 		if (j == 0 || keys[j - 1] != keys[i])
 			keys[j++] = keys[i];

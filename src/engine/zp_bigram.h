@@ -31,6 +31,10 @@
 /* The keys of a text: at most len + 1 of them, unsorted, written to keys. */
 extern size_t zp_bigram_text_keys(const char *text, size_t len, uint32_t *keys, const ZpAllocator *mem);
 
+/* Sort keys ascending (repeats kept); returns 0, or -1 when memory is short (keys unchanged).
+ * Cancellable like zp_bigram_sort_unique. */
+extern int	zp_bigram_sort(uint32_t *keys, size_t n, const ZpAllocator *mem);
+
 /*
  * Sort keys ascending and drop repeats; returns the number left, or SIZE_MAX
  * when memory is short (keys are then unchanged).  Cancellable: a cancel

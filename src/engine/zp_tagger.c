@@ -53,6 +53,7 @@ struct ZpMatcher
 	uint32_t   *first_child;	/* 0 = none (the root is never a child) */
 	uint32_t   *next_sibling;
 	uint32_t   *edge_cp;		/* code point of the edge into the state */
+	uint64_t   *child_bits;		/* bit cp % 64 set: the state may have an edge for cp */
 	/* goto edges: key and target side by side, one cache line a probe */
 	struct GotoSlot *slots;
 	uint32_t	bits;
@@ -65,7 +66,7 @@ struct ZpMatcher
 	uint16_t   *out_chars;		/* label length in logical characters */
 	uint8_t    *out_kind;		/* bit 0: first char Han, 1: first alnum, 2: last Han, 3: last alnum,
 								 * 4: all Han */
-	uint64_t	root_bits[1024];	/* BMP code points with an edge from the root */
+	uint32_t	root_next[65536];	/* the state an edge from the root leads to, per BMP code point (0: none) */
 	uint32_t   *build_queue;	/* zp_matcher_build's queue while it runs */
 	struct GotoSlot *spare;		/* a goto table being filled by grow_edges */
 };
@@ -225,7 +226,8 @@ ensure_state(ZpMatcher *m)
 		!(m->out_head = grow(m, m->out_head, o * 4, nw * 4)) ||
 		!(m->first_child = grow(m, m->first_child, o * 4, nw * 4)) ||
 		!(m->next_sibling = grow(m, m->next_sibling, o * 4, nw * 4)) ||
-		!(m->edge_cp = grow(m, m->edge_cp, o * 4, nw * 4)))
+		!(m->edge_cp = grow(m, m->edge_cp, o * 4, nw * 4)) ||
+		!(m->child_bits = grow(m, m->child_bits, o * 8, nw * 8)))
 		return -1;
 	m->cap_states = cap;
 	return 0;
@@ -355,7 +357,8 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 			m->out_head[next] = -1;
 			m->edge_cp[next] = cps[i];
 			if (s == 0 && cps[i] < 65536)
-				m->root_bits[cps[i] >> 6] |= (uint64_t) 1 << (cps[i] & 63);
+				m->root_next[cps[i]] = next;
+			m->child_bits[s] |= (uint64_t) 1 << (cps[i] & 63);
 			m->next_sibling[next] = m->first_child[s];
 			m->first_child[s] = next;
 			slot = goto_slot(m->slots, m->bits, key);
@@ -462,6 +465,7 @@ zp_matcher_free(ZpMatcher *m)
 	bufs[n++] = m->first_child;
 	bufs[n++] = m->next_sibling;
 	bufs[n++] = m->edge_cp;
+	bufs[n++] = m->child_bits;
 	bufs[n++] = m->slots;
 	bufs[n++] = m->out_label;
 	bufs[n++] = m->out_next;
@@ -777,8 +781,10 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 		{
 			uint32_t	next;
 
-			if (s == 0 && cp < 65536 && !((m->root_bits[cp >> 6] >> (cp & 63)) & 1))
-				next = 0;		/* no label starts with cp: no probe */
+			if (s == 0 && cp < 65536)
+				next = m->root_next[cp];	/* from the root: a table, no probe */
+			else if (!((m->child_bits[s] >> (cp & 63)) & 1))
+				next = 0;		/* no edge for cp: no probe of the goto table */
 			else
 				next = goto_state(m, s, cp);
 			if (next != 0 || s == 0)

@@ -8,9 +8,10 @@ PG_BIN=${ZP_PG_BIN:-/usr/lib/postgresql/15/bin}
 export PG_CONFIG="$PG_BIN/pg_config"
 # Debian packages the build and the tests need; python3-jieba supplies the lexicon and HMM,
 # postgresql-15-cron the scheduler the tagging test runs tag_table with.
+# libserd-dev the Turtle and N-Triples reader of import_skos (libserd-0-0 at run time).
 # clang and its runtimes build the libFuzzer targets; valgrind runs the suite under memcheck.
 # python3-django, python3-sqlalchemy and python3-psycopg2 run the client recipes' tests (test/clients/).
-ZP_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libicu-dev python3-jieba make gcc pkg-config
+ZP_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libicu-dev libserd-dev python3-jieba make gcc pkg-config
              clang libclang-rt-14-dev valgrind python3-django python3-sqlalchemy python3-psycopg2)
 
 # Install whichever of ZP_PACKAGES is missing (apt-get, as root).

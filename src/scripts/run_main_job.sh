@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS articles (
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS tags text[];
 CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING gin (tsv);
 CREATE INDEX IF NOT EXISTS articles_tags_idx ON articles USING gin (tags);
+CREATE INDEX IF NOT EXISTS articles_body_text_idx ON articles USING gin (body zhpolicy.gin_bigram_ops);
 SELECT zhpolicy.load_vocabulary() AS concepts_loaded \gset
 SQL
 
@@ -123,6 +124,14 @@ WHERE tsv @@ q
 ORDER BY ts_rank(tsv, q, 1) DESC, id
 LIMIT 5;
 \echo
+\echo == Whole documents: rows holding a phrase of :'query' exactly (text index), by zhpolicy.rank, with zhpolicy.snippet ==
+SELECT left(a.title, 28) AS title, round(zhpolicy.rank(a.body, q)::numeric, 4) AS rank,
+       regexp_replace(zhpolicy.snippet(a.body, :'query', max_fragments => 2, context => 20), '\s+', ' ', 'g') AS snippet
+FROM articles a, zhpolicy.rank_query(:'query', 'articles', 'body') q
+WHERE a.body OPERATOR(zhpolicy.&@) ANY (q.terms)
+ORDER BY 2 DESC, a.id
+LIMIT 5;
+\echo
 \echo == Concepts of each article (zhpolicy.tag, stored by zhpolicy.tag_table in articles.tags) ==
 SELECT a.id, left(a.title, 20) AS title,
        string_agg(t.pref_label || ' ' || t.score, '  ' ORDER BY t.score DESC) AS top_concepts
@@ -135,6 +144,7 @@ SELECT id, left(title, 40) AS title FROM articles WHERE tsv @@ zhpolicy.concept_
 \echo == The same search uses the GIN index ==
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE tsv @@ websearch_to_tsquery('zhpolicy', :'query');
+EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE body OPERATOR(zhpolicy.&@) '网络空间';
 SQL
 echo
 echo "zhpolicy: connect with: $CONNECT"

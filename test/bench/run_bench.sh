@@ -12,7 +12,7 @@
 #     sequential scan (workers launched, speed-up over one process)
 #   - the floor: 'simple' itself fed the same text with a space after every
 #     character (the lexemes a LIKE-complete index holds) or between words
-#   - tagging: the C engine, and concepts() through SQL against a strpos join
+#   - (tagging: test/bench/tagging.sh)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
 BENCH_MB=${BENCH_MB:-50}
@@ -149,25 +149,7 @@ ser_ms=$("${PSQL[@]}" -At -c "SET max_parallel_workers_per_gather = 0" \
     -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT count(*) FROM big WHERE to_tsvector('zhpolicy', body) @@ to_tsquery('zhpolicy', '网络')" \
     | sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p')
 
-# tagging: the C engine alone, then through SQL against a plain SQL join of documents and labels
-"${PSQL[@]}" -Atc "SELECT zhpolicy.load_vocabulary()" >/dev/null
-"${PSQL[@]}" -At -o "$ZP_TMP/labels.txt" -c "SELECT pref_label FROM zhpolicy.concept UNION SELECT label FROM zhpolicy.concept_label"
-n_labels=$(wc -l < "$ZP_TMP/labels.txt")
-cat "$ZP_ROOT"/test/corpus/* > "$ZP_TMP/corpus.txt"
-engine_tag=$("$ZP_ROOT/build/zp_segment" "$ZP_ROOT/build/zhpolicy.lex" -t "$ZP_TMP/labels.txt" < "$ZP_TMP/corpus.txt" \
-    | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
-tag_times=$("${PSQL[@]}" -At <<'SQL' | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tr '\n' ' '
-SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE labels AS SELECT id AS concept_id, pref_label AS label FROM zhpolicy.concept
-    UNION SELECT concept_id, label FROM zhpolicy.concept_label;
-SELECT count(zhpolicy.concepts('')) \g /dev/null
-\timing on
-SELECT count(zhpolicy.concepts(body)) FROM big \g /dev/null
-SELECT count(*) FROM (SELECT d.ctid, array_agg(DISTINCT l.concept_id)
-                      FROM big d JOIN labels l ON strpos(d.body, l.label) > 0 GROUP BY d.ctid) x \g /dev/null
-SQL
-)
-read -r sql_tag plain_tag <<<"$tag_times"
+# tagging is measured by test/bench/tagging.sh (make bench runs it next), at full vocabulary size
 
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
 rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.1f MB/s", b / 1048576 / (t / 1000) }'; }
@@ -192,9 +174,6 @@ row "floor: simple, a space between zhpolicy words (ms, ~1/5)" "$p_words" "$p_pl
 row "100 searches with a GIN index: p50 (ms)" "$z_p50" "$s_p50" "-"
 row "100 searches with a GIN index: p95 (ms)" "$z_p95" "$s_p95" "-"
 row "parallel seq scan of to_tsvector: workers launched, speed-up" "${workers:-0}" "-" "$(speed "$par_ms" "$ser_ms")"
-row "tagging, C engine ($n_labels labels, one core)" "$engine_tag MB/s" "-" "-"
-row "tagging through SQL: concepts(body) vs strpos join" "$(rate "$sql_tag")" "$(rate "$plain_tag")" \
-    "$(awk -v a="$sql_tag" -v b="$plain_tag" 'BEGIN { printf "%.1f", b / a }')"
 echo "ratios: zhpolicy's speed over simple's (1.00 = as fast); memory: zhpolicy's over simple's"
 echo "targets (#5): to_tsvector and GIN build >= 0.5; private memory < 2048 kB; first call < 5 ms; >1 parallel worker"
 echo "searches: simple finds only whole clauses, so its index answers most Chinese queries with nothing"

@@ -14,8 +14,10 @@
 
 #include "zp_bigram.h"
 #include "zp_clean.h"
+#include "zp_headline.h"
 #include "zp_lexicon.h"
 #include "zp_normalize.h"
+#include "zp_snippet.h"
 #include "zp_tagger.h"
 #include "zp_text.h"
 #include "zp_tokenizer.h"
@@ -456,67 +458,65 @@ fuzz_lower(char c)
 
 /*
  * A reference LIKE (ILIKE when fold): % any run, _ one character, a backslash
- * takes the next character literally; recursion depth is bounded by the
- * pattern's length, so fuzz inputs stay short.
+ * takes the next character literally.  Iterative, backtracking only to the
+ * last %, so O(len(t) * len(p)) whatever the pattern.
  */
 static int
 fuzz_like(const char *t, size_t tn, const char *p, size_t pn, int fold)
 {
-	while (pn > 0)
-	{
-		if (p[0] == '%')
-		{
-			while (pn > 0 && p[0] == '%')
-				p++, pn--;
-			if (pn == 0)
-				return 1;
-			for (;;)
-			{
-				if (fuzz_like(t, tn, p, pn, fold))
-					return 1;
-				if (tn == 0)
-					return 0;
-				{
-					size_t		l = fuzz_char_len(t, tn);
+	size_t		ti = 0,
+				pi = 0,
+				star_p = SIZE_MAX,
+				star_t = 0;
 
-					t += l;
-					tn -= l;
+	while (ti < tn)
+	{
+		if (pi < pn && p[pi] == '%')
+		{
+			star_p = ++pi;
+			star_t = ti;
+			continue;
+		}
+		if (pi < pn)
+		{
+			size_t		tl = fuzz_char_len(t + ti, tn - ti);
+
+			if (p[pi] == '_')
+			{
+				ti += tl;
+				pi++;
+				continue;
+			}
+			else
+			{
+				size_t		pp = pi + (p[pi] == '\\');
+				size_t		pl;
+				int			same;
+
+				if (pp >= pn)
+					return 0;	/* a pattern ending in its escape: the server refuses it */
+				pl = fuzz_char_len(p + pp, pn - pp);
+				if (pl == 1 && fold)
+					same = tl == 1 && fuzz_lower(p[pp]) == fuzz_lower(t[ti]);
+				else
+					same = pl == tl && memcmp(p + pp, t + ti, pl) == 0;
+				if (same)
+				{
+					ti += tl;
+					pi = pp + pl;
+					continue;
 				}
 			}
 		}
-		if (tn == 0)
+		if (star_p == SIZE_MAX)
 			return 0;
-		if (p[0] == '_')
-		{
-			size_t		l = fuzz_char_len(t, tn);
-
-			t += l, tn -= l;
-			p++, pn--;
-			continue;
-		}
-		if (p[0] == '\\')
-		{
-			p++, pn--;
-			if (pn == 0)
-				return 0;		/* the server refuses this pattern */
-		}
-		{
-			size_t		l = fuzz_char_len(p, pn);
-
-			if (l > tn)
-				return 0;
-			if (l == 1 && fold)
-			{
-				if (fuzz_lower(p[0]) != fuzz_lower(t[0]))
-					return 0;
-			}
-			else if (memcmp(p, t, l) != 0)
-				return 0;
-			t += l, tn -= l;
-			p += l, pn -= l;
-		}
+		star_t += fuzz_char_len(t + star_t, tn - star_t);
+		ti = star_t;
+		pi = star_p;
 	}
-	return tn == 0;
+	while (pi < pn && p[pi] == '%')
+		pi++;
+	return pi == pn;
 }
 
 /* Whether hay holds needle (empty needle: always). */
@@ -608,11 +608,123 @@ fuzz_bigram(const uint8_t *data, size_t size)
 		in.query = (const char *) data + size / 3;
 		in.qlen = size / 3;
 	}
-	if (in.qlen > 64)
-		in.qlen = 64;			/* the reference LIKE is exponential in the worst case */
+	if (in.qlen > 256)
+		in.qlen = 256;			/* the reference LIKE is O(text * pattern) */
 	if (!fuzz_valid_utf8(in.text, in.tlen) || !fuzz_valid_utf8(in.query, in.qlen))
 		return 0;				/* a database's text is valid UTF-8 */
 	return fuzz_run(fuzz_bigram_body, &in, fuzz_cancel_point(data, size));
+}
+
+/* The snippet's body: input = options byte, query, NUL, document. */
+static int
+fuzz_snippet_body(void *arg, const ZpAllocator *mem)
+{
+	FuzzInput  *in = arg;
+	const char *nul = memchr(in->text, '\0', in->len);
+	size_t		qlen = nul ? (size_t) (nul - in->text) : 0;
+	const char *doc = nul ? nul + 1 : in->text;
+	size_t		n = nul ? in->len - qlen - 1 : in->len;
+	ZpSnippetOptions opt = {"\x01", 1, "\x02", 1, "\x03", 1, in->flags & 7, (in->flags >> 3) & 15, 0};
+	char	   *out = NULL;
+	size_t		outlen = 0,
+				nm = 0,
+				i,
+				plain = 0;
+	int			bad = 0,
+				depth = 0;
+
+	if (zp_snippet(doc, n, in->text, qlen, &opt, &out, &outlen, &nm, mem) != ZP_SNIPPET_OK)
+		return 1;				/* valid options, a short query: only memory could fail */
+	/*
+	 * The markers nest properly, every fragment is text of the document, and the
+	 * whole-document form (max_fragments 0) is the document again once unmarked.
+	 */
+	if (memchr(doc, '\x01', n) == NULL && memchr(doc, '\x02', n) == NULL &&
+		memchr(doc, '\x03', n) == NULL)
+	{
+		for (i = 0; i < outlen && !bad; i++)
+		{
+			if (out[i] == '\x01')
+				bad = depth++ != 0;
+			else if (out[i] == '\x02')
+				bad = --depth != 0;
+			else if (out[i] != '\x03')
+				plain++;
+		}
+		bad = bad || depth != 0 || plain > n;
+		if (opt.max_fragments == 0 && !bad)
+		{
+			/* unmarked, it is the document */
+			size_t		k = 0;
+
+			for (i = 0; i < outlen && !bad; i++)
+				if (out[i] != '\x01' && out[i] != '\x02')
+					bad = k >= n || out[i] != doc[k++];	/* (no delimiter in this form) */
+			bad = bad || k != n;
+		}
+	}
+	if (out)
+		mem->release(mem->ctx, out);
+	return bad;
+}
+
+/* The snippet matcher: first byte options, then query NUL document; markers nest, text is kept. */
+static int
+fuzz_snippet(const uint8_t *data, size_t size)
+{
+	FuzzInput	in = {NULL, NULL, (const char *) data + (size > 0), size > 0 ? size - 1 : 0, size > 0 ? data[0] : 0};
+
+	return fuzz_run(fuzz_snippet_body, &in, fuzz_cancel_point(data, size));
+}
+
+/* The headline selector's body: each input byte is a token (bit 0 word, bit 1 good end, rest hit). */
+static int
+fuzz_headline_body(void *arg, const ZpAllocator *mem)
+{
+	FuzzInput  *in = arg;
+	ZpHlOptions opt;
+	ZpHlToken  *tok;
+	size_t		n = in->len,
+				i,
+				runs = 0;
+	int			bad = 0;
+
+	opt.max_words = 2 + (in->flags & 15);
+	opt.min_words = 1 + ((in->flags >> 4) & 3) % (opt.max_words - 1);
+	opt.max_fragments = (in->flags >> 6) & 3;
+	opt.nterms = 5;
+	tok = mem->alloc(mem->ctx, sizeof(ZpHlToken) * (n ? n : 1));
+	if (!tok)
+		return 1;
+	for (i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) in->text[i];
+
+		tok[i].word = c & 1;
+		tok[i].good_end = (c >> 1) & 1;
+		tok[i].hit = (c >> 2) < 6 ? (int32_t) (c >> 2) - 1 : -1;
+		tok[i].in = 0;
+		tok[i].pad = 0;
+	}
+	if (zp_headline_select(tok, n, &opt, mem) != 0)
+		bad = 1;
+	/* at most max_fragments runs of tokens in the headline (one when max_fragments is 0) */
+	for (i = 0; i < n && !bad; i++)
+		if (tok[i].in && (i == 0 || !tok[i - 1].in))
+			runs++;
+	if (!bad && runs > (size_t) (opt.max_fragments > 0 ? opt.max_fragments : 1))
+		bad = 1;
+	mem->release(mem->ctx, tok);
+	return bad;
+}
+
+/* The headline selector: first byte options, each other byte a token; bounded fragments. */
+static int
+fuzz_headline(const uint8_t *data, size_t size)
+{
+	FuzzInput	in = {NULL, NULL, (const char *) data + (size > 0), size > 0 ? size - 1 : 0, size > 0 ? data[0] : 0};
+
+	return fuzz_run(fuzz_headline_body, &in, fuzz_cancel_point(data, size));
 }
 
 #endif							/* FUZZ_TARGETS_H */

@@ -61,3 +61,14 @@ done
 grep -q '^pending|0$' "$ZP_TMP/custom_copy.txt" && ok "restored tag log: nothing left to tag" || bad "restored tag log: rows to tag again"
 grep -q '^concepts|' "$ZP_TMP/source.txt" && ! grep -q '^concepts|0|' "$ZP_TMP/source.txt" \
     && ok "the source has a vocabulary" || bad "the source has no vocabulary"
+# a database that started empty (unload_vocabulary) stays empty through a dump and a restore,
+# although CREATE EXTENSION in the new database loads the shipped vocabulary first
+"${PSQL[@]}" -c "CREATE DATABASE empty_source" -c "CREATE DATABASE empty_copy" >/dev/null
+"${PSQL[@]}" -d empty_source -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.unload_vocabulary()" \
+    -c "INSERT INTO zhpolicy.concept (id, pref_label) VALUES ('own.only', '唯一概念')" >/dev/null
+zp_as_pg "$PG_BIN/pg_dump" "${PG[@]}" -d empty_source -Fc -f "$D/empty.custom" 2> "$ZP_TMP/dump_empty.err" \
+    && zp_as_pg "$PG_BIN/pg_restore" "${PG[@]}" -d empty_copy --exit-on-error "$D/empty.custom" 2>> "$ZP_TMP/dump_empty.err"
+check_silent "dump and restore of a database whose shipped vocabulary was removed" $? "$ZP_TMP/dump_empty.err"
+n=$("${PSQL[@]}" -d empty_copy -Atc "SELECT string_agg(id, ',') FROM zhpolicy.concept")
+[ "$n" = "own.only" ] && ok "the removed shipped vocabulary stays removed after the restore" \
+    || bad "after the restore of an emptied vocabulary: $(echo "$n" | cut -c1-200)"

@@ -13,6 +13,15 @@ DELETE FROM zhpolicy.concept WHERE id = (SELECT c.id FROM zhpolicy.concept c
 UPDATE zhpolicy.concept_label SET label = label || '测试改名'
 WHERE (concept_id, label) = (SELECT concept_id, label FROM zhpolicy.concept_label ORDER BY concept_id, label LIMIT 1);
 UPDATE zhpolicy.concept SET note = coalesce(note, '') || ' (updated)' WHERE broader IS NULL;
+-- a scheme of the user's, from 0.2 on (a restore must bring its row before its concepts)
+DO $$
+BEGIN
+    IF to_regclass('zhpolicy.concept_scheme') IS NOT NULL THEN
+        INSERT INTO zhpolicy.concept_scheme (id, title) VALUES ('ops', '运维测试');
+        INSERT INTO zhpolicy.concept (id, pref_label, broader, scheme) VALUES ('ops.scheme', '方案测试词', 'ops.test', 'ops');
+    END IF;
+END
+$$;
 -- tsv: a plain column (dumped as it is); tsv_gen: a generated column (recomputed on restore)
 CREATE TABLE docs (id bigint PRIMARY KEY, body text NOT NULL, tsv tsvector,
                    tsv_gen tsvector GENERATED ALWAYS AS (zhpolicy.tsvector(body)) STORED, tags text[]);

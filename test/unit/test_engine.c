@@ -719,6 +719,10 @@ run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, 
 		return fuzz_lexicon(&lex, data, size);
 	if (strcmp(target, "bigram") == 0)
 		return fuzz_bigram(data, size);
+	if (strcmp(target, "snippet") == 0)
+		return fuzz_snippet(data, size);
+	if (strcmp(target, "headline") == 0)
+		return fuzz_headline(data, size);
 	/* engine: everything on one input */
 	return fuzz_clean(&lex, data, size) || fuzz_tokenize_with(&lex, user, data, size) ||
 		fuzz_normalize(&lex, data, size);
@@ -733,7 +737,8 @@ run_fuzz_target(const char *target, const ZpLexicon *user, const uint8_t *data, 
 static void
 test_fuzz_regressions(const char *corpus_dir)
 {
-	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine", "bigram"};
+	static const char *targets[] = {"clean", "normalize", "tokenize", "tagger", "lexicon", "engine", "bigram", "snippet",
+	"headline"};
 	static const char *samples[] = {
 		"[[[[](](](![a](![b](c)d) #### **粗** 网络安全",
 		"a.a.a@b.b.cn www.-x http://a(b(c)d) 1-1-1 国发〔2023〕5号 第18届 2023年11月8日",

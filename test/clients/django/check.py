@@ -181,9 +181,30 @@ sq = search.query('网络安全')
 cd = list(Article.objects.filter(kind='row', tsv=sq).annotate(rank=SearchRank(F('tsv'), sq, cover_density=True))
           .order_by('-rank').values_list('rank', flat=True))
 ok(cd and all(r > 0 for r in cd), 'SearchRank(cover_density=True) (ts_rank_cd) ranks every match above 0')
-# TODO(issue 18 part 1): zhpolicy.rank through Func (articles/search.py ZhRank) once it has landed.
-if search.ZhRank is None:
-    print('# zhpolicy.rank is not in this build yet: ranking through Func not checked')
+# zhpolicy.rank through Func: the ORM's order is the order SQL gives, and the best document holds the query
+same = checked_rank = 0
+for kind, q, q_truth in queries:
+    if not kind.startswith('han'):
+        continue
+    res = list(search.ranked(Article.objects.filter(kind='doc'), q)[:10])
+    want = [r[0] for r in sql(
+        "SELECT a.id FROM articles_article a, zhpolicy.rank_query(%s, 'articles_article', 'body') rq "
+        "WHERE a.kind = 'doc' AND a.body OPERATOR(zhpolicy.&@) ANY (rq.terms) "
+        "ORDER BY zhpolicy.rank(a.body, rq) DESC, a.id LIMIT 10", [q])]
+    if not want:
+        continue
+    checked_rank += 1
+    same += [r.id for r in res] == want and all(r.rank > 0 for r in res) and q in res[0].body
+ok(checked_rank >= 10 and same == checked_rank,
+   'zhpolicy.rank through Func (ZhRank): the SQL order, the best document holds the query (%d of %d queries)'
+   % (same, checked_rank))
+with connection.cursor() as c:
+    c.execute('SET enable_seqscan = off')
+plan = search.ranked(Article.objects.filter(kind='doc'), '命运共同体 数字经济').explain()
+with connection.cursor() as c:
+    c.execute('RESET enable_seqscan')
+ok('Index Scan on article_body_text' in plan, 'the ranked search takes its candidates from the text index',
+   plan.replace('\n', ' | '))
 
 # --- headlines ---------------------------------------------------------------------------------
 # A headline highlights tokens that hold a word of the query.  When the query begins and ends at

@@ -1,6 +1,7 @@
 """The search calls of the README's Django recipe, in one place."""
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import F, Func, TextField
+from django.db.models import F, FloatField, Func, Q, TextField
+from django.db.models.expressions import RawSQL
 
 CONFIG = 'zhpolicy'
 
@@ -31,13 +32,30 @@ def search(queryset, q):
             .order_by('-rank', 'id'))
 
 
-# TODO(issue 18 part 1): zhpolicy.rank has not landed on main yet.  When it has, rank with it:
-#   class ZhRank(Func):
-#       function = 'zhpolicy.rank'
-#       output_field = FloatField()
-#   .annotate(rank=ZhRank(<its arguments>))
-# and add it to check.py's ranking checks.
-ZhRank = None
+class ZhRank(Func):
+    """zhpolicy.rank(body, query): BM25 over the exact occurrences of the query's phrases (words
+    above characters, the first line boosted), on rows of any length."""
+    function = 'zhpolicy.rank'
+    output_field = FloatField()
+
+
+def rank_query(queryset, q):
+    """The query with the table's statistics (df of each phrase through the text index, row count,
+    mean length), as an uncorrelated subquery: PostgreSQL computes it once, not once a row."""
+    table = queryset.model._meta.db_table
+    return RawSQL("(SELECT zhpolicy.rank_query(%s, %s::regclass, 'body'))", (q, table))
+
+
+def ranked(queryset, q):
+    """Whole documents that hold a phrase of q (space-separated; exact, through the text index),
+    best first by zhpolicy.rank."""
+    phrases = [p for p in q.split() if p]
+    match = Q()
+    for p in phrases:
+        match |= Q(body__contains=p)
+    return (queryset.filter(match)
+            .annotate(rank=ZhRank(F('body'), rank_query(queryset, q)))
+            .order_by('-rank', 'id'))
 
 
 def contains(queryset, q):

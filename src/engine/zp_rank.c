@@ -1,0 +1,493 @@
+/*
+ * zp_rank.c — BM25 over exact phrase occurrences, words above characters (see zp_rank.h).
+ *
+ * Counting is a memmem walk over the document in slices of ZP_CHECK_BYTES (so a cancel
+ * is heard on a 1 GB row), one walk per phrase.  An occurrence is a word occurrence when
+ * the segmentation of the text around it has token boundaries at both of its ends; the
+ * tokenizer is set up once per document and pointed at each window in turn.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE				/* memmem */
+#endif
+#include "zp_rank.h"
+
+#include <string.h>
+
+#include "zp_bigram.h"
+#include "zp_text.h"
+#include "zp_tokenizer.h"
+
+const ZpRankParams zp_rank_defaults = {
+	.k1 = 1.2,
+	.b = 0.75,
+	.avg_len = 0,
+	.title_boost = 3.0,
+	.cross_weight = 0.5,
+	.lead_max = 300,
+	.align_sample = 64,
+};
+
+/* First occurrence of needle in hay[from, len) at or after from, or len when there is none. */
+static size_t
+find_from(const char *hay, size_t len, size_t from, const char *needle, size_t nlen, const ZpAllocator *mem)
+{
+	while (from + nlen <= len)
+	{
+		size_t		end = len - from > ZP_CHECK_BYTES + nlen ? from + ZP_CHECK_BYTES + nlen - 1 : len;
+		const char *hit = memmem(hay + from, end - from, needle, nlen);
+
+		if (hit)
+			return (size_t) (hit - hay);
+		if (end == len)
+			break;
+		from = end - nlen + 1;
+		zp_check(mem);
+	}
+	return len;
+}
+
+size_t
+zp_rank_count(const char *hay, size_t len, const char *needle, size_t nlen, const ZpAllocator *mem)
+{
+	size_t		n = 0;
+	size_t		pos = 0;
+	ZpTicker	t;
+
+	if (nlen == 0)
+		return 0;
+	zp_ticker_init(&t, mem);
+	while ((pos = find_from(hay, len, pos, needle, nlen, mem)) < len)
+	{
+		n++;
+		pos += nlen;
+		zp_tick(&t);
+	}
+	return n;
+}
+
+/* Byte offset of the character start k characters before pos (or 0). */
+static size_t
+back_chars(const char *s, size_t pos, int k)
+{
+	while (pos > 0 && k > 0)
+	{
+		pos--;
+		while (pos > 0 && ((unsigned char) s[pos] & 0xC0) == 0x80)
+			pos--;
+		k--;
+	}
+	return pos;
+}
+
+/* Byte offset k characters after pos (or len). */
+static size_t
+forward_chars(const char *s, size_t len, size_t pos, int k)
+{
+	while (pos < len && k > 0)
+	{
+		uint32_t	cp;
+
+		pos += zp_utf8_decode((const unsigned char *) s + pos, len - pos, &cp);
+		k--;
+	}
+	return pos;
+}
+
+/* Does the segmentation around [s, e) of the tokenizer's text have boundaries at s and e? */
+static int
+is_word_occurrence(ZpTokenizer *tk, const char *text, size_t len, size_t s, size_t e)
+{
+	size_t		ws = back_chars(text, s, ZP_RANK_WINDOW);
+	size_t		we = forward_chars(text, len, e, ZP_RANK_WINDOW);
+	int			at_s = (s == ws);
+	int			at_e = (e == we);
+	ZpToken		tok;
+
+	zp_tokenizer_reset_range(tk, ws, we);
+	while (zp_tokenizer_next(tk, &tok))
+	{
+		size_t		end = tok.start + tok.len;
+
+		if (tok.start == s)
+			at_s = 1;
+		if (end == e)
+			at_e = 1;
+		if (end >= e)
+			break;
+	}
+	return at_s && at_e;
+}
+
+/* Occurrences of a phrase in text: their count, how many in [0, lead_end), and their weight. */
+static void
+count_phrase(ZpTokenizer *tk, const char *text, size_t len, size_t lead_end, const ZpRankTerm *term,
+			 const ZpRankParams *p, const ZpAllocator *mem, ZpRankTermStats *st, double boost_all)
+{
+	size_t		pos = 0;
+	double		lead_w = 0,
+				body_w = 0;		/* weights of the checked occurrences */
+	size_t		lead_n = 0,
+				body_n = 0;		/* occurrences, checked or not */
+	size_t		lead_checked = 0,
+				body_checked = 0;
+	ZpTicker	t;
+
+	zp_ticker_init(&t, mem);
+	while ((pos = find_from(text, len, pos, term->s, term->len, mem)) < len)
+	{
+		size_t		e = pos + term->len;
+		int			in_lead = boost_all > 0 || e <= lead_end;
+
+		if (in_lead)
+			lead_n++;
+		else
+			body_n++;
+		if ((int) st->checked < p->align_sample)
+		{
+			int			word = is_word_occurrence(tk, text, len, pos, e);
+			double		w = word ? 1.0 : p->cross_weight;
+
+			st->checked++;
+			st->words += word;
+			if (in_lead)
+			{
+				lead_w += w;
+				lead_checked++;
+			}
+			else
+			{
+				body_w += w;
+				body_checked++;
+			}
+		}
+		pos = e;
+		zp_tick(&t);
+	}
+	st->tf += lead_n + body_n;
+	st->in_title += lead_n;
+	{
+		/* unchecked occurrences take the mean weight of the checked ones */
+		size_t		checked = lead_checked + body_checked;
+		double		mean = checked ? (lead_w + body_w) / checked : 1.0;
+
+		st->tf_weighted += p->title_boost * (lead_w + mean * (lead_n - lead_checked)) +
+			body_w + mean * (body_n - body_checked);
+	}
+}
+
+/* End of the lead: the first line when it is at most lead_max bytes long, else 0. */
+static size_t
+lead_end_of(const char *doc, size_t len, size_t lead_max)
+{
+	size_t		lim = len < lead_max + 1 ? len : lead_max + 1;
+	const char *nl = memchr(doc, '\n', lim);
+
+	if (nl)
+		return (size_t) (nl - doc);
+	return len <= lead_max ? len : 0;
+}
+
+int
+zp_rank_score(const ZpLexicon *lex, const ZpLexicon *user,
+			  const char *doc, size_t len, const char *title, size_t tlen,
+			  const ZpRankTerm *terms, int nterms, const ZpRankParams *p,
+			  const ZpAllocator *mem, double *score, ZpRankTermStats *stats)
+{
+	ZpTokenizer tk,
+				ttk;
+	ZpLayout	plain = {0, 0};
+	size_t		lead_end = title ? 0 : lead_end_of(doc, len, p->lead_max);
+	double		dl = (double) len + (title ? (double) tlen : 0);
+	double		norm = p->avg_len > 0 ? 1 - p->b + p->b * dl / p->avg_len : 1;
+	double		total = 0;
+	int			i;
+
+	*score = 0;
+	if (zp_tokenizer_init_range(&tk, lex, user, doc, 0, len, &plain, mem) != 0)
+		return -1;
+	if (title && zp_tokenizer_init_range(&ttk, lex, user, title, 0, tlen, &plain, mem) != 0)
+	{
+		zp_tokenizer_free(&tk);
+		return -1;
+	}
+	for (i = 0; i < nterms; i++)
+	{
+		ZpRankTermStats st;
+		double		f;
+
+		memset(&st, 0, sizeof(st));
+		if (terms[i].len > 0)
+		{
+			if (title)
+				count_phrase(&ttk, title, tlen, 0, &terms[i], p, mem, &st, 1.0);
+			count_phrase(&tk, doc, len, lead_end, &terms[i], p, mem, &st, 0);
+		}
+		f = st.tf_weighted > 0 ? st.tf_weighted * (p->k1 + 1) / (st.tf_weighted + p->k1 * norm) : 0;
+		st.score = terms[i].weight * f;
+		total += st.score;
+		if (stats)
+			stats[i] = st;
+	}
+	zp_tokenizer_free(&tk);
+	if (title)
+		zp_tokenizer_free(&ttk);
+	*score = total;
+	return 0;
+}
+
+double
+zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, size_t len,
+				   const ZpAllocator *mem)
+{
+	ZpTokenizer tk;
+	ZpToken		tok;
+	size_t		han = 0,
+				covered = 0;
+
+	if (zp_tokenizer_init(&tk, lex, user, s, len, mem) != 0)
+		return -1;
+	while (zp_tokenizer_next(&tk, &tok))
+	{
+		size_t		chars = 0,
+					hans = 0,
+					i = tok.start;
+
+		while (i < tok.start + tok.len)
+		{
+			uint32_t	cp;
+
+			i += zp_utf8_decode((const unsigned char *) s + i, tok.start + tok.len - i, &cp);
+			chars++;
+			hans += zp_is_han(cp) ? 1 : 0;
+		}
+		han += hans;
+		if (chars >= 2 && tok.type == ZP_TOK_WORD)
+			covered += hans;
+	}
+	zp_tokenizer_free(&tk);
+	return han ? (double) covered / (double) han : 1.0;
+}
+
+/* The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]. */
+typedef struct ZpSketchHeader
+{
+	uint32_t	magic;
+	uint32_t	version;
+	uint64_t	dl;				/* the document's length in bytes */
+	uint32_t	lead_len;		/* bytes of the lead */
+	uint32_t	nkeys;
+	uint32_t	cap;			/* a key not listed occurs at most this often */
+	uint32_t	pad;
+} ZpSketchHeader;
+
+#define SKETCH_LEAD_SPACE(n) (((n) + 3) & ~(size_t) 3)
+#define CHAR_KEY(k) ((k) | 0xFFFFu)	/* the key of a character: its 16 bits, then 0xFFFF */
+
+int
+zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
+			   char **out, size_t *outlen)
+{
+	size_t		lead = lead_end_of(doc, len, p->lead_max);
+	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
+	uint32_t   *ukeys = NULL,
+			   *ucounts = NULL,
+			   *sorted = NULL;
+	size_t		n,
+				nu = 0,
+				i,
+				want,
+				kept = 0;
+	uint32_t	cap = 0;
+	ZpSketchHeader h;
+	char	   *buf;
+	ZpTicker	t;
+
+	*out = NULL;
+	if (!keys)
+		return -1;
+	n = zp_bigram_text_keys(doc, len, keys, mem);
+	if (zp_bigram_sort(keys, n, mem) != 0)
+		goto oom;
+	/* distinct pairs with their counts, and after the pairs of each character its own count */
+	ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	if (!ukeys || !ucounts)
+		goto oom;
+	zp_ticker_init(&t, mem);
+	for (i = 0; i < n;)
+	{
+		size_t		j = i;
+		uint32_t	hi = keys[i] & 0xFFFF0000u,
+					chars = 0;
+
+		while (j < n && (keys[j] & 0xFFFF0000u) == hi)
+		{
+			size_t		r = j;
+
+			while (r < n && keys[r] == keys[j])
+				r++;
+			ukeys[nu] = keys[j];
+			ucounts[nu++] = (uint32_t) (r - j);
+			chars += (uint32_t) (r - j);
+			j = r;
+			zp_tick(&t);
+		}
+		if (ukeys[nu - 1] == CHAR_KEY(hi))
+			ucounts[nu - 1] += chars;	/* the pair (c, U+FFFF) shares the key: the sum bounds both */
+		else
+		{
+			ukeys[nu] = CHAR_KEY(hi);
+			ucounts[nu++] = chars;
+		}
+		i = j;
+	}
+	want = n / 32;
+	want = want < ZP_SKETCH_MIN_KEYS ? ZP_SKETCH_MIN_KEYS : want > ZP_SKETCH_MAX_KEYS ? ZP_SKETCH_MAX_KEYS : want;
+	if (nu > want)
+	{
+		/* cap: the (want + 1)-th largest count; keep the keys counted more often than that */
+		sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
+		if (!sorted)
+			goto oom;
+		memcpy(sorted, ucounts, nu * sizeof(uint32_t));
+		if (zp_bigram_sort(sorted, nu, mem) != 0)
+			goto oom;
+		cap = sorted[nu - 1 - want];
+		mem->release(mem->ctx, sorted);
+		sorted = NULL;
+	}
+	for (i = 0; i < nu; i++)
+		if (ucounts[i] > cap)
+		{
+			ukeys[kept] = ukeys[i];
+			ucounts[kept++] = ucounts[i];
+		}
+	memset(&h, 0, sizeof(h));
+	h.magic = ZP_SKETCH_MAGIC;
+	h.version = ZP_SKETCH_VERSION;
+	h.dl = len;
+	h.lead_len = (uint32_t) lead;
+	h.nkeys = (uint32_t) kept;
+	h.cap = cap;
+	*outlen = sizeof(h) + SKETCH_LEAD_SPACE(lead) + 2 * kept * sizeof(uint32_t);
+	buf = mem->alloc(mem->ctx, *outlen);
+	if (!buf)
+		goto oom;
+	memset(buf, 0, *outlen);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), doc, lead);
+	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead), ukeys, kept * sizeof(uint32_t));
+	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead) + kept * sizeof(uint32_t), ucounts, kept * sizeof(uint32_t));
+	mem->release(mem->ctx, keys);
+	mem->release(mem->ctx, ukeys);
+	mem->release(mem->ctx, ucounts);
+	*out = buf;
+	return 0;
+oom:
+	mem->release(mem->ctx, keys);
+	if (ukeys)
+		mem->release(mem->ctx, ukeys);
+	if (ucounts)
+		mem->release(mem->ctx, ucounts);
+	if (sorted)
+		mem->release(mem->ctx, sorted);
+	return -1;
+}
+
+int
+zp_rank_sketch_valid(const char *buf, size_t len)
+{
+	ZpSketchHeader h;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
+		len == sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len) + 2 * (size_t) h.nkeys * sizeof(uint32_t);
+}
+
+int
+zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out)
+{
+	for (int i = 0; i < n; i++)
+	{
+		ZpBigramQuery q;
+
+		out[i].keys = NULL;
+		out[i].nkeys = 0;
+		if (zp_bigram_query(terms[i].s, terms[i].len, ZP_BIGRAM_SUBSTRING, mem, &q) != 0)
+			return -1;
+		if (q.prefix && q.nkeys == 1)
+			q.keys[0] = CHAR_KEY(q.keys[0] & 0xFFFF0000u);	/* one character: its own count */
+		out[i].keys = q.keys;
+		out[i].nkeys = q.nkeys;
+	}
+	return 0;
+}
+
+/* The count a sketch gives key: listed, or at most cap. */
+static uint32_t
+sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap, uint32_t key)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && keys[lo] == key ? counts[lo] : cap;
+}
+
+double
+zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bterms,
+			  int nterms, const ZpRankParams *p)
+{
+	ZpSketchHeader h;
+	const char *lead;
+	const uint32_t *keys,
+			   *counts;
+	double		norm,
+				total = 0;
+
+	memcpy(&h, sk, sizeof(h));
+	lead = sk + sizeof(h);
+	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
+	counts = keys + h.nkeys;
+	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
+	for (int i = 0; i < nterms; i++)
+	{
+		double		tf,
+					in_lead,
+					x;
+
+		if (terms[i].len == 0 || terms[i].weight <= 0)
+			continue;
+		if (bterms[i].nkeys == 0)
+			tf = (double) h.dl / (double) terms[i].len;	/* no key: every possible place */
+		else
+		{
+			uint32_t	m = UINT32_MAX;
+
+			for (size_t j = 0; j < bterms[i].nkeys; j++)
+			{
+				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, bterms[i].keys[j]);
+
+				m = c < m ? c : m;
+			}
+			tf = m;
+		}
+		if (tf <= 0)
+			continue;
+		in_lead = (double) zp_rank_count(lead, h.lead_len, terms[i].s, terms[i].len, NULL);
+		in_lead = in_lead < tf ? in_lead : tf;
+		x = tf + (p->title_boost - 1) * in_lead;
+		total += terms[i].weight * x * (p->k1 + 1) / (x + p->k1 * norm);
+	}
+	return total;
+}

@@ -1,0 +1,140 @@
+/*
+ * zp_rank.h — relevance of a document to a query of phrases (zhpolicy.rank).
+ *
+ * BM25 over exact phrase occurrences, with three additions for Chinese policy text:
+ *
+ *   score = sum over phrases t of  weight_t * tf'(k1 + 1) / (tf' + k1 (1 - b + b dl / avg_len))
+ *
+ * - tf' counts the non-overlapping occurrences of t (bytes, as strpos finds them), each
+ *   occurrence weighted: 1 when it starts and ends at word boundaries of the segmentation
+ *   around it (网络 in 网络|安全), cross_weight when it cuts a word (网络 inside 互联网|络 or
+ *   中国 inside 中|国家); occurrences in the title, or in the lead (the document's first
+ *   line, when it is at most lead_max bytes long), count title_boost times.
+ * - weight_t is supplied by the caller: idf times a weight of the phrase itself (a
+ *   lexicon word above a run of single characters), see zhpolicy.rank_query.
+ * - dl is the document's length in bytes (what PostgreSQL knows of a stored value without
+ *   reading it), avg_len the table's mean; avg_len <= 0 turns length normalisation off.
+ *
+ * The segmentation of a document is not computed as a whole (that would cost far more
+ * than counting): each occurrence is checked by segmenting a window of ZP_RANK_WINDOW
+ * characters on either side.  Only the first align_sample occurrences of a phrase are
+ * checked; the rest take the proportion of word occurrences among them (exact whenever a
+ * phrase occurs at most align_sample times; BM25's tf saturates long before).
+ * No PostgreSQL headers.
+ */
+#ifndef ZP_RANK_H
+#define ZP_RANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zp_alloc.h"
+#include "zp_lexicon.h"
+
+/* Characters segmented on either side of an occurrence to see whether it is a word. */
+#define ZP_RANK_WINDOW 12
+
+/* A phrase of the query and its weight (idf times its word weight). */
+typedef struct ZpRankTerm
+{
+	const char *s;
+	size_t		len;
+	double		weight;
+} ZpRankTerm;
+
+/* The constants of the formula. */
+typedef struct ZpRankParams
+{
+	double		k1;				/* tf saturation (1.2) */
+	double		b;				/* length normalisation (0.75) */
+	double		avg_len;		/* mean document length in bytes; <= 0: no normalisation */
+	double		title_boost;	/* an occurrence in the title or lead counts this many times (3) */
+	double		cross_weight;	/* an occurrence that cuts a word counts this much (0.5) */
+	size_t		lead_max;		/* the first line is the lead when it is at most this many bytes */
+	int			align_sample;	/* occurrences of a phrase checked against the segmentation */
+} ZpRankParams;
+
+/* The defaults of zhpolicy.rank. */
+extern const ZpRankParams zp_rank_defaults;
+
+/* What was counted for one phrase in one document. */
+typedef struct ZpRankTermStats
+{
+	size_t		tf;				/* occurrences in the document (title included) */
+	size_t		in_title;		/* of which in the title or lead */
+	size_t		checked;		/* of which checked against the segmentation */
+	size_t		words;			/* of which were words */
+	double		tf_weighted;	/* tf' */
+	double		score;			/* the phrase's part of the score */
+} ZpRankTermStats;
+
+/*
+ * Score doc (len bytes) against terms; title may be NULL (then the lead is used).
+ * stats, when not NULL, receives nterms entries.  Returns 0, or -1 when memory is
+ * short.  Calls mem's cancel check as it goes; a cancel leaves only memory from mem.
+ */
+extern int	zp_rank_score(const ZpLexicon *lex, const ZpLexicon *user,
+						  const char *doc, size_t len, const char *title, size_t tlen,
+						  const ZpRankTerm *terms, int nterms, const ZpRankParams *params,
+						  const ZpAllocator *mem, double *score, ZpRankTermStats *stats);
+
+/*
+ * Number of non-overlapping occurrences of needle in hay (0 for an empty needle),
+ * as zhpolicy.occurrences counts them.
+ */
+extern size_t zp_rank_count(const char *hay, size_t len, const char *needle, size_t nlen,
+							const ZpAllocator *mem);
+
+/*
+ * How much a phrase is made of words: the share of its Han characters that belong to
+ * lexicon words (user words included) of two or more characters when the phrase is
+ * segmented alone (a run the lexicon does not know, such as 间命 or a name the HMM
+ * joined, is not); 1 for a phrase without Han characters.  Returns -1 when memory is short.
+ */
+extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
+								 const char *s, size_t len, const ZpAllocator *mem);
+
+#endif							/* ZP_RANK_H */
+
+/*
+ * Upper bounds without reading a document: its rank sketch.
+ *
+ * A sketch (zhpolicy.rank_sketch, kept in a column beside the text) holds the document's
+ * length, its lead, and the counts of its commonest keys of the text index (pairs of
+ * adjacent folded characters, zp_bigram.h) and of its commonest characters; any key it
+ * does not list occurs at most cap times.  A phrase occurs (without overlaps) at most as
+ * often as each of its pairs, so the sketch bounds tf, hence the BM25 score: zhpolicy.rank_top
+ * scores documents exactly in the order of their bounds and stops when the k-th exact score
+ * reaches the next bound, which gives the exact top k after reading few rows.
+ */
+#define ZP_SKETCH_MAGIC 0x4B53505Au	/* "ZPSK" */
+#define ZP_SKETCH_VERSION 1
+
+/* Keys a sketch lists: one per 32 characters, at least 32, at most 192 (so that a sketch, at most
+ * about 1.9 kB with its lead, stays in the row and is read without a TOAST fetch). */
+#define ZP_SKETCH_MIN_KEYS 32
+#define ZP_SKETCH_MAX_KEYS 192
+
+/* The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is short. */
+extern int	zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
+						   char **out, size_t *outlen);
+
+/* Whether buf holds a sketch this version reads. */
+extern int	zp_rank_sketch_valid(const char *buf, size_t len);
+
+/* A phrase prepared for bounds: its keys (sorted) and, for one character, its character key. */
+typedef struct ZpRankBoundTerm
+{
+	uint32_t   *keys;
+	size_t		nkeys;			/* 0: no bound (an empty phrase, or only breaks) */
+} ZpRankBoundTerm;
+
+/* Prepare terms[0..n) for bounds into out[0..n); 0, or -1 when memory is short. */
+extern int	zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out);
+
+/*
+ * An upper bound of zp_rank_score(doc, NULL title, terms) from doc's sketch (which must be
+ * valid); never below the exact score.
+ */
+extern double zp_rank_bound(const char *sketch, const ZpRankTerm *terms,
+							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params);
