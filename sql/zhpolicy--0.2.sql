@@ -1201,7 +1201,7 @@ $$;
 -- A rank query with statistics of a table's text column, gathered now: the rows holding each
 -- phrase (through the text index when the column has one), the number of rows, their mean length.
 CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
-LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE  -- its SET enable_seqscan is refused in a parallel operation
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = on
 AS $$
@@ -1274,7 +1274,7 @@ CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, hel
 CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
     k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
 RETURNS SETOF record
-LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE  -- it sets enable_seqscan, which no parallel operation allows
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = on
 AS $$
@@ -1543,7 +1543,8 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'concept' THEN
+    -- the table is the trigger's argument, not TG_TABLE_NAME: on a Citus worker that is a shard's name
+    IF TG_ARGV[0] = 'concept' THEN
         IF OLD.shipped AND NEW.id IS DISTINCT FROM OLD.id THEN
             PERFORM set_config('zhpolicy_internal.recording_removal', 'on', true);
             INSERT INTO zhpolicy.concept_removed (id) VALUES (OLD.id) ON CONFLICT DO NOTHING;
@@ -1561,9 +1562,9 @@ BEGIN
 END
 $$;
 CREATE TRIGGER concept_renamed_shipped BEFORE UPDATE OF id ON zhpolicy.concept
-    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped();
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped('concept');
 CREATE TRIGGER concept_label_renamed_shipped BEFORE UPDATE OF concept_id, label ON zhpolicy.concept_label
-    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped();
+    FOR EACH ROW EXECUTE FUNCTION zhpolicy.concept_renamed_shipped('concept_label');
 -- ... and a removal restored from a dump removes the shipped rows that CREATE EXTENSION loaded
 -- (a removed concept with its narrower shipped concepts, which a newer release may have added)
 CREATE FUNCTION zhpolicy.concept_removed_apply() RETURNS trigger
@@ -1575,7 +1576,7 @@ BEGIN
     IF current_setting('zhpolicy_internal.recording_removal', true) = 'on'
        OR NOT EXISTS (SELECT 1 FROM changed_rows) THEN
         RETURN NULL;
-    ELSIF TG_TABLE_NAME = 'concept_removed' THEN
+    ELSIF TG_ARGV[0] = 'concept_removed' THEN
         DELETE FROM zhpolicy.concept c
         WHERE c.shipped AND c.id IN (SELECT n.id FROM changed_rows r, zhpolicy.narrower(r.id) n
                                      WHERE EXISTS (SELECT 1 FROM zhpolicy.concept x WHERE x.id = r.id AND x.shipped));
@@ -1587,9 +1588,9 @@ BEGIN
 END
 $$;
 CREATE TRIGGER concept_removed_apply AFTER INSERT ON zhpolicy.concept_removed
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply();
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply('concept_removed');
 CREATE TRIGGER concept_label_removed_apply AFTER INSERT ON zhpolicy.concept_label_removed
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply();
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION zhpolicy.concept_removed_apply('concept_label_removed');
 
 -- Remove a shipped vocabulary (start empty, or keep only your own schemes); returns the number
 -- of concepts removed.  It stays removed through dumps, restores and upgrades, until

@@ -27,7 +27,7 @@ zp_psql 0 -c "SET citus.enable_ddl_propagation = off" -c "CREATE EXTENSION pg_cr
 zp_psql 0 -c "CREATE EXTENSION zhpolicy" >/dev/null || exit 1
 check "citus_distribute makes the dictionary and vocabulary tables reference tables" \
     "$(zp_val 0 "SELECT string_agg(t::text, ',' ORDER BY t::text) FROM zhpolicy.citus_distribute() t")" \
-    "zhpolicy.concept,zhpolicy.concept_label,zhpolicy.df_corpus,zhpolicy.term_df,zhpolicy.user_word"
+    "zhpolicy.concept,zhpolicy.concept_label,zhpolicy.concept_label_removed,zhpolicy.concept_removed,zhpolicy.concept_scheme,zhpolicy.df_corpus,zhpolicy.term_df,zhpolicy.user_word"
 check "citus_distribute a second time changes nothing" "$(zp_val 0 "SELECT count(*) FROM zhpolicy.citus_distribute()")" 0
 zp_psql "$S" -c "CREATE EXTENSION zhpolicy" >/dev/null || exit 1
 for i in 0 $S; do zp_val "$i" "SELECT zhpolicy.load_vocabulary()" >/dev/null || exit 1; done
