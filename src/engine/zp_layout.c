@@ -27,10 +27,17 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 
 		if (*s >= 0xE4 && *s <= 0xE9 && e - s >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
 		{
-			/* U+4000..U+9FFF: CJK ideographs, the common case, two columns wide */
-			n = 3;
-			w = 2;
-			blank = 0;
+			/* U+4000..U+9FFF: CJK ideographs, the common case, two columns wide: a run at a time */
+			width += pending;
+			pending = 0;
+			seen = 1;
+			do
+			{
+				width += 2;
+				s += 3;
+			} while (s < e && width <= ZP_MAX_WIDTH && e - s >= 3 && *s >= 0xE4 && *s <= 0xE9 &&
+					 (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80);
+			continue;
 		}
 		else if (*s < 0x80)
 		{
@@ -43,8 +50,9 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 		else
 		{
 			n = zp_utf8_decode(s, (size_t) (e - s), &cp);
-			if (zp_is_han(cp))
+			if (zp_is_han(cp) || (cp >= 0x3001 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF60))
 			{
+				/* ideographs, and the punctuation of Chinese text (no ICU lookup): wide, not blank */
 				w = 2;
 				blank = 0;
 			}

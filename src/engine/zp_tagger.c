@@ -1,41 +1,84 @@
 /*
  * zp_tagger.c — Aho–Corasick matching of vocabulary labels (see zp_tagger.h).
  *
- * The automaton: states are trie nodes of the folded labels; goto edges live
- * in one open-addressing hash table keyed by (state, code point), as in the
- * lexicon; fail and dictionary-suffix links are computed breadth first, so a
- * scan costs one or two hash probes a character and reporting is O(matches).
+ * The alphabet: every distinct (folded) code point of the labels gets a
+ * symbol 1..n.  A table of the 65,536 BMP code points gives, for a code point
+ * of the text, the symbol of its folded form (Traditional→Simplified, width
+ * and ASCII case folded in one lookup), or "in no label" (the automaton goes
+ * back to the root: no label goes on through that character), or "ask": white
+ * space (read through, or one space) and the code points outside the table
+ * take the slow path, the same folding as before, step by step.
+ *
+ * The automaton: states are trie nodes of the labels, laid out as a double
+ * array (base and check): the edge of state s for symbol c, if there is one,
+ * is the cell base[s] + c, whose check is s + 1.  A transition is one read of
+ * one 16-byte cell, which also holds the state's failure link and the first
+ * state on its suffix chain that has outputs; states are placed breadth first,
+ * so the shallow states, where most of the scan goes, lie together.  To build
+ * it, the labels are sorted by their symbols (a radix sort on the first three);
+ * then, a depth at a time, the labels that share a state are a run, its
+ * edges are placed (the first free cells that fit them) and each new state
+ * gets its failure link, which only needs the shallower states.
  *
  * Word boundaries are checked only for candidate matches: the run of Chinese
  * text around a match end is segmented with the lexicon (zp_tokenizer_init_range
  * over that run, with the document's layout, gives the tokens a whole-document
  * parse gives there), and the match must start and end on token boundaries.
- * Matches are rare next to characters, so this costs little.  The token
- * boundaries of a run are kept (four runs, the least recently used one
- * replaced), and so is the fact that a run is too long to check, so a long run
- * is walked once, not once per match in it.
+ * The token boundaries of a run are kept (four runs, the least recently used
+ * one replaced), and so is the fact that a run is too long to check, so a long
+ * run is walked once, not once per match in it.  The document's layout (is it
+ * hard-wrapped?) is worked out the first time a line break between two Chinese
+ * characters needs it, not for every document.
  *
  * Cancelling: zp_matcher_scan calls the check of its scratch allocator, and
  * takes all its memory from there; the matcher is only read.  A cancelled
  * zp_matcher_add or zp_matcher_build leaves the matcher to be freed (or built
- * again); what they hold is the matcher's own memory.
+ * again); what they hold, temporary tables included, is the matcher's own
+ * memory.
  */
 #include "zp_tagger.h"
 #include "zp_text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define RING 256				/* > ZP_TAG_MAX_LABEL_CHARS: logical characters remembered */
 #define RUN_MAX 16384			/* runs of this many bytes or more skip the boundary check */
 #define GAP_MAX 4096			/* white space longer than this never joins a run */
 #define RUN_CACHE 4				/* runs whose token boundaries are kept */
+#define BMP 65536
+#define CLS_ASK 0				/* class table: white space, or look the folded form up */
+#define CLS_NONE 0xFFFFu		/* class table: in no label */
+#define CLS_MAX 0xFFFEu			/* symbols above this are looked up (the wide table) */
+#define SYM_NONE 0xFFFFFFFFu
+#define ONE_LEAF 0xFFFFFFFFu		/* Cell.one of a state without edges */
+#define HAS_REPORT 0x80000000u	/* Cell.check: a label ends in the state or on its suffix chain */
+#define PLACE_TRIES 512			/* bases tried for a state's edges among the used cells */
+#define N_TEMP 10				/* temporary tables of zp_matcher_build */
 
-/* An edge of the goto table: key (state, code point) + 1, 0 = empty. */
-struct GotoSlot
+/* A cell of the double array: a state, or free (check 0). */
+struct Cell
 {
-	uint64_t	key;
-	uint32_t	next;
-	uint32_t	pad;
+	uint32_t	base;			/* the edge for symbol c is cell base + c */
+	uint32_t	check;			/* the parent state + 1 (0: free), | HAS_REPORT */
+	uint32_t	fail;
+	uint32_t	one;			/* the symbol of the only edge; 0: several (look), ONE_LEAF: none */
+};
+
+/* A label as added: its folded code points in the pool. */
+struct Label
+{
+	uint32_t	off;
+	uint32_t	id;
+	uint16_t	n;
+	uint8_t		kind;
+};
+
+/* A folded code point with a symbol outside the class table, and its symbol. */
+struct Wide
+{
+	uint32_t	cp;
+	uint32_t	sym;
 };
 
 struct ZpMatcher
@@ -44,40 +87,53 @@ struct ZpMatcher
 	ZpAllocator mem;
 	int			failed;
 	int			built;
-	/* states */
-	uint32_t	n_states;
-	uint32_t	cap_states;
-	uint32_t   *fail;
-	uint32_t   *dict;			/* nearest state on the fail chain with outputs, 0 = none */
-	int32_t    *out_head;		/* first output of the state, -1 = none */
-	uint32_t   *first_child;	/* 0 = none (the root is never a child) */
-	uint32_t   *next_sibling;
-	uint32_t   *edge_cp;		/* code point of the edge into the state */
-	uint64_t   *child_bits;		/* bit cp % 64 set: the state may have an edge for cp */
-	/* goto edges: key and target side by side, one cache line a probe */
-	struct GotoSlot *slots;
-	uint32_t	bits;
-	uint64_t	n_edges;
-	/* outputs */
+	/* labels as added */
+	uint32_t   *pool;
+	size_t		n_pool;
+	size_t		cap_pool;
+	struct Label *labels;
+	uint32_t	n_labels;
+	uint32_t	cap_labels;
+	/* the alphabet */
+	uint16_t   *cls;			/* BMP code point of the text → symbol, CLS_NONE or CLS_ASK */
+	uint32_t	n_syms;
+	uint32_t	sym_space;		/* the symbol of ' ' (a white space run read as one space), or SYM_NONE */
+	struct Wide *wide;			/* sorted by cp */
+	uint32_t	n_wide;
+	/* the automaton */
+	struct Cell *cells;
+	uint32_t	n_cells;
+	int32_t    *out_head;		/* per cell: first output, -1 = none */
+	uint32_t   *report;			/* per cell: the first state with outputs on the suffix chain (itself
+								 * included), 0 = none */
+	uint32_t   *dict;			/* per cell: the next state with outputs on the fail chain, 0 = none */
+	/* outputs, one per label */
 	uint32_t	n_out;
-	uint32_t	cap_out;
 	uint32_t   *out_label;
 	int32_t    *out_next;
 	uint16_t   *out_chars;		/* label length in logical characters */
 	uint8_t    *out_kind;		/* bit 0: first char Han, 1: first alnum, 2: last Han, 3: last alnum,
 								 * 4: all Han */
-	uint32_t	root_next[65536];	/* the state an edge from the root leads to, per BMP code point (0: none) */
-	uint32_t   *build_queue;	/* zp_matcher_build's queue while it runs */
-	struct GotoSlot *spare;		/* a goto table being filled by grow_edges */
+	void	   *temp[N_TEMP];	/* zp_matcher_build's tables while it runs */
 };
 
 /* ---------------------------------------------------------------- the fold */
+
+/* A document's layout, worked out when first needed. */
+typedef struct LazyLayout
+{
+	ZpLayout	l;
+	int			ready;
+	const char *text;
+	size_t		len;
+	const ZpAllocator *mem;
+} LazyLayout;
 
 /* State of reading a text as logical characters. */
 typedef struct FoldReader
 {
 	const ZpLexicon *lex;
-	const ZpLayout *layout;
+	LazyLayout *layout;
 	const unsigned char *text;
 	size_t		len;
 	size_t		pos;			/* next byte */
@@ -85,6 +141,19 @@ typedef struct FoldReader
 	int			prev_han;		/* the last logical character was Han */
 	ZpTicker   *tick;			/* cancel checks in long white space runs */
 } FoldReader;
+
+/* zp_layout_gap_joins, working the layout out first if the gap holds a line break (only then is it read). */
+static int
+gap_joins(LazyLayout *ll, const unsigned char *text, size_t len, size_t gap, size_t gap_end)
+{
+	if (!ll->ready && gap_end > gap &&
+		(memchr(text + gap, '\n', gap_end - gap) || memchr(text + gap, '\r', gap_end - gap)))
+	{
+		zp_layout_analyze(ll->text, ll->len, &ll->l, ll->mem);
+		ll->ready = 1;
+	}
+	return zp_layout_gap_joins(&ll->l, (const char *) text, len, gap, gap_end);
+}
 
 /* Is cp white space to the tokenizer? */
 static inline int
@@ -133,7 +202,7 @@ fold_space(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *c
 		zp_tick(r->tick);
 	}
 	if (r->prev_han && q < r->len && zp_is_han(next) &&
-		zp_layout_gap_joins(r->layout, (const char *) r->text, r->len, start, q))
+		gap_joins(r->layout, r->text, r->len, start, q))
 	{
 		r->pos = q;
 		r->chars += c;
@@ -151,10 +220,10 @@ fold_space(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *c
 
 /*
  * Next logical character: its folded code point, byte range and first code
- * point index.  Returns 0 at the end.  The common case (a character that is
- * not white space) is inline; runs of white space go to fold_space.
+ * point index.  Returns 0 at the end.  (Labels are read with it; the scan
+ * inlines the common case and calls fold_space for white space.)
  */
-static inline int
+static int
 fold_next(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cstart)
 {
 	while (r->pos < r->len)
@@ -195,7 +264,7 @@ fold_next(FoldReader *r, uint32_t *out, size_t *bstart, size_t *bend, size_t *cs
 static void *
 grow(ZpMatcher *m, void *old, size_t old_size, size_t new_size)
 {
-	void	   *p = m->mem.alloc(m->mem.ctx, new_size);
+	void	   *p = m->mem.alloc(m->mem.ctx, new_size ? new_size : 1);
 
 	if (!p)
 	{
@@ -211,84 +280,15 @@ grow(ZpMatcher *m, void *old, size_t old_size, size_t new_size)
 	return p;
 }
 
-/* Make room for one more state. */
-static int
-ensure_state(ZpMatcher *m)
+/* Release a buffer of the matcher if it has one, and forget it. */
+static void
+drop(ZpMatcher *m, void *pp)
 {
-	uint32_t	cap = m->cap_states ? m->cap_states * 2 : 64;
-	size_t		o = m->cap_states,
-				nw = cap;
+	void	  **p = (void **) pp;
 
-	if (m->n_states < m->cap_states)
-		return 0;
-	if (!(m->fail = grow(m, m->fail, o * 4, nw * 4)) ||
-		!(m->dict = grow(m, m->dict, o * 4, nw * 4)) ||
-		!(m->out_head = grow(m, m->out_head, o * 4, nw * 4)) ||
-		!(m->first_child = grow(m, m->first_child, o * 4, nw * 4)) ||
-		!(m->next_sibling = grow(m, m->next_sibling, o * 4, nw * 4)) ||
-		!(m->edge_cp = grow(m, m->edge_cp, o * 4, nw * 4)) ||
-		!(m->child_bits = grow(m, m->child_bits, o * 8, nw * 8)))
-		return -1;
-	m->cap_states = cap;
-	return 0;
-}
-
-/* Probe the goto table for a key; returns the slot (the key's, or an empty one). */
-static inline uint64_t
-goto_slot(const struct GotoSlot *slots, uint32_t bits, uint64_t key)
-{
-	uint64_t	mask = ((uint64_t) 1 << bits) - 1;
-	uint64_t	i = zp_lex_hash(key, bits);
-
-	while (slots[i].key != 0 && slots[i].key != key)
-		i = (i + 1) & mask;
-	return i;
-}
-
-/* The state reached from s by cp, or 0 (the root) when there is no edge. */
-static inline uint32_t
-goto_state(const ZpMatcher *m, uint32_t s, uint32_t cp)
-{
-	uint64_t	key = zp_lex_edge_key(s, cp);
-	uint64_t	i = goto_slot(m->slots, m->bits, key);
-
-	return m->slots[i].key == key ? m->slots[i].next : 0;
-}
-
-/* Double the goto table. */
-static int
-grow_edges(ZpMatcher *m)
-{
-	uint32_t	nbits = m->bits ? m->bits + 1 : 10;
-	uint64_t	nslots = (uint64_t) 1 << nbits,
-				oslots = m->bits ? (uint64_t) 1 << m->bits : 0,
-				s;
-	struct GotoSlot *nslot;
-	ZpTicker	tick;
-
-	if (m->spare)
-		m->mem.release(m->mem.ctx, m->spare);	/* left by a cancelled call */
-	nslot = m->spare = m->mem.alloc(m->mem.ctx, nslots * sizeof(struct GotoSlot));
-	if (!nslot)
-	{
-		m->failed = 1;
-		return -1;
-	}
-	zp_ticker_init(&tick, &m->mem);
-	memset(nslot, 0, nslots * sizeof(struct GotoSlot));
-	/* a cancel here leaves the old table in place, the new one in m->spare */
-	for (s = 0; s < oslots; s++)
-	{
-		if (m->slots[s].key != 0)
-			nslot[goto_slot(nslot, nbits, m->slots[s].key)] = m->slots[s];
-		zp_tick(&tick);
-	}
-	if (m->slots)
-		m->mem.release(m->mem.ctx, m->slots);
-	m->slots = nslot;
-	m->spare = NULL;
-	m->bits = nbits;
-	return 0;
+	if (*p)
+		m->mem.release(m->mem.ctx, *p);
+	*p = NULL;
 }
 
 ZpMatcher *
@@ -301,20 +301,13 @@ zp_matcher_new(const ZpLexicon *lex, const ZpAllocator *mem)
 	memset(m, 0, sizeof(*m));
 	m->lex = lex;
 	m->mem = *mem;
-	if (ensure_state(m) != 0 || grow_edges(m) != 0)
-	{
-		zp_matcher_free(m);
-		return NULL;
-	}
-	m->n_states = 1;			/* the root */
-	m->out_head[0] = -1;
 	return m;
 }
 
 int
 zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 {
-	ZpLayout	flat = {0, 0};
+	LazyLayout	flat = {{0, 0}, 1, label, len, &m->mem};
 	ZpTicker	tick;
 	FoldReader	r = {m->lex, &flat, (const unsigned char *) label, len, 0, 0, 0, &tick};
 	uint32_t	cps[ZP_TAG_MAX_LABEL_CHARS];
@@ -323,9 +316,8 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 				be,
 				cs,
 				i;
-	uint32_t	cp,
-				s = 0;
-	uint8_t		kind = 0;
+	uint32_t	cp;
+	uint8_t		kind;
 
 	if (m->failed || m->built)
 		return -1;
@@ -340,45 +332,25 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 		n--;					/* fold_next reads trailing white space as a space */
 	if (n == 0 || cps[0] == ' ')
 		return -1;
-	for (i = 0; i < n; i++)
+	if (m->n_pool + n > m->cap_pool)
 	{
-		uint32_t	next = goto_state(m, s, cps[i]);
+		size_t		cap = m->cap_pool ? m->cap_pool * 2 : 1024;
 
-		if (next == 0)
-		{
-			uint64_t	key = zp_lex_edge_key(s, cps[i]);
-			uint64_t	slot;
-
-			if (ensure_state(m) != 0)
-				return -1;
-			if ((m->n_edges + 1) * 2 > ((uint64_t) 1 << m->bits) && grow_edges(m) != 0)
-				return -1;
-			next = m->n_states++;
-			m->out_head[next] = -1;
-			m->edge_cp[next] = cps[i];
-			if (s == 0 && cps[i] < 65536)
-				m->root_next[cps[i]] = next;
-			m->child_bits[s] |= (uint64_t) 1 << (cps[i] & 63);
-			m->next_sibling[next] = m->first_child[s];
-			m->first_child[s] = next;
-			slot = goto_slot(m->slots, m->bits, key);
-			m->slots[slot].key = key;
-			m->slots[slot].next = next;
-			m->n_edges++;
-		}
-		s = next;
-	}
-	if (m->n_out == m->cap_out)
-	{
-		uint32_t	cap = m->cap_out ? m->cap_out * 2 : 64;
-		size_t		o = m->cap_out;
-
-		if (!(m->out_label = grow(m, m->out_label, o * 4, (size_t) cap * 4)) ||
-			!(m->out_next = grow(m, m->out_next, o * 4, (size_t) cap * 4)) ||
-			!(m->out_chars = grow(m, m->out_chars, o * 2, (size_t) cap * 2)) ||
-			!(m->out_kind = grow(m, m->out_kind, o, cap)))
+		while (cap < m->n_pool + n)
+			cap *= 2;
+		if (cap > UINT32_MAX || !(m->pool = grow(m, m->pool, m->n_pool * 4, cap * 4)))
 			return -1;
-		m->cap_out = cap;
+		m->cap_pool = cap;
+	}
+	if (m->n_labels == m->cap_labels)
+	{
+		uint32_t	cap = m->cap_labels ? m->cap_labels * 2 : 256;
+
+		if (cap <= m->cap_labels ||
+			!(m->labels = grow(m, m->labels, (size_t) m->n_labels * sizeof(struct Label),
+							   (size_t) cap * sizeof(struct Label))))
+			return -1;
+		m->cap_labels = cap;
 	}
 	kind = 16;
 	for (i = 0; i < n; i++)
@@ -393,59 +365,607 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 	else if (cps[n - 1] < 0x80 &&
 			 (zp_char_class(cps[n - 1]) == ZP_CC_LATIN || zp_char_class(cps[n - 1]) == ZP_CC_DIGIT))
 		kind |= 8;
-	m->out_label[m->n_out] = id;
-	m->out_chars[m->n_out] = (uint16_t) n;
-	m->out_kind[m->n_out] = kind;
-	m->out_next[m->n_out] = m->out_head[s];
-	m->out_head[s] = (int32_t) m->n_out;
-	m->n_out++;
+	memcpy(m->pool + m->n_pool, cps, n * sizeof(uint32_t));
+	m->labels[m->n_labels].off = (uint32_t) m->n_pool;
+	m->labels[m->n_labels].id = id;
+	m->labels[m->n_labels].n = (uint16_t) n;
+	m->labels[m->n_labels].kind = kind;
+	m->n_labels++;
+	m->n_pool += n;
 	return 0;
+}
+
+/* A label still going on while the double array is built a depth at a time. */
+struct Act
+{
+	uint32_t	label;
+	uint32_t	off;			/* its symbols in the sorted copy */
+	uint32_t	state;			/* the state it has reached */
+	uint32_t	n;
+};
+
+/* What zp_matcher_build works with (its tables are the matcher's temp[]). */
+typedef struct Builder
+{
+	ZpMatcher  *m;
+	ZpTicker	tick;
+	uint32_t   *syms;			/* the pool in symbols */
+	uint32_t	cap_cells;
+	uint32_t   *free_from;		/* per cell: a cell at or after it that may be free (see next_free) */
+	uint32_t	top;			/* every cell from here on is free */
+	uint32_t	multi_from;		/* where the search for a state with several edges starts */
+} Builder;
+
+/* Allocate a zeroed temporary table of zp_matcher_build in slot k (the matcher owns it). */
+static void *
+temp_alloc(ZpMatcher *m, int k, size_t size)
+{
+	drop(m, &m->temp[k]);
+	m->temp[k] = grow(m, NULL, 0, size);
+	return m->temp[k];
+}
+
+/* Release the automaton and the temporary tables (before a build, and after a cancelled one). */
+static void
+release_automaton(ZpMatcher *m)
+{
+	int			k;
+
+	for (k = 0; k < N_TEMP; k++)
+		drop(m, &m->temp[k]);
+	drop(m, &m->cls);
+	drop(m, &m->wide);
+	drop(m, &m->cells);
+	drop(m, &m->out_head);
+	drop(m, &m->dict);
+	drop(m, &m->report);
+	drop(m, &m->out_label);
+	drop(m, &m->out_next);
+	drop(m, &m->out_chars);
+	drop(m, &m->out_kind);
+	m->n_wide = 0;
+	m->n_cells = 0;
+	m->n_syms = 0;
+	m->n_out = 0;
+}
+
+/* qsort comparator of Wide entries by code point. */
+static int
+by_cp(const void *a, const void *b)
+{
+	uint32_t	x = ((const struct Wide *) a)->cp,
+				y = ((const struct Wide *) b)->cp;
+
+	return x < y ? -1 : x > y;
+}
+
+/* qsort comparator of 64-bit keys. */
+static int
+by_key(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *) a,
+				y = *(const uint64_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The symbol of a code point in the wide table, or SYM_NONE. */
+static uint32_t
+wide_symbol(const struct Wide *w, uint32_t n, uint32_t cp)
+{
+	uint32_t	lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		uint32_t	mid = lo + (hi - lo) / 2;
+
+		if (w[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && w[lo].cp == cp ? w[lo].sym : SYM_NONE;
+}
+
+/* Set the class of a text code point that is not white space: the symbol of its folded form. */
+static void
+set_class(ZpMatcher *m, const uint32_t *symmap, uint32_t raw)
+{
+	uint32_t	f = fold_cp(m->lex, raw),
+				s = f < BMP ? (symmap[f] ? symmap[f] : SYM_NONE) : wide_symbol(m->wide, m->n_wide, f);
+
+	m->cls[raw] = s == SYM_NONE ? CLS_NONE : s <= CLS_MAX ? (uint16_t) s : CLS_ASK;
+}
+
+/* The alphabet: symbols for the labels' code points, the class table, the pool rewritten in symbols. */
+static int
+build_alphabet(Builder *b)
+{
+	ZpMatcher  *m = b->m;
+	uint32_t   *symmap = temp_alloc(m, 0, BMP * sizeof(uint32_t));
+	struct Wide *w = NULL;
+	size_t		i,
+				n_big = 0;
+	uint32_t	cp,
+				n_w = 0;
+	static const uint32_t ranges[][2] = {
+		{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}, {0x3007, 0x3007},	/* Han */
+		{0xFF01, 0xFF65}, {0x3001, 0x303F}, {0x2010, 0x205E}, {0x00A1, 0x00FF}	/* punctuation, width */
+	};
+
+	if (!symmap)
+		return -1;
+	/* symbols by frequency in the labels: a node's edges then have close symbols, the array packs */
+	{
+		uint64_t   *order = temp_alloc(m, 1, ((m->n_pool < BMP ? m->n_pool : BMP) + 1) * sizeof(uint64_t));
+		uint32_t	n_distinct = 0,
+					r;
+
+		if (!order)
+			return -1;
+		for (i = 0; i < m->n_pool; i++)
+		{
+			cp = m->pool[i];
+			if (cp >= BMP)
+				n_big++;
+			else if (symmap[cp]++ == 0)
+				order[n_distinct++] = cp;
+			zp_tick(&b->tick);
+		}
+		for (r = 0; r < n_distinct; r++)
+			order[r] |= (uint64_t) (UINT32_MAX - symmap[order[r]]) << 32;
+		qsort(order, n_distinct, sizeof(uint64_t), by_key);
+		for (r = 0; r < n_distinct; r++)
+			symmap[(uint32_t) order[r]] = r + 1;
+		m->n_syms = n_distinct;
+		if (n_distinct > CLS_MAX)
+			n_big += n_distinct - CLS_MAX;
+		drop(m, &m->temp[1]);
+	}
+	/* the wide table: code points beyond the BMP, and symbols too large for the class table */
+	if (n_big > 0)
+	{
+		uint32_t	n = 0;
+
+		w = temp_alloc(m, 1, n_big * sizeof(struct Wide));
+		if (!w)
+			return -1;
+		for (i = 0; i < m->n_pool; i++)
+			if (m->pool[i] >= BMP)
+				w[n++].cp = m->pool[i];
+		qsort(w, n, sizeof(struct Wide), by_cp);
+		for (i = 0; i < n; i++)
+			if (n_w == 0 || w[n_w - 1].cp != w[i].cp)
+			{
+				w[n_w].cp = w[i].cp;
+				w[n_w++].sym = ++m->n_syms;
+			}
+		for (cp = 0; cp < BMP; cp++)
+			if (symmap[cp] > CLS_MAX)
+			{
+				w[n_w].cp = cp;
+				w[n_w++].sym = symmap[cp];
+			}
+		qsort(w, n_w, sizeof(struct Wide), by_cp);
+		if (!(m->wide = grow(m, NULL, 0, n_w * sizeof(struct Wide))))
+			return -1;
+		memcpy(m->wide, w, n_w * sizeof(struct Wide));
+		m->n_wide = n_w;
+	}
+	if (!(b->syms = temp_alloc(m, 9, (m->n_pool + 1) * sizeof(uint32_t))))
+		return -1;
+	for (i = 0; i < m->n_pool; i++)
+		b->syms[i] = m->pool[i] < BMP ? symmap[m->pool[i]] : wide_symbol(m->wide, m->n_wide, m->pool[i]);
+	m->sym_space = symmap[' '] ? symmap[' '] : SYM_NONE;
+	/* the class table: CLS_ASK (white space, and what is not precomputed) unless set here */
+	if (!(m->cls = grow(m, NULL, 0, BMP * sizeof(uint16_t))))
+		return -1;
+	for (cp = 0; cp < 0x80; cp++)
+		if (!is_space(cp))
+			set_class(m, symmap, cp);
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		for (cp = ranges[i][0]; cp <= ranges[i][1]; cp++)
+			if (i < 4 || !is_space(cp))
+				set_class(m, symmap, cp);
+	for (cp = 0x80; cp < BMP; cp++)
+		if (symmap[cp] && !is_space(cp))
+			set_class(m, symmap, cp);	/* the labels' own characters */
+	drop(m, &m->temp[0]);
+	drop(m, &m->temp[1]);
+	return 0;
+}
+
+/* Make the double array (and the tables per cell) hold at least need cells, the new ones free. */
+static int
+ensure_cells(Builder *b, uint64_t need)
+{
+	ZpMatcher  *m = b->m;
+	uint64_t	cap = b->cap_cells,
+				c;
+	size_t		o = b->cap_cells;
+
+	if (need <= cap)
+		return 0;
+	cap = cap + cap / 2 > need ? cap + cap / 2 : need + need / 8 + 64;
+	if (cap > UINT32_MAX / 2 ||
+		!(m->cells = grow(m, m->cells, o * sizeof(struct Cell), (size_t) cap * sizeof(struct Cell))) ||
+		!(m->out_head = grow(m, m->out_head, o * 4, (size_t) cap * 4)) ||
+		!(m->dict = grow(m, m->dict, o * 4, (size_t) cap * 4)) ||
+		!(m->report = grow(m, m->report, o * 4, (size_t) cap * 4)) ||
+		!(m->temp[7] = b->free_from = grow(m, b->free_from, o * 4, (size_t) (cap + 1) * 4)))
+		return -1;
+	for (c = o; c <= cap; c++)
+		b->free_from[c] = (uint32_t) c; /* the new cells are free; cap itself: the end */
+	for (c = o; c < cap; c++)
+		m->out_head[c] = -1;
+	b->cap_cells = (uint32_t) cap;
+	return 0;
+}
+
+/*
+ * The first free cell at or after p (cap_cells if none): free_from links each
+ * used cell to a later one, and the walk shortens the links it follows, so a
+ * long stretch of used cells is skipped in one step the next time.
+ */
+static uint32_t
+next_free(Builder *b, uint32_t p)
+{
+	uint32_t	q = p,
+				r;
+
+	while (q < b->cap_cells && (b->m->cells[q].check != 0 || q == 0))
+		q = b->free_from[q] > q ? b->free_from[q] : q + 1;
+	while (p < q && (r = b->free_from[p]) < q)
+	{
+		b->free_from[p] = q;
+		p = r > p ? r : p + 1;
+	}
+	return q;
+}
+
+/* Make cell p a state, child of parent, without edges yet. */
+static void
+take_cell(Builder *b, uint32_t p, uint32_t parent)
+{
+	b->m->cells[p].check = parent + 1;
+	b->m->cells[p].one = ONE_LEAF;
+	b->free_from[p] = p + 1;
+	if (p >= b->top)
+		b->top = p + 1;
+}
+
+/* Does label x sort before label y (by symbols; a prefix first; equal: by order of adding)? */
+static int
+label_before(const Builder *b, uint32_t x, uint32_t y)
+{
+	const struct Label *lx = &b->m->labels[x],
+			   *ly = &b->m->labels[y];
+	const uint32_t *sx = b->syms + lx->off,
+			   *sy = b->syms + ly->off;
+	uint32_t	n = lx->n < ly->n ? lx->n : ly->n,
+				k;
+
+	for (k = 0; k < n; k++)
+		if (sx[k] != sy[k])
+			return sx[k] < sy[k];
+	return lx->n != ly->n ? lx->n < ly->n : x < y;
+}
+
+/* The sort key of a label: its first three symbols (0 past its end), 21 bits each. */
+static uint64_t
+label_key(const Builder *b, uint32_t x)
+{
+	const struct Label *l = &b->m->labels[x];
+	const uint32_t *s = b->syms + l->off;
+
+	return ((uint64_t) s[0] << 42) | ((uint64_t) (l->n > 1 ? s[1] : 0) << 21) | (l->n > 2 ? s[2] : 0);
+}
+
+/*
+ * Sort label numbers a[0..n) with label_before: a radix sort (11 bits a
+ * pass, stable) on the keys of the first three symbols, then insertion sort
+ * within each run of equal keys (short: labels that share three symbols).
+ * keys and tmp hold n entries each.
+ */
+static void
+sort_labels(Builder *b, uint32_t *a, uint32_t *tmp, uint64_t *keys, uint64_t *ktmp, uint32_t n)
+{
+	uint32_t	count[2048],
+				i,
+				shift;
+
+	for (i = 0; i < n; i++)
+		keys[i] = label_key(b, a[i]);
+	for (shift = 0; shift < 63; shift += 11)
+	{
+		uint32_t	sum = 0,
+					c;
+
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(keys[i] >> shift) & 2047]++;
+		for (c = 0; c < 2048; c++)
+		{
+			uint32_t	t = count[c];
+
+			count[c] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++)
+		{
+			uint32_t	to = count[(keys[i] >> shift) & 2047]++;
+
+			ktmp[to] = keys[i];
+			tmp[to] = a[i];
+		}
+		memcpy(keys, ktmp, (size_t) n * sizeof(uint64_t));
+		memcpy(a, tmp, (size_t) n * sizeof(uint32_t));
+		zp_tick(&b->tick);
+	}
+	for (i = 1; i < n; i++)
+	{
+		uint32_t	x = a[i],
+					j = i;
+
+		while (j > 0 && keys[j - 1] == keys[i] && label_before(b, x, a[j - 1]))
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+		zp_tick(&b->tick);
+	}
+}
+
+/* A base for the edges kids[0..k) (ascending symbols) of a state: the first that fits among free cells. */
+static int
+find_base(Builder *b, const uint32_t *kids, uint32_t k, uint32_t *lo, uint32_t *base)
+{
+	ZpMatcher  *m = b->m;
+	uint32_t	cmin = kids[0],
+				tries = 0,
+				p;
+
+	*lo = next_free(b, *lo);
+	p = k > 1 && b->multi_from > *lo ? b->multi_from : *lo;
+	for (p = next_free(b, cmin > p ? cmin : p);; p = next_free(b, p + 1))
+	{
+		uint32_t	q;
+
+		/* after a few misfits, past the last used cell, where every cell is free */
+		if (++tries == PLACE_TRIES && p < b->top + cmin)
+			p = b->top + cmin;
+		if ((uint64_t) p + m->n_syms + 1 >= b->cap_cells)
+		{
+			if (ensure_cells(b, (uint64_t) p + m->n_syms + 2) != 0)
+				return -1;
+			p = next_free(b, p);
+		}
+		for (q = 1; q < k && m->cells[p - cmin + kids[q]].check == 0; q++)
+			;
+		if (q >= k)
+			break;
+		zp_tick(&b->tick);
+	}
+	/* the cells passed over were too full for several edges: the next such search starts here */
+	if (k > 1 && tries > 8)
+		b->multi_from = p;
+	*base = p - cmin;
+	return 0;
+}
+
+/*
+ * The failure link of the new state v, child of u (not the root) by sym:
+ * the state of the longest proper suffix; then its suffix chain.
+ */
+static void
+link_state(ZpMatcher *m, uint32_t u, uint32_t v, uint32_t sym)
+{
+	uint32_t	f = 0;
+
+	if (u != 0)
+	{
+		for (f = m->cells[u].fail;; f = m->cells[f].fail)
+		{
+			uint32_t	t = m->cells[f].base + sym;
+
+			if (m->cells[t].check == f + 1)
+			{
+				f = t;
+				break;
+			}
+			if (f == 0)
+				break;
+		}
+	}
+	m->cells[v].fail = f;
+	m->dict[v] = m->out_head[f] >= 0 ? f : m->dict[f];
 }
 
 int
 zp_matcher_build(ZpMatcher *m)
 {
-	uint32_t   *queue;
-	uint32_t	head = 0,
-				tail = 0,
-				c;
-	ZpTicker	tick;
+	Builder		b;
+	uint64_t   *keys,
+			   *ktmp;
+	struct Act *acts;
+	uint32_t   *ssyms;
+	uint32_t   *act,
+			   *state,
+			   *end_cell,
+			   *kids;
+	uint32_t	n_act,
+				d,
+				j,
+				lo = 1,			/* every cell below is used */
+				max_base = 0;
+	size_t		i;
 
 	if (m->failed)
 		return -1;
-	zp_ticker_init(&tick, &m->mem);
-	if (m->build_queue)
-		m->mem.release(m->mem.ctx, m->build_queue);	/* left by a cancelled build */
-	/* the matcher owns the queue while building: a cancel leaves nothing unowned */
-	queue = m->build_queue = m->mem.alloc(m->mem.ctx, (size_t) m->n_states * 4);
-	if (!queue)
+	release_automaton(m);		/* a rebuild, or what a cancelled build left */
+	m->built = 0;
+	memset(&b, 0, sizeof(b));
+	b.m = m;
+	zp_ticker_init(&b.tick, &m->mem);
+	if (build_alphabet(&b) != 0)
 		return -1;
-	for (c = m->first_child[0]; c != 0; c = m->next_sibling[c])
-	{
-		m->fail[c] = 0;
-		m->dict[c] = 0;
-		queue[tail++] = c;
-	}
-	while (head < tail)
-	{
-		uint32_t	u = queue[head++];
 
-		for (c = m->first_child[u]; c != 0; c = m->next_sibling[c])
+	/* the labels in the order of their symbols: the states of each depth, in order, come in runs */
+	act = temp_alloc(m, 2, ((size_t) m->n_labels + 1) * sizeof(uint32_t));
+	state = temp_alloc(m, 3, ((size_t) m->n_labels + 1) * sizeof(uint32_t));
+	end_cell = temp_alloc(m, 4, ((size_t) m->n_labels + 1) * sizeof(uint32_t));
+	kids = temp_alloc(m, 5, ((size_t) m->n_syms + 1) * sizeof(uint32_t));
+	keys = temp_alloc(m, 6, ((size_t) m->n_labels + 1) * sizeof(uint64_t));
+	ktmp = temp_alloc(m, 8, ((size_t) m->n_labels + 1) * sizeof(uint64_t));
+	if (!act || !state || !end_cell || !kids || !keys || !ktmp)
+		return -1;
+	for (j = 0; j < m->n_labels; j++)
+		act[j] = j;
+	sort_labels(&b, act, state, keys, ktmp, m->n_labels);
+	drop(m, &m->temp[6]);
+	drop(m, &m->temp[8]);
+	/* the number of states: one for each symbol of a label past what it shares with the one before */
+	{
+		uint64_t	n_states = 1;
+
+		for (j = 0; j < m->n_labels; j++)
 		{
-			uint32_t	f = m->fail[u],
-						g;
+			const struct Label *l = &m->labels[act[j]];
+			uint32_t	shared = 0;
 
-			while (f != 0 && goto_state(m, f, m->edge_cp[c]) == 0)
-				f = m->fail[f];
-			g = goto_state(m, f, m->edge_cp[c]);
-			m->fail[c] = g != c ? g : 0;
-			m->dict[c] = m->out_head[m->fail[c]] >= 0 ? m->fail[c] : m->dict[m->fail[c]];
-			queue[tail++] = c;
-			zp_tick(&tick);
+			if (j > 0)
+			{
+				const struct Label *p = &m->labels[act[j - 1]];
+
+				while (shared < l->n && shared < p->n &&
+					   b.syms[l->off + shared] == b.syms[p->off + shared])
+					shared++;
+			}
+			n_states += l->n - shared;
+		}
+		/* room for the states, and for some free cells among them */
+		if (ensure_cells(&b, n_states + n_states / 16 + 2 * (uint64_t) m->n_syms + 64) != 0)
+			return -1;
+	}
+	/* the labels still going on, in that order, each with its symbols (copied in that order too) */
+	acts = temp_alloc(m, 6, ((size_t) m->n_labels + 1) * sizeof(struct Act));
+	ssyms = temp_alloc(m, 8, (m->n_pool + 1) * sizeof(uint32_t));
+	if (!acts || !ssyms)
+		return -1;
+	{
+		size_t		off = 0;
+
+		for (j = 0; j < m->n_labels; j++)
+		{
+			const struct Label *l = &m->labels[act[j]];
+
+			acts[j].label = act[j];
+			acts[j].off = (uint32_t) off;
+			acts[j].n = l->n;
+			acts[j].state = 0;	/* at the root */
+			memcpy(ssyms + off, b.syms + l->off, (size_t) l->n * sizeof(uint32_t));
+			off += l->n;
 		}
 	}
-	m->mem.release(m->mem.ctx, queue);
-	m->build_queue = NULL;
+	m->cells[0].one = ONE_LEAF;
+	n_act = m->n_labels;
+
+	/*
+	 * The double array, a depth at a time (breadth first): the labels still
+	 * going on (sorted) that share a state at depth d - 1 are a run, and
+	 * within it those that share the next symbol; each run's symbols are the
+	 * edges of the state, placed together.
+	 */
+	for (d = 1; n_act > 0; d++)
+	{
+		uint32_t	x = 0,
+					kept = 0;
+
+		while (x < n_act)
+		{
+			uint32_t	u = acts[x].state,
+						g = x,
+						k = 0,
+						base = 0,
+						y;
+
+			while (g < n_act && acts[g].state == u)
+			{
+				uint32_t	sym = ssyms[acts[g].off + d - 1];
+
+				if (k == 0 || kids[k - 1] != sym)
+					kids[k++] = sym;
+				g++;
+			}
+			if (u != 0 && find_base(&b, kids, k, &lo, &base) != 0)
+				return -1;
+			m->cells[u].base = base;
+			m->cells[u].one = k == 1 ? kids[0] : 0;
+			if (base > max_base)
+				max_base = base;
+			for (y = 0; y < k; y++)
+			{
+				take_cell(&b, base + kids[y], u);
+				link_state(m, u, base + kids[y], kids[y]);
+			}
+			for (y = x; y < g; y++)
+			{
+				struct Act	a = acts[y];
+				uint32_t	v = base + ssyms[a.off + d - 1];
+
+				if (a.n == d)
+				{
+					end_cell[a.label] = v;
+					m->out_head[v] = 0;	/* has an output (the lists are made below) */
+				}
+				else
+				{
+					a.state = v;
+					acts[kept++] = a;
+				}
+			}
+			x = g;
+			zp_tick(&b.tick);
+		}
+		n_act = kept;
+	}
+	/* every base + symbol falls inside the array */
+	if (ensure_cells(&b, (uint64_t) max_base + m->n_syms + 1) != 0)
+		return -1;
+	m->n_cells = b.cap_cells;
+
+	/* outputs: a state's in the reverse order of adding */
+	m->out_label = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(uint32_t));
+	m->out_next = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(int32_t));
+	m->out_chars = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(uint16_t));
+	m->out_kind = grow(m, NULL, 0, (size_t) m->n_labels + 1);
+	if (!m->out_label || !m->out_next || !m->out_chars || !m->out_kind)
+		return -1;
+	for (j = 0; j < m->n_labels; j++)
+		m->out_head[end_cell[j]] = -1;
+	for (j = 0; j < m->n_labels; j++)
+	{
+		uint32_t	s = end_cell[j];
+
+		m->out_label[j] = m->labels[j].id;
+		m->out_chars[j] = m->labels[j].n;
+		m->out_kind[j] = m->labels[j].kind;
+		m->out_next[j] = m->out_head[s];
+		m->out_head[s] = (int32_t) j;
+	}
+	m->n_out = m->n_labels;
+	for (i = 0; i < m->n_cells; i++)
+	{
+		m->report[i] = m->out_head[i] >= 0 ? (uint32_t) i : m->dict[i];
+		if (i == 0)
+			m->report[0] = 0;
+		if (m->report[i] != 0)
+			m->cells[i].check |= HAS_REPORT;
+	}
+	for (j = 0; j < N_TEMP; j++)
+		drop(m, &m->temp[j]);
 	m->built = 1;
 	return 0;
 }
@@ -453,33 +973,13 @@ zp_matcher_build(ZpMatcher *m)
 void
 zp_matcher_free(ZpMatcher *m)
 {
-	void	   *bufs[16];
-	size_t		i,
-				n = 0;
-
 	if (!m)
 		return;
-	bufs[n++] = m->fail;
-	bufs[n++] = m->dict;
-	bufs[n++] = m->out_head;
-	bufs[n++] = m->first_child;
-	bufs[n++] = m->next_sibling;
-	bufs[n++] = m->edge_cp;
-	bufs[n++] = m->child_bits;
-	bufs[n++] = m->slots;
-	bufs[n++] = m->out_label;
-	bufs[n++] = m->out_next;
-	bufs[n++] = m->out_chars;
-	bufs[n++] = m->out_kind;
-	bufs[n++] = m->build_queue;
-	bufs[n++] = m->spare;
-	for (i = 0; i < n; i++)
-		if (bufs[i])
-			m->mem.release(m->mem.ctx, bufs[i]);
+	release_automaton(m);
+	drop(m, &m->pool);
+	drop(m, &m->labels);
 	m->mem.release(m->mem.ctx, m);
 }
-
-/* ---------------------------------------------------------------- scanning */
 
 /* Token boundaries of one run of Chinese text, cached while matches stay in it. */
 typedef struct RunCache
@@ -500,7 +1000,7 @@ typedef struct ScanCtx
 	const ZpAllocator *mem;		/* the scratch allocator: everything the scan holds */
 	const unsigned char *text;
 	size_t		len;
-	const ZpLayout *layout;
+	LazyLayout *layout;
 	RunCache	runs[RUN_CACHE];
 	uint64_t	clock;
 	int			failed;
@@ -562,7 +1062,7 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 				q += l;
 			}
 			if (q - e <= GAP_MAX && q < x->len && zp_is_han(cp) &&
-				zp_layout_gap_joins(x->layout, (const char *) t, x->len, e, q))
+				gap_joins(x->layout, t, x->len, e, q))
 			{
 				e = q;
 				continue;
@@ -602,7 +1102,7 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 				break;
 			hp = cp_start_before(t, ws);
 			zp_utf8_decode(t + hp, x->len - hp, &cp);
-			if (zp_is_han(cp) && zp_layout_gap_joins(x->layout, (const char *) t, x->len, ws, s))
+			if (zp_is_han(cp) && gap_joins(x->layout, t, x->len, ws, s))
 			{
 				s = hp;
 				continue;
@@ -654,7 +1154,7 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 			{
 				/* buffers for a whole chunk, whatever the run: set up on the whole text */
 				if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
-											x->len, x->layout, x->mem) != 0)
+											x->len, &x->layout->l, x->mem) != 0)
 				{
 					x->failed = 1;
 					rc->end = 0;
@@ -663,6 +1163,14 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 				x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
 				x->tk_ready = 1;
 			}
+			/* the tokenizer reads the layout only at a line break inside the run */
+			if (!x->layout->ready &&
+				(memchr(x->text + rs, '\n', re - rs) || memchr(x->text + rs, '\r', re - rs)))
+			{
+				zp_layout_analyze(x->layout->text, x->layout->len, &x->layout->l, x->layout->mem);
+				x->layout->ready = 1;
+			}
+			x->tk.layout = x->layout->l;
 			zp_tokenizer_reset_range(&x->tk, rs, re);
 			while (zp_tokenizer_next(&x->tk, &tok))
 			{
@@ -727,133 +1235,252 @@ alnum_at(const ScanCtx *x, size_t p)
 	return cp < 0x80 && ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
 }
 
+/* Count the code points of a text (the scan of a matcher never built: no labels). */
+static long
+scan_unbuilt(const ZpMatcher *m, const char *text, size_t len, size_t *chars, const ZpAllocator *scratch)
+{
+	LazyLayout	ll = {{0, 0}, 0, text, len, scratch};
+	ZpTicker	tick;
+	FoldReader	r = {m->lex, &ll, (const unsigned char *) text, len, 0, 0, 0, &tick};
+	uint32_t	cp;
+	size_t		bs,
+				be,
+				cs;
+
+	zp_ticker_init(&tick, scratch);
+	while (fold_next(&r, &cp, &bs, &be, &cs))
+		zp_tick(&tick);
+	if (chars)
+		*chars = r.chars;
+	return 0;
+}
+
+/* The part of the scan that reports matches (out of the hot loop). */
+typedef struct Reporter
+{
+	ScanCtx    *x;
+	ZpTagCallback cb;
+	void	   *arg;
+	ZpTicker   *tick;
+	const size_t *ring_bstart;
+	const size_t *ring_cstart;
+	long		reported;
+} Reporter;
+
+/*
+ * Report the labels that end with logical character i (state s; be: the byte
+ * after it, chars: code points so far) that pass the boundary rules.
+ * Returns nonzero to stop the scan (the callback asked, or memory failed).
+ */
+static int
+report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
+{
+	ScanCtx    *x = rp->x;
+	const ZpMatcher *m = x->m;
+	uint32_t	o;
+
+	for (o = m->report[s]; o != 0; o = m->dict[o])
+	{
+		int32_t		out;
+
+		for (out = m->out_head[o]; out >= 0; out = m->out_next[out])
+		{
+			uint64_t	first = i + 1 - m->out_chars[out];
+			ZpTagMatch	match;
+			uint8_t		kind = m->out_kind[out];
+			int			ok = 1;
+
+			zp_tick(rp->tick);
+			match.label = m->out_label[out];
+			match.byte_start = rp->ring_bstart[first % RING];
+			match.byte_end = be;
+			match.char_start = rp->ring_cstart[first % RING];
+			match.char_end = chars;
+			if ((kind & 16) && m->out_chars[out] > ZP_TAG_CHECKED_CHARS)
+				ok = 1;			/* a long Chinese label is specific enough: no check */
+			else if (kind & 16)
+			{
+				/* all Han: whole words, or a part of one word (网络 in 网络安全) */
+				int			bs_ok = han_boundary(x, match.byte_start, match.byte_start, NULL),
+							inside = 0,
+							be_ok = han_boundary(x, match.byte_start, match.byte_end, &inside);
+
+				ok = (bs_ok && be_ok) || !inside;
+			}
+			else
+			{
+				if ((kind & 1) && !han_boundary(x, match.byte_start, match.byte_start, NULL))
+					ok = 0;
+				if (ok && (kind & 4) &&
+					!han_boundary(x, cp_start_before(x->text, match.byte_end), match.byte_end, NULL))
+					ok = 0;
+			}
+			if (ok && (kind & 2) && match.byte_start > 0 &&
+				alnum_at(x, cp_start_before(x->text, match.byte_start)))
+				ok = 0;
+			if (ok && (kind & 8) && match.byte_end < x->len && alnum_at(x, match.byte_end))
+				ok = 0;
+			if (x->failed)
+			{
+				rp->reported = -1;
+				return 1;
+			}
+			if (ok)
+			{
+				rp->reported++;
+				if (rp->cb(rp->arg, &match))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 long
 zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				ZpTagCallback cb, void *arg, size_t *chars, const ZpAllocator *scratch)
 {
-	ZpLayout	layout;
+	LazyLayout	layout = {{0, 0}, 0, text, len, scratch};
 	FoldReader	r;
 	ScanCtx		x;
+	Reporter	rp;
 	size_t		ring_bstart[RING],
 				ring_cstart[RING];
+	const unsigned char *t = (const unsigned char *) text;
+	const struct Cell *cells = m->cells;
+	const uint16_t *cls = m->cls;
 	uint64_t	i = 0;
 	uint32_t	s = 0,
-				cp;
-	size_t		bs,
-				be,
-				cs;
-	long		reported = 0;
-	int			stop = 0,
-				k;
+				prev_cp = 0;	/* the last logical character (is it Han? asked at white space only) */
+	size_t		pos = 0,
+				nchars = 0;
+	int			k;
 	ZpTicker	tick;			/* white space runs and matches */
 	uint32_t	countdown = ZP_CHECK_EVERY;	/* characters (a local: the hot loop) */
 
+	if (!m->built)
+		return scan_unbuilt(m, text, len, chars, scratch);
 	zp_ticker_init(&tick, scratch);
-	zp_layout_analyze(text, len, &layout, scratch);
 	memset(&x, 0, sizeof(x));
 	x.m = m;
 	x.mem = scratch;
-	x.text = (const unsigned char *) text;
+	x.text = t;
 	x.len = len;
 	x.layout = &layout;
 	r.lex = m->lex;
 	r.layout = &layout;
-	r.text = (const unsigned char *) text;
+	r.text = t;
 	r.len = len;
-	r.pos = 0;
-	r.chars = 0;
-	r.prev_han = 0;
 	r.tick = &tick;
+	rp.x = &x;
+	rp.cb = cb;
+	rp.arg = arg;
+	rp.tick = &tick;
+	rp.ring_bstart = ring_bstart;
+	rp.ring_cstart = ring_cstart;
+	rp.reported = 0;
 
-	while (!stop && fold_next(&r, &cp, &bs, &be, &cs))
+	while (pos < len)
 	{
-		uint32_t	t;
+		uint32_t	cp,
+					sym;
+		size_t		bs = pos,
+					cs;
+		unsigned	c = t[pos];
 
 		if (--countdown == 0)
 		{
 			countdown = ZP_CHECK_EVERY;
 			zp_check(scratch);
 		}
+		/* decode: ASCII, and three-byte sequences that need no range check (U+1000..U+CFFF, E000..FFFF) */
+		if (c < 0x80)
+		{
+			cp = c;
+			pos++;
+		}
+		else if (c - 0xE1u <= 0xEFu - 0xE1u && c != 0xED && len - pos >= 3 &&
+				 (((t[pos + 1] ^ 0x80u) | (t[pos + 2] ^ 0x80u)) & 0xC0u) == 0)
+		{
+			cp = ((c & 0x0F) << 12) | ((uint32_t) (t[pos + 1] & 0x3F) << 6) | (t[pos + 2] & 0x3F);
+			pos += 3;
+		}
+		else
+			pos += zp_utf8_decode(t + pos, len - pos, &cp);
+		sym = cp < BMP ? cls[cp] : CLS_ASK;
+		if (sym == CLS_NONE)
+		{
+			/* in no label: no label goes on through it (the root has no edge for it) */
+			nchars++;
+			prev_cp = cp;
+			s = 0;
+			continue;
+		}
+		if (sym == CLS_ASK)
+		{
+			if (is_space(cp))
+			{
+				uint32_t	out;
+				size_t		be;
+
+				r.pos = bs;
+				r.chars = nchars;
+				r.prev_han = zp_is_han(prev_cp);
+				if (!fold_space(&r, &out, &bs, &be, &cs))
+				{
+					pos = r.pos;	/* read through: the state goes on */
+					nchars = r.chars;
+					continue;
+				}
+				pos = r.pos;
+				nchars = r.chars;
+				prev_cp = ' ';
+				sym = m->sym_space;
+			}
+			else
+			{
+				sym = wide_symbol(m->wide, m->n_wide, fold_cp(m->lex, cp));
+				cs = nchars++;
+				prev_cp = cp;
+			}
+			if (sym == SYM_NONE)
+			{
+				s = 0;
+				continue;
+			}
+		}
+		else
+		{
+			cs = nchars++;
+			prev_cp = cp;
+		}
 		ring_bstart[i % RING] = bs;
 		ring_cstart[i % RING] = cs;
-		/* follow fail links until an edge for cp exists (one probe a state) */
-		for (;;)
-		{
-			uint32_t	next;
 
-			if (s == 0 && cp < 65536)
-				next = m->root_next[cp];	/* from the root: a table, no probe */
-			else if (!((m->child_bits[s] >> (cp & 63)) & 1))
-				next = 0;		/* no edge for cp: no probe of the goto table */
-			else
-				next = goto_state(m, s, cp);
-			if (next != 0 || s == 0)
-			{
-				s = next;
-				break;
-			}
-			s = m->fail[s];
-		}
+		/*
+		 * Follow failure links until an edge for sym exists.  A state with one
+		 * edge (most of them) holds its symbol: no other cell is read to see
+		 * that it has none for sym.
+		 */
 		if (s == 0)
-		{
-			i++;
-			continue;			/* no label goes on from here (the root has no outputs) */
-		}
-		for (t = m->out_head[s] >= 0 ? s : m->dict[s]; t != 0 && !stop; t = m->dict[t])
-		{
-			int32_t		o;
-
-			for (o = m->out_head[t]; o >= 0 && !stop; o = m->out_next[o])
+			s = (cells[sym].check & ~HAS_REPORT) == 1 ? sym : 0;	/* the root's base is 0 */
+		else
+			for (;;)
 			{
-				uint64_t	first = i + 1 - m->out_chars[o];
-				ZpTagMatch	match;
-				uint8_t		kind = m->out_kind[o];
-				int			ok = 1;
+				const struct Cell *ce = &cells[s];
 
-				zp_tick(&tick);
-				match.label = m->out_label[o];
-				match.byte_start = ring_bstart[first % RING];
-				match.byte_end = be;
-				match.char_start = ring_cstart[first % RING];
-				match.char_end = r.chars;
-				if ((kind & 16) && m->out_chars[o] > ZP_TAG_CHECKED_CHARS)
-					ok = 1;		/* a long Chinese label is specific enough: no check */
-				else if (kind & 16)
+				if (ce->one == sym ||
+					(ce->one == 0 && (cells[ce->base + sym].check & ~HAS_REPORT) == s + 1))
 				{
-					/* all Han: whole words, or a part of one word (网络 in 网络安全) */
-					int			bs_ok = han_boundary(&x, match.byte_start, match.byte_start, NULL),
-								inside = 0,
-								be_ok = han_boundary(&x, match.byte_start, match.byte_end, &inside);
-
-					ok = (bs_ok && be_ok) || !inside;
-				}
-				else
-				{
-					if ((kind & 1) && !han_boundary(&x, match.byte_start, match.byte_start, NULL))
-						ok = 0;
-					if (ok && (kind & 4) &&
-						!han_boundary(&x, cp_start_before(x.text, match.byte_end), match.byte_end, NULL))
-						ok = 0;
-				}
-				if (ok && (kind & 2) && match.byte_start > 0 &&
-					alnum_at(&x, cp_start_before(x.text, match.byte_start)))
-					ok = 0;
-				if (ok && (kind & 8) && match.byte_end < len && alnum_at(&x, match.byte_end))
-					ok = 0;
-				if (x.failed)
-				{
-					stop = 1;
-					reported = -1;
+					s = ce->base + sym;
 					break;
 				}
-				if (ok)
-				{
-					reported++;
-					if (cb(arg, &match))
-						stop = 1;
-				}
+				if (s == 0)
+					break;
+				s = ce->fail;
 			}
-		}
+		if ((cells[s].check & HAS_REPORT) && report_matches(&rp, s, i, pos, nchars))
+			break;
 		i++;
 	}
 	for (k = 0; k < RUN_CACHE; k++)
@@ -862,6 +1489,6 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	if (x.tk_ready)
 		zp_tokenizer_free(&x.tk);
 	if (chars)
-		*chars = r.chars;
-	return reported;
+		*chars = nchars;
+	return rp.reported;
 }
