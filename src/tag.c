@@ -354,17 +354,41 @@ by_columns(const void *a, const void *b, void *arg)
 	return x - y;
 }
 
-/* The row numbers of a table in the order of its first keys columns. */
+/*
+ * The row numbers of a table in the order of its first keys columns.  Rows
+ * read in almost that order (a few out of place: the label table as loaded)
+ * are put in order by insertion, the others by qsort; the order is the same.
+ */
 static int *
 sorted_rows(const TableRows *rows, int keys)
 {
 	int		   *order = palloc(sizeof(int) * (rows->n + 1));
 	RowOrder	o = {rows, keys};
-	int			i;
+	int			i,
+				descents = 0;
 
 	for (i = 0; i < rows->n; i++)
 		order[i] = i;
-	qsort_arg(order, rows->n, sizeof(int), by_columns, &o);
+	for (i = 1; i < rows->n && descents <= 16; i++)
+		if (by_columns(&order[i - 1], &order[i], &o) > 0)
+			descents++;
+	if (descents > 16)
+	{
+		qsort_arg(order, rows->n, sizeof(int), by_columns, &o);
+		return order;
+	}
+	for (i = 1; i < rows->n; i++)
+	{
+		int			x = order[i],
+					j = i;
+
+		while (j > 0 && by_columns(&order[j - 1], &x, &o) > 0)
+		{
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
 	return order;
 }
 
@@ -394,6 +418,8 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 				col;
 	uint64		fp;
 	bool		has_schemes;
+	const char *prev_id = NULL;
+	int			prev_ci = -1;
 
 	fp = hash_bytes_extended((const unsigned char *) lex->hdr, sizeof(*lex->hdr), 0);
 	fp = fingerprint_add(fp, SCORING_VERSION);
@@ -487,7 +513,15 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	for (i = 0; i < labels.n; i++)
 	{
 		char	  **row = &labels.cell[order[i] * labels.ncols];
-		int			ci = row[0] ? concept_index(v, row[0]) : -1;
+		int			ci;
+
+		/* the labels come by concept: look the concept up once for each run */
+		if (row[0] && prev_id && strcmp(row[0], prev_id) == 0)
+			ci = prev_ci;
+		else
+			ci = row[0] ? concept_index(v, row[0]) : -1;
+		prev_id = row[0];
+		prev_ci = ci;
 
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();

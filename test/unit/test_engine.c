@@ -1524,6 +1524,92 @@ test_tagger(const char *corpus_dir)
 	zp_matcher_free(m);
 }
 
+/*
+ * The matcher's alphabet and build: a label character beyond the BMP, a
+ * label with a space (read as one space in the text, whatever the run),
+ * full-width and Traditional forms, a label added twice, a match past the
+ * ring of remembered characters, a matcher with no labels or never built, and
+ * a build cancelled half way, then built again.  (The expected matches are
+ * those of the hash-table matcher this one replaced.)
+ */
+static void
+test_tagger_alphabet(void)
+{
+	static const char *labels[] = {"\xF0\xA0\x80\x80网络安全", "数字 经济", "Ｇ２０", "網絡空間", "联合国", "联合国"};
+	ZpMatcher  *m = zp_matcher_new(&lex, &zp_malloc_allocator);
+	ZpAllocator mmem;
+	Tracker		mt;
+	size_t		i,
+				n,
+				chars = 0;
+	long		count = 0;
+	char	   *big;
+	char		want[64];
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		check(zp_matcher_add(m, labels[i], strlen(labels[i]), (uint32_t) i) == 0, labels[i]);
+	check(zp_matcher_build(m) == 0, "matcher built");
+	expect_tags(m, "维护\xF0\xA0\x80\x80网络安全", "0@2-7");
+	expect_tags(m, "发展数字 经济和数字  经济，数字经济", "1@2-7|1@8-14");
+	expect_tags(m, "G20与g20峰会、Ｇ２０", "2@0-3|2@4-7|2@10-13");
+	expect_tags(m, "网络空间和网络空间", "3@0-4|3@5-9");
+	expect_tags(m, "联合国家和联合国", "5@5-8|4@5-8");
+	/* 100,000 characters, then the label: its start is far behind, its offsets still right */
+	n = 300000;
+	big = malloc(n + 64);
+	for (i = 0; i < n; i += 3)
+		memcpy(big + i, i % 2 ? "的" : "和", 3);
+	strcpy(big + n, "，维护\xF0\xA0\x80\x80网络安全");
+	{
+		MatchList	l;
+
+		l.n = 0;
+		zp_matcher_scan(m, big, strlen(big), collect_match, &l, &chars, &zp_malloc_allocator);
+		snprintf(want, sizeof(want), "%d %u@%zu-%zu %zu", l.n, l.n ? l.m[0].label : 99,
+				 l.n ? l.m[0].char_start : 0, l.n ? l.m[0].char_end : 0, chars);
+		check(strcmp(want, "1 0@100003-100008 100008") == 0, "a match after 100,000 characters: its offsets");
+	}
+	free(big);
+	zp_matcher_free(m);
+
+	/* no labels: built, or never built, a scan finds nothing and counts the characters */
+	m = zp_matcher_new(&lex, &zp_malloc_allocator);
+	check(zp_matcher_scan(m, "网络 安全", strlen("网络 安全"), count_only, &count, &chars, &zp_malloc_allocator) == 0 &&
+		  count == 0 && chars == 5, "a matcher never built finds nothing");
+	check(zp_matcher_build(m) == 0 &&
+		  zp_matcher_scan(m, "网络 安全", strlen("网络 安全"), count_only, &count, &chars, &zp_malloc_allocator) == 0 &&
+		  count == 0 && chars == 5, "a matcher without labels finds nothing");
+	zp_matcher_free(m);
+
+	/* cancelled half way through its build, then built again: it works, and frees all it took */
+	tracker_start(&mt, &mmem, 0);
+	m = zp_matcher_new(&lex, &mmem);
+	for (i = 0; i < 6000; i++)
+	{
+		char		label[16];
+		uint32_t	a = 0x4E00 + (uint32_t) (i * 7919 % 20000),
+					b = 0x4E00 + (uint32_t) (i * 104729 % 20000);
+		int			len = zp_utf8_encode(a, label);
+
+		len += zp_utf8_encode(b, label + len);
+		len += zp_utf8_encode(0x7F51, label + len);	/* 网 */
+		zp_matcher_add(m, label, (size_t) len, (uint32_t) i);
+	}
+	zp_matcher_add(m, "网络安全", strlen("网络安全"), 6000);
+	mt.cancel_at = mt.checks + 3;	/* the third check of the build */
+	if (setjmp(mt.env) == 0)
+		zp_matcher_build(m);
+	check(mt.cancelled && mt.checks >= 3, "a build of 6,000 labels is cancellable");
+	mt.cancel_at = 0;
+	check(zp_matcher_build(m) == 0, "a cancelled build can be done again");
+	count = 0;
+	zp_matcher_scan(m, "保障网络安全", strlen("保障网络安全"), count_only, &count, &chars, &zp_malloc_allocator);
+	check(count == 1, "the matcher built again finds its labels");
+	zp_matcher_free(m);
+	check(mt.live == 0, "the matcher frees all it allocated, a cancelled build's tables too");
+	tracker_free_all(&mt);
+}
+
 /* Sorted unique keys of a NUL-terminated text (malloc'd). */
 static uint32_t *
 bigram_keys_of(const char *text, size_t *n)
@@ -1697,6 +1783,7 @@ main(int argc, char **argv)
 	test_normalize_linear();
 	test_tagger_linear();
 	test_tagger_scratch();
+	test_tagger_alphabet();
 	test_hostile_inputs();
 	test_fuzz_regressions(argv[2]);
 	test_bigram();
