@@ -1272,6 +1272,9 @@ typedef struct Reporter
  * after it, chars: code points so far) that pass the boundary rules.
  * Returns nonzero to stop the scan (the callback asked, or memory failed).
  */
+#if defined(__GNUC__)
+__attribute__((noinline))		/* out of the hot loop: its registers stay the loop's */
+#endif
 static int
 report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 {
