@@ -566,8 +566,17 @@ build_alphabet(Builder *b)
 			set_class(m, symmap, cp);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		for (cp = ranges[i][0]; cp <= ranges[i][1]; cp++)
-			if (i < 4 || !is_space(cp))
+		{
+			if (i >= 4 && !is_space(cp))
 				set_class(m, symmap, cp);
+			else if (i < 4)
+			{
+				/* Han: in no label, unless it folds to another character (set here) or is a label's */
+				m->cls[cp] = CLS_NONE;
+				if (m->lex && zp_lex_simplify(m->lex, cp) != cp)
+					set_class(m, symmap, cp);
+			}
+		}
 	for (cp = 0x80; cp < BMP; cp++)
 		if (symmap[cp] && !is_space(cp))
 			set_class(m, symmap, cp);	/* the labels' own characters */

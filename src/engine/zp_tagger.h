@@ -55,7 +55,11 @@ ZpMatcher  *zp_matcher_new(const ZpLexicon *lex, const ZpAllocator *mem);
  */
 int			zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id);
 
-/* Compute failure links; after this, only zp_matcher_scan. Returns 0, or -1 without memory. */
+/*
+ * Build the automaton from the labels added; after this, only zp_matcher_scan
+ * (a matcher never built matches nothing).  Returns 0, or -1 without memory.
+ * A build cancelled by the allocator's check may be done again.
+ */
 int			zp_matcher_build(ZpMatcher *m);
 
 /*
