@@ -15,7 +15,7 @@
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 #   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
-#                        in make test with ZP_CITUS=1)
+#                        the last stage of make test, ZP_CITUS=0 skips it)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
