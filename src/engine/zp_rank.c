@@ -329,7 +329,7 @@ bucket_decode(uint8_t code, uint32_t cap)
 	return v < cap ? (uint32_t) v : cap;
 }
 
-/* The smallest code that stands for at least count. */
+/* The smallest code that stands for at least count (from the logarithm, then checked). */
 static uint8_t
 bucket_code(uint32_t count)
 {
@@ -337,10 +337,12 @@ bucket_code(uint32_t count)
 
 	if (count <= ZP_SKETCH_EXACT_CODE)
 		return (uint8_t) count;
-	for (code = ZP_SKETCH_EXACT_CODE + 1; code < 255; code++)
-		if (bucket_decode((uint8_t) code, UINT32_MAX) >= count)
-			return (uint8_t) code;
-	return 255;
+	code = ZP_SKETCH_EXACT_CODE + (int) floor(log((double) count / ZP_SKETCH_EXACT_CODE) / log(1.06));
+	if (code <= ZP_SKETCH_EXACT_CODE)
+		code = ZP_SKETCH_EXACT_CODE + 1;
+	while (code < 255 && bucket_decode((uint8_t) code, UINT32_MAX) < count)
+		code++;
+	return (uint8_t) code;
 }
 
 /*
