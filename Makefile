@@ -11,11 +11,12 @@
 #   make bench-scale     side by side with zhparser, pg_jieba and pg_bigm (SCALE_MB=100)
 #   make bench-accuracy  word segmentation accuracy on the UD Chinese GSDSimp dev set
 #   make bench-ranking   NDCG@10 of ts_rank, ts_rank_cd and zhpolicy.rank (test/bench/ranking.sh)
-#   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags)
+#   make bench-eval      tag() on policy passages beyond the corpus (precision, recall, false tags), and
+#                        tagged spans of the segmentation dev set and news-like text judged by a reader
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
 #   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
-#                        in make test with ZP_CITUS=1)
+#                        the last stage of make test, ZP_CITUS=0 skips it)
 
 EXTENSION = zhpolicy
 MODULE_big = zhpolicy
@@ -102,6 +103,7 @@ bench-ranking:
 
 bench-eval:
 	bash test/bench/tag_eval.sh
+	bash test/bench/tag_spans_eval.sh
 
 # SCALE_MB=1000 for 1 GB; the CSV, PNG and text go to build/bench-scale-<MB>mb/
 SCALE_MB ?= 100

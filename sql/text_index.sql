@@ -107,6 +107,31 @@ EXPLAIN (COSTS OFF) SELECT id FROM textdoc WHERE body ILIKE '%digital 数字%';
 EXPLAIN (COSTS OFF) SELECT id FROM textdoc WHERE body OPERATOR(zhpolicy.&@) '数';
 RESET enable_seqscan;
 
+-- may contain (&@~): the rows holding every character pair of q, the same by index and by a
+-- sequential scan, never missing a row that contains q; a plan without a recheck of the rows
+CREATE FUNCTION may_ids(q text, use_index boolean) RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE r bigint[];
+BEGIN
+    PERFORM set_config('enable_seqscan', CASE WHEN use_index THEN 'off' ELSE 'on' END, true);
+    PERFORM set_config('enable_bitmapscan', CASE WHEN use_index THEN 'on' ELSE 'off' END, true);
+    PERFORM set_config('enable_indexscan', CASE WHEN use_index THEN 'on' ELSE 'off' END, true);
+    SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO r FROM textdoc WHERE body OPERATOR(zhpolicy.&@~) q;
+    RETURN r;
+END $$;
+SELECT count(*) AS queries,
+       count(*) FILTER (WHERE may_ids(q, true) = may_ids(q, false)) AS same_by_index,
+       count(*) FILTER (WHERE text_ids('strpos', q, false) <@ may_ids(q, true)) AS superset_of_contains,
+       count(*) FILTER (WHERE cardinality(may_ids(q, true)) > cardinality(text_ids('strpos', q, false))) AS strictly_more
+FROM textq;
+SELECT zhpolicy.may_contain('数字经济', '字经') AS pair, zhpolicy.may_contain('经济数字', '字经') AS pairs_apart,
+       zhpolicy.may_contain('经济 字', '济字') AS not_across_space, zhpolicy.may_contain('abc', '') AS empty_query,
+       zhpolicy.may_contain('', '   ') AS no_keys, zhpolicy.may_contain('ABC', 'bc') AS folds_case,
+       zhpolicy.may_contain('数字', '数') AS one_char, zhpolicy.may_contain(NULL, 'a') IS NULL AS strict;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM textdoc WHERE body OPERATOR(zhpolicy.&@~) '数字经济';
+RESET enable_seqscan;
+DROP FUNCTION may_ids(text, boolean);
+
 -- occurrences: non-overlapping counts, equal to a count by splitting
 SELECT q, zhpolicy.occurrences(body, q) AS n,
        (length(body) - length(replace(body, q, ''))) / length(q) AS by_replace

@@ -690,6 +690,19 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT coalesce(array_agg(DISTINCT t ORDER BY t), '{}') FROM zhpolicy.keyword_terms(doc) t $$;
 
+-- Refuse a column that is not text (or varchar): what collect_df, rank_query and rank_top read.
+CREATE FUNCTION zhpolicy.require_text_column(tbl regclass, text_column name) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
+        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION zhpolicy.collect_df(tbl regclass, text_column name, corpus text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -700,9 +713,7 @@ DECLARE
     name text := coalesce(collect_df.corpus, tbl::text);
     n bigint;
 BEGIN
-    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
-        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl USING ERRCODE = 'datatype_mismatch';
-    END IF;
+    PERFORM zhpolicy.require_text_column(tbl, text_column);
     PERFORM zhpolicy.require_write(ARRAY['zhpolicy.term_df', 'zhpolicy.df_corpus'], 'zhpolicy document frequencies');
     DELETE FROM zhpolicy.term_df WHERE term_df.corpus = name;
     EXECUTE format('SELECT count(*) FROM %s', tbl) INTO n;
@@ -728,6 +739,16 @@ COMMENT ON FUNCTION zhpolicy.contains(text, text) IS 'whether doc contains q, as
 CREATE OPERATOR zhpolicy.&@ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.contains,
                              RESTRICT = matchingsel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR zhpolicy.&@ (text, text) IS 'contains: doc &@ q is strpos(doc, q) > 0, searched with a gin_bigram_ops index';
+-- The candidates of &@ as the text index lists them: rows that hold every pair of adjacent
+-- characters of q (folded as the index folds them).  Every row that contains q is one; the index
+-- answers &@~ without reading a row, which is what zhpolicy.rank_top takes its candidates and
+-- document frequencies from.
+CREATE FUNCTION zhpolicy.may_contain(doc text, q text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'zhpolicy_may_contain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION zhpolicy.may_contain(text, text) IS 'whether doc holds every character pair of q (the text index''s candidates for &@); the operator &@~';
+CREATE OPERATOR zhpolicy.&@~ (LEFTARG = text, RIGHTARG = text, FUNCTION = zhpolicy.may_contain,
+                              RESTRICT = matchingsel, JOIN = matchingjoinsel);
+COMMENT ON OPERATOR zhpolicy.&@~ (text, text) IS 'may contain: doc &@~ q holds every character pair of q, answered by a gin_bigram_ops index alone';
 CREATE FUNCTION zhpolicy.occurrences(doc text, q text) RETURNS integer
     AS 'MODULE_PATHNAME', 'zhpolicy_occurrences' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION zhpolicy.occurrences(text, text) IS 'how many times q occurs in doc, without overlaps (0 for an empty q)';
@@ -745,6 +766,7 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     OPERATOR 1 zhpolicy.&@ (text, text),
     OPERATOR 2 pg_catalog.~~ (text, text),
     OPERATOR 3 pg_catalog.~~* (text, text),
+    OPERATOR 4 zhpolicy.&@~ (text, text),
     FUNCTION 1 pg_catalog.btint4cmp(int4, int4),
     FUNCTION 2 zhpolicy.bigram_extract_value(text, internal, internal),
     FUNCTION 3 zhpolicy.bigram_extract_query(text, internal, int2, internal, internal, internal, internal),
@@ -752,7 +774,7 @@ CREATE OPERATOR CLASS zhpolicy.gin_bigram_ops FOR TYPE text USING gin AS
     FUNCTION 5 zhpolicy.bigram_compare_partial(int4, int4, int2, internal),
     FUNCTION 6 zhpolicy.bigram_triconsistent(internal, int2, text, int4, internal, internal, internal),
     STORAGE int4;
-COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters';
+COMMENT ON OPERATOR CLASS zhpolicy.gin_bigram_ops USING gin IS 'exact search in rows of any length: &@, LIKE and ILIKE through pairs of adjacent characters (and &@~, their candidates)';
 -- The fragments of a whole document around the terms of a query (words separated by spaces, or
 -- "quoted" phrases, matched exactly as zhpolicy.contains matches), highlighted; linear in the
 -- document's length (ts_headline needs the tsquery's positions, which stop at 16,383).
@@ -813,12 +835,14 @@ AS $$
                avg_len, n_docs, df)::zhpolicy.rank_query
 $$;
 
--- A rank query with statistics of a table's text column, gathered now: the rows holding each
--- phrase (through the text index when the column has one), the number of rows, their mean length.
+-- A rank query with statistics of a table's text column, gathered now: the number of rows, their
+-- mean length, and for each phrase its document frequency, counted as the rows the text index
+-- lists for it (&@~: rows holding each of its character pairs; exactly the rows that contain it
+-- for a phrase of one or two characters, a few more for a longer one), so that it costs an index
+-- scan and no row is read; without the index it is the same count by a sequential scan.
 CREATE FUNCTION zhpolicy.rank_query(query text, tbl regclass, text_column name) RETURNS zhpolicy.rank_query
-LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE  -- its SET enable_seqscan is refused in a parallel operation
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = on
 AS $$
 DECLARE
     terms text[] := zhpolicy.rank_terms(query);
@@ -828,16 +852,10 @@ DECLARE
     df bigint;
     t text;
 BEGIN
-    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
-        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
-            USING ERRCODE = 'datatype_mismatch';
-    END IF;
+    PERFORM zhpolicy.require_text_column(tbl, text_column);
     EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
-    -- the phrases through the text index (the planner does not know what a recheck costs);
-    -- the function's SET clause restores the caller's setting
-    PERFORM set_config('enable_seqscan', 'off', true);
     FOREACH t IN ARRAY terms LOOP
-        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1', tbl, text_column)
+        EXECUTE format('SELECT count(*) FROM %s WHERE %I::text OPERATOR(zhpolicy.&@~) $1', tbl, text_column)
             INTO df USING t;
         dfs := dfs || df;
     END LOOP;
@@ -881,27 +899,21 @@ CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, hel
     AS 'MODULE_PATHNAME', 'zhpolicy_rank_bound' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- The k rows of a table that rank highest for a query, as ORDER BY zhpolicy.rank(...) DESC
--- LIMIT k finds them: one index scan per phrase gives its rows (and its df), each candidate's
--- rank sketch bounds its score, and candidates are scored exactly in the order of their bounds
--- until the k-th exact score reaches the next bound.  With epsilon > 0 it stops once the k-th
--- exact score reaches (1 - epsilon) x the next bound: a row left out scores at most that much
--- above the k-th row returned.
+-- LIMIT k finds them among the rows that contain a phrase: the text index lists the candidates
+-- (&@~) without reading a row, which also gives each phrase's document frequency; each
+-- candidate's rank sketch bounds its score, and candidates are scored exactly in the order of
+-- their bounds until the k-th exact score reaches the next bound.  With epsilon > 0 it stops
+-- once the k-th exact score reaches (1 - epsilon) x the next bound: a row left out scores at
+-- most that much above the k-th row returned.
 CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
     k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
 RETURNS SETOF record
-LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE  -- it sets enable_seqscan, which no parallel operation allows
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = on
 AS $$
 DECLARE
     terms text[] := zhpolicy.rank_terms(query);
     rq zhpolicy.rank_query;
-    n bigint;
-    avg_len float8;
-    dfs bigint[];
-    hit_t oid[];
-    hit_c tid[];
-    hit_term int[];
     r record;
     s float8;
     best float8[] := '{}';
@@ -909,6 +921,7 @@ DECLARE
     ctids tid[] := '{}';
     scores float8[] := '{}';
     exact_sql text;
+    scored int := 0;
 BEGIN
     IF k < 1 THEN
         RAISE EXCEPTION 'k must be at least 1, not %', k USING ERRCODE = 'invalid_parameter_value';
@@ -917,11 +930,8 @@ BEGIN
         RAISE EXCEPTION 'epsilon must be at least 0 and below 1, not %', epsilon
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF zhpolicy.column_type(tbl, text_column) NOT IN ('text'::regtype, 'character varying'::regtype) THEN
-        RAISE EXCEPTION 'column "%" of table % is not text', text_column, tbl
-            USING ERRCODE = 'datatype_mismatch';
-    END IF;
-    IF zhpolicy.column_type(tbl, sketch_column) <> 'bytea'::regtype THEN
+    PERFORM zhpolicy.require_text_column(tbl, text_column);
+    IF zhpolicy.column_type(tbl, sketch_column) IS DISTINCT FROM 'bytea'::regtype THEN
         RAISE EXCEPTION 'column "%" of table % is not a rank sketch (bytea)', sketch_column, tbl
             USING ERRCODE = 'datatype_mismatch',
                   HINT = format('Add one: ALTER TABLE %s ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(%I)) STORED;', tbl, text_column);
@@ -929,36 +939,24 @@ BEGIN
     IF cardinality(terms) = 0 THEN
         RETURN;
     END IF;
-    -- the rows of each phrase, once, through the text index: its df, and which phrases each
-    -- candidate holds (the function's SET clause restores the caller's enable_seqscan)
-    PERFORM set_config('enable_seqscan', 'off', true);
-    EXECUTE format('SELECT array_agg(t), array_agg(c), array_agg(term) FROM (%s) h',
-                   (SELECT string_agg(format('SELECT tableoid AS t, ctid AS c, %s AS term FROM %s WHERE %I::text OPERATOR(zhpolicy.&@) $1[%s]',
-                                             i, tbl, text_column, i), ' UNION ALL ')
-                    FROM generate_series(1, cardinality(terms)) AS i))
-        INTO hit_t, hit_c, hit_term USING terms;
-    dfs := ARRAY(SELECT count(h) FROM generate_series(1, cardinality(terms)) AS i
-                 LEFT JOIN unnest(hit_term) AS h ON h = i GROUP BY i ORDER BY i);
-    PERFORM set_config('enable_seqscan', 'on', true);
-    EXECUTE format('SELECT count(*), avg(octet_length(%I)) FROM %s', text_column, tbl) INTO n, avg_len;
-    rq := zhpolicy.rank_query_of(terms, dfs, n, avg_len);
+    rq := zhpolicy.rank_query(query, tbl, text_column);
     exact_sql := format('SELECT zhpolicy.rank(%I, $1) FROM %s WHERE tableoid = $2 AND ctid = $3', text_column, tbl);
-    FOR r IN EXECUTE format($q$
-        SELECT h.t, h.c, zhpolicy.rank_bound(x.%I, $1, h.held) AS ub
-        FROM (SELECT t, c, array_agg(term ORDER BY term) AS held
-              FROM unnest($2, $3, $4) AS u(t, c, term) GROUP BY t, c) h
-        JOIN %s x ON x.tableoid = h.t AND x.ctid = h.c
-        ORDER BY 3 DESC NULLS FIRST$q$, sketch_column, tbl)
-        USING rq, hit_t, hit_c, hit_term
+    FOR r IN EXECUTE format('SELECT tableoid AS t, ctid AS c, zhpolicy.rank_bound(%I, $1) AS ub FROM %s WHERE %s ORDER BY 3 DESC NULLS FIRST',
+                            sketch_column, tbl,
+                            (SELECT string_agg(format('%I::text OPERATOR(zhpolicy.&@~) $2[%s]', text_column, i), ' OR ')
+                             FROM generate_series(1, cardinality(terms)) AS i))
+        USING rq, terms
     LOOP
         EXIT WHEN cardinality(best) >= k AND best[k] >= (1 - epsilon) * r.ub AND (epsilon > 0 OR best[k] > r.ub);
         EXECUTE exact_sql INTO s USING rq, r.t, r.c;
+        scored := scored + 1;
+        CONTINUE WHEN s <= 0;  -- a candidate that holds the pairs of a phrase but not the phrase
         tabs := tabs || r.t;
         ctids := ctids || r.c;
         scores := scores || s;
         best := ARRAY(SELECT x FROM unnest(best || s) AS x ORDER BY x DESC LIMIT k);
     END LOOP;
-    RAISE DEBUG 'zhpolicy.rank_top: % candidates, % scored exactly', cardinality(hit_t), cardinality(scores);
+    RAISE DEBUG 'zhpolicy.rank_top: % scored exactly, % kept', scored, cardinality(scores);
     RETURN QUERY SELECT tabs[i], ctids[i], scores[i]
                  FROM generate_subscripts(scores, 1) AS i ORDER BY scores[i] DESC LIMIT k;
 END

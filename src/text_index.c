@@ -19,6 +19,7 @@
 
 PG_FUNCTION_INFO_V1(zhpolicy_contains);
 PG_FUNCTION_INFO_V1(zhpolicy_occurrences);
+PG_FUNCTION_INFO_V1(zhpolicy_may_contain);
 PG_FUNCTION_INFO_V1(zhpolicy_bigram_extract_value);
 PG_FUNCTION_INFO_V1(zhpolicy_bigram_extract_query);
 PG_FUNCTION_INFO_V1(zhpolicy_bigram_consistent);
@@ -29,6 +30,7 @@ PG_FUNCTION_INFO_V1(zhpolicy_bigram_compare_partial);
 #define STRATEGY_CONTAINS 1		/* zhpolicy.&@ */
 #define STRATEGY_LIKE 2			/* ~~ */
 #define STRATEGY_ILIKE 3		/* ~~* */
+#define STRATEGY_MAY_CONTAIN 4	/* zhpolicy.&@~ */
 
 /* A key as GIN stores it: signed int4 whose btint4cmp order is the unsigned order of the pair. */
 static inline Datum
@@ -116,6 +118,40 @@ zhpolicy_contains(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(datum_contains(PG_GETARG_DATUM(0), VARDATA_ANY(q), VARSIZE_ANY_EXHDR(q)));
 }
 
+/*
+ * doc &@~ q: whether doc holds every key of q (each pair of adjacent characters, folded as the
+ * index folds them), which every row that contains q does: the candidates of &@, which the
+ * text index answers alone, without reading a row.  zhpolicy.rank_top takes its candidates
+ * and document frequencies from it.
+ */
+Datum
+zhpolicy_may_contain(PG_FUNCTION_ARGS)
+{
+	text	   *q = PG_GETARG_TEXT_PP(1);
+	ZpBigramQuery query;
+	text	   *doc;
+	size_t		len;
+	uint32	   *keys;
+	size_t		n;
+	bool		match;
+
+	if (zp_bigram_query(VARDATA_ANY(q), VARSIZE_ANY_EXHDR(q), ZP_BIGRAM_SUBSTRING,
+						&zhpolicy_palloc_allocator, &query) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (query.nkeys == 0)
+		PG_RETURN_BOOL(true);
+	doc = PG_GETARG_TEXT_PP(0);
+	len = VARSIZE_ANY_EXHDR(doc);
+	keys = MemoryContextAllocHuge(CurrentMemoryContext, (len + 1) * sizeof(uint32));
+	n = zp_bigram_text_keys(VARDATA_ANY(doc), len, keys, &zhpolicy_palloc_allocator);
+	n = zp_bigram_sort_unique(keys, n, &zhpolicy_palloc_allocator);
+	if (n == SIZE_MAX)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	match = zp_bigram_keys_match(keys, n, &query);
+	pfree(keys);
+	PG_RETURN_BOOL(match);
+}
+
 /* How many times q occurs in doc, counting occurrences that do not overlap (0 for an empty q). */
 Datum
 zhpolicy_occurrences(PG_FUNCTION_ARGS)
@@ -187,6 +223,7 @@ zhpolicy_bigram_extract_query(PG_FUNCTION_ARGS)
 	switch (strategy)
 	{
 		case STRATEGY_CONTAINS:
+		case STRATEGY_MAY_CONTAIN:
 			kind = ZP_BIGRAM_SUBSTRING;
 			break;
 		case STRATEGY_LIKE:
@@ -204,6 +241,12 @@ zhpolicy_bigram_extract_query(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	*pmatch = NULL;
 	*nentries = (int32) query.nkeys;
+	if (query.nkeys == 0 && strategy == STRATEGY_MAY_CONTAIN)
+	{
+		/* every row holds the keys of a query without keys: all of them, without a recheck */
+		*search_mode = GIN_SEARCH_MODE_EVERYTHING;
+		PG_RETURN_POINTER(NULL);
+	}
 	if (query.nkeys == 0)
 	{
 		*search_mode = GIN_SEARCH_MODE_ALL;
@@ -217,7 +260,7 @@ zhpolicy_bigram_extract_query(PG_FUNCTION_ARGS)
 		*pmatch = palloc(sizeof(bool));
 		(*pmatch)[0] = true;
 	}
-	if (query.exact)
+	if (query.exact || strategy == STRATEGY_MAY_CONTAIN)
 	{
 		/* extra_data[0] non-NULL marks a query whose keys decide without a recheck */
 		*extra_data = palloc0(sizeof(Pointer) * query.nkeys);

@@ -11,6 +11,7 @@
 #endif
 #include "zp_rank.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "zp_bigram.h"
@@ -268,20 +269,91 @@ zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, s
 	return han ? (double) covered / (double) han : 1.0;
 }
 
-/* The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]. */
+/*
+ * The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]
+ * (the heavy keys, exact), then two rows of nbuckets one-byte codes (see bucket_code).
+ */
 typedef struct ZpSketchHeader
 {
 	uint32_t	magic;
 	uint32_t	version;
 	uint64_t	dl;				/* the document's length in bytes */
 	uint32_t	lead_len;		/* bytes of the lead */
-	uint32_t	nkeys;
+	uint32_t	nkeys;			/* heavy keys listed with their counts */
 	uint32_t	cap;			/* a key not listed occurs at most this often */
-	uint32_t	pad;
+	uint32_t	nbuckets;		/* 0, or a power of two: buckets in each of the two rows */
 } ZpSketchHeader;
 
 #define SKETCH_LEAD_SPACE(n) (((n) + 3) & ~(size_t) 3)
 #define CHAR_KEY(k) ((k) | 0xFFFFu)	/* the key of a character: its 16 bits, then 0xFFFF */
+
+/* Bytes of a sketch with these parts. */
+static size_t
+sketch_size(size_t lead_len, size_t nkeys, size_t nbuckets)
+{
+	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * nkeys * sizeof(uint32_t) +
+		SKETCH_LEAD_SPACE(2 * nbuckets);
+}
+
+/* The bucket of key in row 0 or 1 (two hashes, mapped onto [0, nbuckets) by a multiply). */
+static inline uint32_t
+bucket_of(uint32_t key, int row, uint32_t nbuckets)
+{
+	uint32_t	h = key ^ (row ? 0x5bd1e995u : 0u);
+
+	h ^= h >> 16;
+	h *= row ? 0x85ebca6bu : 0x9e3779b1u;
+	h ^= h >> 13;
+	h *= row ? 0xc2b2ae35u : 0x27d4eb2fu;
+	h ^= h >> 16;
+	return (uint32_t) (((uint64_t) h * nbuckets) >> 32);
+}
+
+/*
+ * Counts in one byte, never below the count: up to ZP_SKETCH_EXACT_CODE as they are, then
+ * a geometric scale (6% a step), and 255 for "at most cap".
+ */
+#define ZP_SKETCH_EXACT_CODE 200
+
+/* The largest count a bucket code stands for (255: cap). */
+static uint32_t
+bucket_decode(uint8_t code, uint32_t cap)
+{
+	double		v;
+
+	if (code <= ZP_SKETCH_EXACT_CODE)
+		return code;
+	if (code == 255)
+		return cap;
+	v = ceil(ZP_SKETCH_EXACT_CODE * pow(1.06, code - ZP_SKETCH_EXACT_CODE));
+	return v < cap ? (uint32_t) v : cap;
+}
+
+/* The smallest code that stands for at least count (from the logarithm, then checked). */
+static uint8_t
+bucket_code(uint32_t count)
+{
+	int			code;
+
+	if (count <= ZP_SKETCH_EXACT_CODE)
+		return (uint8_t) count;
+	code = ZP_SKETCH_EXACT_CODE + (int) floor(log((double) count / ZP_SKETCH_EXACT_CODE) / log(1.06));
+	if (code <= ZP_SKETCH_EXACT_CODE)
+		code = ZP_SKETCH_EXACT_CODE + 1;
+	while (code < 255 && bucket_decode((uint8_t) code, UINT32_MAX) < count)
+		code++;
+	return (uint8_t) code;
+}
+
+/*
+ * A sketch's size: 1/48 of the document's, at least ZP_SKETCH_MIN_BYTES (which stays in the row
+ * under the default storage) and at most ZP_SKETCH_MAX_BYTES (which stays in the row, in one
+ * page, with STORAGE MAIN), header and lead included.  Every key is listed with its count when
+ * they fit; else the commonest keys get a quarter of the room and, for all the others, two rows
+ * of buckets keep the largest count hashed to each.
+ */
+#define ZP_SKETCH_MIN_BYTES 1900
+#define ZP_SKETCH_MAX_BYTES 7600
 
 int
 zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
@@ -295,11 +367,14 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	size_t		n,
 				nu = 0,
 				i,
-				want,
-				kept = 0;
-	uint32_t	cap = 0;
+				kept = 0,
+				nheavy = 0;
+	uint32_t	cap = 0,
+				nbuckets = 0,
+				heavy_min = 0;
 	ZpSketchHeader h;
 	char	   *buf;
+	uint8_t    *rows;
 	ZpTicker	t;
 
 	*out = NULL;
@@ -341,27 +416,63 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		}
 		i = j;
 	}
-	want = n / 32;
-	want = want < ZP_SKETCH_MIN_KEYS ? ZP_SKETCH_MIN_KEYS : want > ZP_SKETCH_MAX_KEYS ? ZP_SKETCH_MAX_KEYS : want;
-	if (nu > want)
 	{
-		/* cap: the (want + 1)-th largest count; keep the keys counted more often than that */
-		sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
-		if (!sorted)
-			goto oom;
-		memcpy(sorted, ucounts, nu * sizeof(uint32_t));
-		if (zp_bigram_sort(sorted, nu, mem) != 0)
-			goto oom;
-		cap = sorted[nu - 1 - want];
-		mem->release(mem->ctx, sorted);
-		sorted = NULL;
-	}
-	for (i = 0; i < nu; i++)
-		if (ucounts[i] > cap)
+		size_t		budget = len / 48,
+					avail;
+
+		budget = budget < ZP_SKETCH_MIN_BYTES ? ZP_SKETCH_MIN_BYTES : budget > ZP_SKETCH_MAX_BYTES ? ZP_SKETCH_MAX_BYTES : budget;
+		avail = budget - sizeof(h) - SKETCH_LEAD_SPACE(lead);
+		if (nu * 2 * sizeof(uint32_t) <= avail)
+			nheavy = nu;		/* every key, exactly: nothing else occurs */
+		else
 		{
-			ukeys[kept] = ukeys[i];
-			ucounts[kept++] = ucounts[i];
+			nheavy = avail / 4 / (2 * sizeof(uint32_t));
+			nbuckets = (uint32_t) ((avail - nheavy * 2 * sizeof(uint32_t)) / 2) & ~(uint32_t) 1;
+			/* heavy: the nheavy commonest keys (ties at the edge go to the buckets) */
+			sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
+			if (!sorted)
+				goto oom;
+			memcpy(sorted, ucounts, nu * sizeof(uint32_t));
+			if (zp_bigram_sort(sorted, nu, mem) != 0)
+				goto oom;
+			cap = sorted[nu - 1 - nheavy];
+			heavy_min = cap + 1;
+			mem->release(mem->ctx, sorted);
+			sorted = NULL;
 		}
+	}
+	*outlen = sketch_size(lead, nheavy, nbuckets);
+	buf = mem->alloc(mem->ctx, *outlen);
+	if (!buf)
+		goto oom;
+	memset(buf, 0, *outlen);
+	memcpy(buf + sizeof(h), doc, lead);
+	{
+		uint32_t   *okeys = (uint32_t *) (buf + sizeof(h) + SKETCH_LEAD_SPACE(lead));
+		uint32_t   *ocounts = okeys + nheavy;
+
+		rows = (uint8_t *) (ocounts + nheavy);
+		for (i = 0; i < nu; i++)
+		{
+			if (ucounts[i] >= heavy_min && kept < nheavy)
+			{
+				okeys[kept] = ukeys[i];
+				ocounts[kept++] = ucounts[i];
+			}
+			else
+			{
+				uint8_t		code = bucket_code(ucounts[i]);
+
+				for (int r = 0; r < 2; r++)
+				{
+					uint8_t    *b = &rows[r * nbuckets + bucket_of(ukeys[i], r, nbuckets)];
+
+					if (*b < code)
+						*b = code;
+				}
+			}
+		}
+	}
 	memset(&h, 0, sizeof(h));
 	h.magic = ZP_SKETCH_MAGIC;
 	h.version = ZP_SKETCH_VERSION;
@@ -369,15 +480,17 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	h.lead_len = (uint32_t) lead;
 	h.nkeys = (uint32_t) kept;
 	h.cap = cap;
-	*outlen = sizeof(h) + SKETCH_LEAD_SPACE(lead) + 2 * kept * sizeof(uint32_t);
-	buf = mem->alloc(mem->ctx, *outlen);
-	if (!buf)
-		goto oom;
-	memset(buf, 0, *outlen);
+	h.nbuckets = nbuckets;
+	if (kept < nheavy)
+	{
+		/* fewer heavy keys than room for (ties): move the buckets up */
+		char	   *kbase = buf + sizeof(h) + SKETCH_LEAD_SPACE(lead);
+
+		memmove(kbase + kept * sizeof(uint32_t), kbase + nheavy * sizeof(uint32_t), kept * sizeof(uint32_t));
+		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t), 2 * (size_t) nbuckets);
+		*outlen = sketch_size(lead, kept, nbuckets);
+	}
 	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + sizeof(h), doc, lead);
-	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead), ukeys, kept * sizeof(uint32_t));
-	memcpy(buf + sizeof(h) + SKETCH_LEAD_SPACE(lead) + kept * sizeof(uint32_t), ucounts, kept * sizeof(uint32_t));
 	mem->release(mem->ctx, keys);
 	mem->release(mem->ctx, ukeys);
 	mem->release(mem->ctx, ucounts);
@@ -403,7 +516,8 @@ zp_rank_sketch_valid(const char *buf, size_t len)
 		return 0;
 	memcpy(&h, buf, sizeof(h));
 	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
-		len == sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len) + 2 * (size_t) h.nkeys * sizeof(uint32_t);
+		h.lead_len <= len && h.nkeys <= len && h.nbuckets <= len && h.nbuckets % 2 == 0 &&
+		len == sketch_size(h.lead_len, h.nkeys, h.nbuckets);
 }
 
 int
@@ -425,12 +539,15 @@ zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, Zp
 	return 0;
 }
 
-/* The count a sketch gives key: listed, or at most cap. */
+/* The count a sketch gives key: listed exactly, else the smaller of its two buckets (at most cap). */
 static uint32_t
-sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap, uint32_t key)
+sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap,
+			 const uint8_t *rows, uint32_t nbuckets, uint32_t key)
 {
 	size_t		lo = 0,
 				hi = n;
+	uint32_t	a,
+				b;
 
 	while (lo < hi)
 	{
@@ -441,7 +558,13 @@ sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t ca
 		else
 			hi = mid;
 	}
-	return lo < n && keys[lo] == key ? counts[lo] : cap;
+	if (lo < n && keys[lo] == key)
+		return counts[lo];
+	if (nbuckets == 0)
+		return cap;
+	a = bucket_decode(rows[bucket_of(key, 0, nbuckets)], cap);
+	b = bucket_decode(rows[nbuckets + bucket_of(key, 1, nbuckets)], cap);
+	return a < b ? a : b;
 }
 
 double
@@ -452,6 +575,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	const char *lead;
 	const uint32_t *keys,
 			   *counts;
+	const uint8_t *rows;
 	double		norm,
 				total = 0;
 
@@ -459,6 +583,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	lead = sk + sizeof(h);
 	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
 	counts = keys + h.nkeys;
+	rows = (const uint8_t *) (counts + h.nkeys);
 	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
 	for (int i = 0; i < nterms; i++)
 	{
@@ -476,7 +601,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 
 			for (size_t j = 0; j < bterms[i].nkeys; j++)
 			{
-				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, bterms[i].keys[j]);
+				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, rows, h.nbuckets, bterms[i].keys[j]);
 
 				m = c < m ? c : m;
 			}

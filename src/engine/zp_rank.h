@@ -100,20 +100,20 @@ extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
  * Upper bounds without reading a document: its rank sketch.
  *
  * A sketch (zhpolicy.rank_sketch, kept in a column beside the text) holds the document's
- * length, its lead, and the counts of its commonest keys of the text index (pairs of
- * adjacent folded characters, zp_bigram.h) and of its commonest characters; any key it
- * does not list occurs at most cap times.  A phrase occurs (without overlaps) at most as
- * often as each of its pairs, so the sketch bounds tf, hence the BM25 score: zhpolicy.rank_top
- * scores documents exactly in the order of their bounds and stops when the k-th exact score
- * reaches the next bound, which gives the exact top k after reading few rows.
+ * length, its lead, and the counts of the keys of the text index (pairs of adjacent folded
+ * characters, zp_bigram.h) and of its characters: all of them exactly when they fit, else the
+ * commonest exactly and the others in two rows of one-byte buckets, each bucket keeping the
+ * largest count hashed to it (a count-max sketch: a key's count is at most the smaller of its
+ * two buckets).  A phrase occurs (without overlaps) at most as often as each of its pairs, so
+ * the sketch bounds tf, hence the BM25 score: zhpolicy.rank_top scores documents exactly in
+ * the order of their bounds and stops when the k-th exact score reaches the next bound, which
+ * gives the exact top k after reading few rows.
  */
 #define ZP_SKETCH_MAGIC 0x4B53505Au	/* "ZPSK" */
-#define ZP_SKETCH_VERSION 1
+#define ZP_SKETCH_VERSION 2
 
-/* Keys a sketch lists: one per 32 characters, at least 32, at most 192 (so that a sketch, at most
- * about 1.9 kB with its lead, stays in the row and is read without a TOAST fetch). */
-#define ZP_SKETCH_MIN_KEYS 32
-#define ZP_SKETCH_MAX_KEYS 192
+/* A sketch takes 1/48 of its document's size, between 1.9 kB (in the row under the default
+ * storage) and 7.6 kB (in the row under STORAGE MAIN, so read without a TOAST fetch). */
 
 /* The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is short. */
 extern int	zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,

@@ -75,7 +75,21 @@ zp_temp_cluster() {
     chmod -R a+rX "$ZP_TMP/corpus"
 }
 
-# A TCP port nobody listens on now, for a temporary cluster.
+# A TCP port nobody listens on now, for a temporary cluster: the first free one of ZP_PORTS
+# ("56000-56099", for work trees that share a machine) if set, else one the kernel picks.
 zp_free_port() {
-    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    /usr/bin/python3 - "${ZP_PORTS:-}" <<'PY'
+import socket, sys
+lo, _, hi = sys.argv[1].partition("-")
+ports = range(int(lo), int(hi or lo) + 1) if lo else [0]
+for p in ports:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    sys.exit(0)
+sys.exit("zhpolicy: no free port in ZP_PORTS=" + sys.argv[1])
+PY
 }

@@ -83,6 +83,30 @@ zp_citus_stop_all() {
     local i
     for i in 0 1 2 3; do [ -d "$ZP_TMP/n$i/data" ] && zp_citus_stop "$i"; done
 }
+# zp_citus_wait_worker I SECONDS: wait until worker I accepts connections (pg_isready) and the
+# coordinator reaches it (a new session's query on every worker succeeds); 1 if not in time.
+zp_citus_wait_worker() {
+    local end=$(($(date +%s) + $2))
+    while [ "$(date +%s)" -lt "$end" ]; do
+        if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "${ZP_CPORT[$1]}" -U postgres &&
+           [ "$(zp_val 0 "SELECT bool_and(success) FROM run_command_on_workers('SELECT 1')" 2>/dev/null)" = t ]; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    return 1
+}
+# zp_retry SECONDS COMMAND...: run COMMAND until it succeeds, for at most SECONDS; each retry is
+# reported on stderr (the caller's check then still judges the result).
+zp_retry() {
+    local end=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -ge "$end" ] && return 1
+        echo "# retrying after a failure: $*" >&2
+        sleep 1
+    done
+}
 # psql on node i: zp_psql I [psql args]
 zp_psql() {
     local i=$1

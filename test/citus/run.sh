@@ -24,16 +24,61 @@ for i in 0 1 2; do zp_psql "$i" -c "CREATE EXTENSION citus" >/dev/null || exit 1
 zp_psql 0 -c "SELECT citus_set_coordinator_host('127.0.0.1', ${ZP_CPORT[0]})" \
     -c "SELECT citus_add_node('127.0.0.1', ${ZP_CPORT[1]})" -c "SELECT citus_add_node('127.0.0.1', ${ZP_CPORT[2]})" >/dev/null || exit 1
 zp_psql 0 -c "SET citus.enable_ddl_propagation = off" -c "CREATE EXTENSION pg_cron" >/dev/null || exit 1
-zp_psql 0 -c "CREATE EXTENSION zhpolicy" >/dev/null || exit 1
+zp_psql "$S" -c "CREATE EXTENSION zhpolicy" >/dev/null || exit 1
+
+# --- a live cluster upgraded: 0.1 installed on the coordinator (Citus propagates it), a
+# distributed table made under it, then ALTER EXTENSION zhpolicy UPDATE on the coordinator; all
+# that follows runs on the upgraded extension
+latest=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$ZP_ROOT/zhpolicy.control")
+versions() { for i in 0 1 2; do zp_val "$i" "SELECT extversion FROM pg_extension WHERE extname = 'zhpolicy'"; done | paste -sd/; }
+zp_psql 0 -c "CREATE EXTENSION zhpolicy VERSION '0.1'" >/dev/null || exit 1
+check "CREATE EXTENSION zhpolicy VERSION '0.1' on the coordinator reaches every node" "$(versions)" "0.1/0.1/0.1"
+for i in 0 $S; do
+    dist=false; [ "$i" -eq 0 ] && dist=true
+    zp_psql "$i" -v dist=$dist -v corpus="$ZP_TMP/corpus" -f "$HERE/v01.sql" >/dev/null || exit 1
+done
+zp_psql 0 -f "$HERE/v01_search.sql" > "$ZP_TMP/v01_before.out" 2>&1
+if zp_psql 0 -c "ALTER EXTENSION zhpolicy UPDATE" > "$ZP_TMP/update.out" 2>&1 && [ ! -s "$ZP_TMP/update.out" ]; then
+    pass "ALTER EXTENSION zhpolicy UPDATE on the coordinator of a live cluster, silently"
+else
+    bad "ALTER EXTENSION zhpolicy UPDATE on the coordinator: $(head -5 "$ZP_TMP/update.out")"
+fi
+check "every node reports zhpolicy $latest" "$(versions)" "$latest/$latest/$latest"
+zp_psql $S -f "$ZP_ROOT/test/operations/catalog.sql" > "$ZP_TMP/catalog.fresh"
+for i in 0 1 2; do
+    zp_psql "$i" -f "$ZP_ROOT/test/operations/catalog.sql" > "$ZP_TMP/catalog.$i"
+    if diff "$ZP_TMP/catalog.fresh" "$ZP_TMP/catalog.$i" > "$ZP_TMP/catalog.diff"; then
+        pass "node $i: the upgraded catalog equals a fresh $latest install ($(wc -l < "$ZP_TMP/catalog.fresh") facts)"
+    else
+        bad "node $i: the upgraded catalog differs from a fresh install (< fresh, > node $i): $(head -5 "$ZP_TMP/catalog.diff")"
+    fi
+done
+zp_psql 0 -f "$HERE/v01_search.sql" > "$ZP_TMP/v01_after.out" 2>&1
+zp_psql $S -f "$HERE/v01_search.sql" > "$ZP_TMP/v01_single.out" 2>&1
+if [ -s "$ZP_TMP/v01_before.out" ] && ! grep -q ERROR "$ZP_TMP/v01_before.out" &&
+   cmp -s "$ZP_TMP/v01_before.out" "$ZP_TMP/v01_after.out" && cmp -s "$ZP_TMP/v01_after.out" "$ZP_TMP/v01_single.out"; then
+    pass "the table made under 0.1: stored tsvectors and $(($(wc -l < "$ZP_TMP/v01_after.out") - 1)) search hits the same after the update, and equal one node's"
+else
+    bad "the table made under 0.1 searches differently: $(diff "$ZP_TMP/v01_before.out" "$ZP_TMP/v01_after.out" | head -3) / $(diff "$ZP_TMP/v01_after.out" "$ZP_TMP/v01_single.out" | head -3)"
+fi
+check "its stored tsvectors equal the upgraded zhpolicy.tsvector's, on the workers" \
+    "$(zp_val 0 "SELECT count(*) FILTER (WHERE tsv IS DISTINCT FROM zhpolicy.tsvector(body)) || '/' || count(*) FROM v01")" \
+    "0/$(zp_val $S "SELECT count(*) FROM v01")"
+
 check "citus_distribute makes the dictionary and vocabulary tables reference tables" \
-    "$(zp_val 0 "SELECT string_agg(t::text, ',' ORDER BY t::text) FROM zhpolicy.citus_distribute() t")" \
+    "$(zp_val 0 "SET client_min_messages = warning; SELECT string_agg(t::text, ',' ORDER BY t::text) FROM zhpolicy.citus_distribute() t")" \
     "zhpolicy.concept,zhpolicy.concept_label,zhpolicy.concept_label_removed,zhpolicy.concept_removed,zhpolicy.concept_scheme,zhpolicy.df_corpus,zhpolicy.term_df,zhpolicy.user_word"
 check "citus_distribute a second time changes nothing" "$(zp_val 0 "SELECT count(*) FROM zhpolicy.citus_distribute()")" 0
-zp_psql "$S" -c "CREATE EXTENSION zhpolicy" >/dev/null || exit 1
 for i in 0 $S; do zp_val "$i" "SELECT zhpolicy.load_vocabulary()" >/dev/null || exit 1; done
 n=$(zp_val $S "SELECT count(*) FROM zhpolicy.concept")
 check "load_vocabulary on the coordinator reaches every node" \
     "$(for i in 0 1 2; do zp_val $i "SELECT count(*) FROM zhpolicy.concept"; done | paste -sd/)" "$n/$n/$n"
+for i in 0 $S; do
+    zp_psql "$i" -c "SET client_min_messages = warning" -c "CALL zhpolicy.tag_table('v01', 'body', 'tags')" >/dev/null || bad "tag_table on the table made under 0.1, node $i"
+done
+tags_md5() { zp_val "$1" "SELECT count(*) FILTER (WHERE tags IS NOT NULL) || '/' || count(*) || ' ' || md5(string_agg(id || ':' || array_to_string(tags, ' '), ',' ORDER BY id)) FROM v01"; }
+check "tag_table on the table made under 0.1: every row, the tags one node gives" "$(tags_md5 0)" "$(tags_md5 $S)"
+check "and nothing left pending" "$(zp_val 0 "SELECT zhpolicy.tag_table_pending('v01', 'body', 'tags')")" 0
 
 # --- the same rows on one node and on the cluster; timings of loading and indexing
 declare -A T
@@ -129,37 +174,51 @@ verdict "a second run tags nothing"
 plan=$(zp_psql 0 -Atc "EXPLAIN (VERBOSE, COSTS OFF) UPDATE docs t SET tags = zhpolicy.concepts(coalesce(t.body::text, ''), 0) WHERE t.id = ANY ('{1,2,3,4,5,6,7,8,9,10,11,12}'::bigint[])")
 grep -q 'Task Count: [2-8]' <<<"$plan" && grep -q 'zhpolicy.concepts' <<<"$plan" && pass "tag_table's update runs on the shards" || bad "tag_table's update: $plan"
 
-# interrupt HOW: make every row due, start tag_table, stop it with HOW once 500 rows are done, resume
+# interrupt HOW AT: make every row due, start tag_table, stop it with HOW once AT rows are done
+# (cancel its backend, or stop worker 1 with an immediate shutdown and start it again), then
+# resume.  The interrupted CALL must fail, whatever error the lost connection gives (Citus passes
+# on libpq's own text, which depends on the moment the worker went away); the resumed run must
+# tag every row exactly once.
 interrupt() {
-    local how=$1 pid i before
+    local how=$1 at=$2 pid i before r rc err started
     zp_psql 0 -c "UPDATE docs SET body = body || '。', updates = 0" >/dev/null
     PGAPPNAME=zp_tagger zp_psql 0 -c "SET client_min_messages = warning" \
         -c "CALL zhpolicy.tag_table('docs', 'body', 'tags', batch_size => 100)" > "$ZP_TMP/$how.out" 2>&1 &
     pid=$!
     for i in $(seq 1 600); do
-        [ "$(zp_val 0 "SELECT count(*) FROM docs WHERE updates > 0")" -ge 500 ] && break
+        [ "$(zp_val 0 "SELECT count(*) FROM docs WHERE updates > 0")" -ge "$at" ] && break
         sleep 0.1
     done
     case $how in
         cancel) zp_val 0 "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'zp_tagger'" >/dev/null ;;
-        restart) zp_citus_stop 1 immediate; zp_citus_start 1 ;;
+        restart)
+            started=$(now)
+            zp_citus_stop 1 immediate
+            zp_citus_start 1
+            zp_citus_wait_worker 1 60 || bad "restart: worker 1 not back within 60 s"
+            echo "# restart at $at rows: worker 1 back and reachable from the coordinator in $(secs "$started" "$(now)") s" ;;
     esac
     wait $pid
+    rc=$?
+    err=$(grep -m1 'ERROR' "$ZP_TMP/$how.out")
     # a window the coordinator committed while the worker was down is prepared there: Citus's
     # maintenance daemon commits it within citus.recover_2pc_interval; do it now
-    zp_val 0 "SELECT recover_prepared_transactions()" >/dev/null
+    zp_retry 60 zp_val 0 "SELECT recover_prepared_transactions()" >/dev/null || bad "$how: recover_prepared_transactions failed for 60 s"
     before=$(zp_val 0 "SELECT count(*) FROM docs WHERE updates > 0")
     r=$(zp_val 0 "SELECT count(*) FILTER (WHERE updates > 1) FROM docs")
-    if [ "$before" -lt "$rows" ] && [ "$r" = 0 ] && grep -qiE 'cancel|connection|terminat|server closed' "$ZP_TMP/$how.out"; then
-        pass "$how mid-run: stopped after $before rows, none tagged twice"
+    if [ "$rc" -ne 0 ] && [ -n "$err" ] && [ "$before" -ge "$at" ] && [ "$before" -lt "$rows" ] && [ "$r" = 0 ]; then
+        pass "$how mid-run at $at rows: the CALL failed ($err), stopped after $before rows, none tagged twice"
     else
-        bad "$how: $before rows tagged, $r more than once: $(head -3 "$ZP_TMP/$how.out")"
+        bad "$how at $at: CALL status $rc, $before rows tagged, $r more than once: $(head -3 "$ZP_TMP/$how.out")"
     fi
-    zp_psql 0 -c "SET client_min_messages = warning" -c "CALL zhpolicy.tag_table('docs', 'body', 'tags', batch_size => 100)" >/dev/null || bad "$how: the resumed run failed"
-    verdict "$how, then resumed"
+    zp_retry 60 zp_psql 0 -c "SET client_min_messages = warning" -c "CALL zhpolicy.tag_table('docs', 'body', 'tags', batch_size => 100)" >/dev/null \
+        || bad "$how: the resumed run failed for 60 s"
+    verdict "$how at $at rows, then resumed"
 }
-interrupt cancel
-interrupt restart
+interrupt cancel 500
+# ZP_CITUS_RESTARTS (default 1, at most 6): how many times to restart a worker mid-run, each
+# 400 rows later in the run than the one before
+for i in $(seq 1 "${ZP_CITUS_RESTARTS:-1}"); do interrupt restart $((100 + 400 * i)); done
 
 # --- the job on the coordinator: pg_cron runs tag_table after a vocabulary edit
 zp_psql 0 -c "UPDATE docs SET updates = 0" \

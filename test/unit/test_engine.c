@@ -8,6 +8,7 @@
 #include "zp_layout.h"
 #include "zp_lexicon.h"
 #include "zp_normalize.h"
+#include "zp_rank.h"
 #include "zp_tagger.h"
 #include "zp_text.h"
 #include "zp_tokenizer.h"
@@ -1641,6 +1642,125 @@ bigram_match(const char *text, const char *q, ZpBigramQueryKind kind, int *exact
 	return m;
 }
 
+/*
+ * Rank sketches: valid and within their size for texts of every length (all keys listed, or
+ * heavy keys and buckets), and their bound never below the exact score, on texts of few
+ * distinct characters (so that buckets collide and counts are high) and random queries.
+ */
+static void
+test_rank_sketch(void)
+{
+	static const char *alphabet[] = {"数", "字", "经", "济", "发", "展", "国", "家", "安", "全", "网", "络",
+	"a", "1", " ", "\n", "。", "休", "斯"};
+	static const size_t lengths[] = {0, 1, 7, 60, 400, 3000, 20000, 90000, 400000};
+	ZpRankParams p = zp_rank_defaults;
+	unsigned	seed = 12345;
+	int			bad_bound = 0,
+				bad_shape = 0,
+				trials = 0;
+
+	p.avg_len = 30000;
+	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++)
+	{
+		for (int variant = 0; variant < 3; variant++)
+		{
+			size_t		nalpha = variant == 0 ? 4 : variant == 1 ? 12 : sizeof(alphabet) / sizeof(alphabet[0]);
+			size_t		cap = lengths[li] * 4 + 1,
+						len = 0;
+			char	   *text = malloc(cap);
+			char	   *sk;
+			size_t		sklen;
+
+			for (size_t i = 0; i < lengths[li]; i++)
+			{
+				const char *c;
+
+				seed = seed * 1103515245u + 12345u;
+				/* a skewed choice (the smaller of two): low letters far more often, as words are in text */
+				{
+					size_t		a = (seed >> 16) % nalpha,
+								b = (seed >> 4) % nalpha;
+
+					c = alphabet[a < b ? a : b];
+				}
+				memcpy(text + len, c, strlen(c));
+				len += strlen(c);
+			}
+			text[len] = '\0';
+			if (zp_rank_sketch(text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
+				!zp_rank_sketch_valid(sk, sklen) || sklen > 7600 ||
+				(sklen > 1 && zp_rank_sketch_valid(sk, sklen - 1)))
+				bad_shape++;
+			else
+			{
+				for (int qi = 0; qi < 40; qi++)
+				{
+					char		q[64];
+					size_t		qlen = 0;
+					ZpRankTerm	term;
+					ZpRankBoundTerm bt;
+					double		exact,
+								bound;
+
+					seed = seed * 1103515245u + 12345u;
+					if (len > 0 && qi % 2 == 0)
+					{
+						/* a piece of the text itself, from a character start */
+						size_t		at = (seed >> 8) % len,
+									want = 1 + (seed >> 4) % 5;
+
+						while (at > 0 && ((unsigned char) text[at] & 0xC0) == 0x80)
+							at--;
+						for (size_t k = 0; k < want && at + qlen < len && qlen < 40;)
+						{
+							qlen++;
+							if (at + qlen >= len || ((unsigned char) text[at + qlen] & 0xC0) != 0x80)
+								k++;
+						}
+						memcpy(q, text + at, qlen);
+					}
+					else
+						for (int k = 0; k < 1 + (int) ((seed >> 4) % 4); k++)
+						{
+							const char *c = alphabet[(seed >> (8 + k * 5)) % (sizeof(alphabet) / sizeof(alphabet[0]))];
+
+							memcpy(q + qlen, c, strlen(c));
+							qlen += strlen(c);
+						}
+					term.s = q;
+					term.len = qlen;
+					term.weight = 1.5;
+					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, NULL) != 0 ||
+						zp_rank_bound_prepare(&term, 1, &zp_malloc_allocator, &bt) != 0)
+					{
+						bad_shape++;
+						continue;
+					}
+					bound = zp_rank_bound(sk, &term, &bt, 1, &p);
+					trials++;
+					if (bound < exact - 1e-9)
+					{
+						bad_bound++;
+						if (bad_bound <= 3)
+							printf("# bound %.6f below score %.6f: text of %zu bytes, query \"%.*s\"\n",
+								   bound, exact, len, (int) qlen, q);
+					}
+					free(bt.keys);
+				}
+				free(sk);
+			}
+			free(text);
+		}
+	}
+	check(bad_shape == 0, "rank sketches are valid, at most 7.6 kB, and a truncated one is refused");
+	{
+		char		msg[160];
+
+		snprintf(msg, sizeof(msg), "a rank sketch's bound is never below the exact score (%d random queries, texts of 0 to 400,000 characters)", trials);
+		check(bad_bound == 0 && trials > 500, msg);
+	}
+}
+
 /* The text index's keys: hand-made cases, then random texts and queries against a reference. */
 static void
 test_bigram(void)
@@ -1787,6 +1907,7 @@ main(int argc, char **argv)
 	test_hostile_inputs();
 	test_fuzz_regressions(argv[2]);
 	test_bigram();
+	test_rank_sketch();
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
