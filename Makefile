@@ -15,6 +15,7 @@
 #                        tagged spans of the segmentation dev set and news-like text judged by a reader
 #   make unittest        engine unit tests; make unittest-asan the same under ASan and UBSan
 #   make fuzz            libFuzzer targets (fuzz-quick: 20 s each, fuzz-regress: kept crashes)
+#   make test-valgrind   the pg_regress suite in a server under valgrind (25-40 min, not in make test)
 #   make test-citus      on a Citus coordinator and two workers: the answers of one node (test/citus/run.sh;
 #                        the last stage of make test, ZP_CITUS=0 skips it)
 
@@ -179,9 +180,10 @@ unittest-asan: build/test_engine_asan build/zhpolicy.lex
 .PHONY: unittest-asan
 
 # The whole pg_regress suite in a server under valgrind; fails on any error in zhpolicy's code.
-installcheck-valgrind:
+# 25 to 40 minutes: not part of make test (CI's 90 minutes), run before a release.
+test-valgrind installcheck-valgrind:
 	bash test/valgrind/installcheck.sh
-.PHONY: installcheck-valgrind
+.PHONY: test-valgrind installcheck-valgrind
 
 # Time, peak memory and cancel latency of each engine function on 1, 10 and 100 MB documents.
 bench-limits:

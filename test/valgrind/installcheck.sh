@@ -3,7 +3,7 @@
 # (memcheck, --trace-children=yes, every backend), failing on any error whose stack passes through
 # zhpolicy's code.  Errors elsewhere in PostgreSQL (Debian's build has no valgrind annotations, so
 # memcheck reports some false positives in the server itself) are counted and listed by kind, not
-# failed.  Slow (tens of minutes): run before each release; .ci/run does not run it.
+# failed.  Slow (25 to 40 minutes): make test-valgrind, run before each release; make test leaves it out.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../../src/scripts/common.sh"
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install valgrind" >&2; exit 1; }
