@@ -87,6 +87,7 @@ struct ZpMatcher
 	ZpAllocator mem;
 	int			failed;
 	int			built;
+	int			borrowed;		/* the automaton's tables are an image's, not the matcher's */
 	/* labels as added */
 	uint32_t   *pool;
 	size_t		n_pool;
@@ -319,7 +320,7 @@ zp_matcher_add(ZpMatcher *m, const char *label, size_t len, uint32_t id)
 	uint32_t	cp;
 	uint8_t		kind;
 
-	if (m->failed || m->built)
+	if (m->failed || m->built || m->borrowed)
 		return -1;
 	zp_ticker_init(&tick, &m->mem);
 	while (fold_next(&r, &cp, &bs, &be, &cs))
@@ -413,6 +414,21 @@ release_automaton(ZpMatcher *m)
 
 	for (k = 0; k < N_TEMP; k++)
 		drop(m, &m->temp[k]);
+	if (m->borrowed)
+	{
+		/* an image's tables: not the matcher's to free */
+		m->cls = NULL;
+		m->wide = NULL;
+		m->cells = NULL;
+		m->out_head = NULL;
+		m->dict = NULL;
+		m->report = NULL;
+		m->out_label = NULL;
+		m->out_next = NULL;
+		m->out_chars = NULL;
+		m->out_kind = NULL;
+		m->borrowed = 0;
+	}
 	drop(m, &m->cls);
 	drop(m, &m->wide);
 	drop(m, &m->cells);
@@ -811,7 +827,7 @@ zp_matcher_build(ZpMatcher *m)
 				max_base = 0;
 	size_t		i;
 
-	if (m->failed)
+	if (m->failed || m->borrowed)
 		return -1;
 	release_automaton(m);		/* a rebuild, or what a cancelled build left */
 	m->built = 0;
@@ -988,6 +1004,296 @@ zp_matcher_free(ZpMatcher *m)
 	drop(m, &m->pool);
 	drop(m, &m->labels);
 	m->mem.release(m->mem.ctx, m);
+}
+
+/* ---------------------------------------------------------------- images */
+
+/*
+ * The image: a header, then the tables of the automaton, each starting at a
+ * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, out_head, report,
+ * dict (per cell), out_label, out_next, out_chars, out_kind (per output).
+ */
+#define IMAGE_MAGIC 0x5A50414Du	/* "ZPAM" */
+#define IMAGE_VERSION 1
+
+struct ImageHeader
+{
+	uint32_t	magic;
+	uint32_t	version;
+	uint32_t	n_syms;
+	uint32_t	sym_space;
+	uint32_t	n_wide;
+	uint32_t	n_cells;
+	uint32_t	n_out;
+	uint32_t	cell_size;		/* sizeof(struct Cell): the layout of this build */
+};
+
+/* Where each table of an image of these sizes starts, and the image's length. */
+typedef struct ImageLayout
+{
+	size_t		cls,
+				wide,
+				cells,
+				out_head,
+				report,
+				dict,
+				out_label,
+				out_next,
+				out_chars,
+				out_kind,
+				len;
+} ImageLayout;
+
+/* Round up to a multiple of 8. */
+static inline uint64_t
+align8(uint64_t n)
+{
+	return (n + 7) & ~(uint64_t) 7;
+}
+
+/* The layout of an image; 0 when the sizes overflow. */
+static int
+image_layout(uint64_t n_wide, uint64_t n_cells, uint64_t n_out, ImageLayout *l)
+{
+	uint64_t	p = align8(sizeof(struct ImageHeader));
+
+	if (n_wide > UINT32_MAX || n_cells > UINT32_MAX || n_out > UINT32_MAX)
+		return 0;
+	l->cls = p;
+	p = align8(p + (uint64_t) BMP * sizeof(uint16_t));
+	l->wide = p;
+	p = align8(p + n_wide * sizeof(struct Wide));
+	l->cells = p;
+	p = align8(p + n_cells * sizeof(struct Cell));
+	l->out_head = p;
+	p = align8(p + n_cells * 4);
+	l->report = p;
+	p = align8(p + n_cells * 4);
+	l->dict = p;
+	p = align8(p + n_cells * 4);
+	l->out_label = p;
+	p = align8(p + n_out * 4);
+	l->out_next = p;
+	p = align8(p + n_out * 4);
+	l->out_chars = p;
+	p = align8(p + n_out * 2);
+	l->out_kind = p;
+	p = align8(p + n_out);
+	if (p > SIZE_MAX)
+		return 0;
+	l->len = (size_t) p;
+	return 1;
+}
+
+size_t
+zp_matcher_image_size(const ZpMatcher *m)
+{
+	ImageLayout l;
+
+	if (!m->built || !image_layout(m->n_wide, m->n_cells, m->n_out, &l))
+		return 0;
+	return l.len;
+}
+
+int
+zp_matcher_write_image(const ZpMatcher *m, void *buf, size_t len)
+{
+	ImageLayout l;
+	struct ImageHeader h;
+	char	   *b = buf;
+
+	if (!m->built || !image_layout(m->n_wide, m->n_cells, m->n_out, &l) || len != l.len)
+		return -1;
+	memset(buf, 0, len);
+	h.magic = IMAGE_MAGIC;
+	h.version = IMAGE_VERSION;
+	h.n_syms = m->n_syms;
+	h.sym_space = m->sym_space;
+	h.n_wide = m->n_wide;
+	h.n_cells = m->n_cells;
+	h.n_out = m->n_out;
+	h.cell_size = sizeof(struct Cell);
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + l.cls, m->cls, (size_t) BMP * sizeof(uint16_t));
+	if (m->n_wide)
+		memcpy(b + l.wide, m->wide, m->n_wide * sizeof(struct Wide));
+	memcpy(b + l.cells, m->cells, (size_t) m->n_cells * sizeof(struct Cell));
+	memcpy(b + l.out_head, m->out_head, (size_t) m->n_cells * 4);
+	memcpy(b + l.report, m->report, (size_t) m->n_cells * 4);
+	memcpy(b + l.dict, m->dict, (size_t) m->n_cells * 4);
+	if (m->n_out)
+	{
+		memcpy(b + l.out_label, m->out_label, (size_t) m->n_out * 4);
+		memcpy(b + l.out_next, m->out_next, (size_t) m->n_out * 4);
+		memcpy(b + l.out_chars, m->out_chars, (size_t) m->n_out * 2);
+		memcpy(b + l.out_kind, m->out_kind, m->n_out);
+	}
+	return 0;
+}
+
+/* Is a symbol one the scan may look up (1..n_syms)? */
+static inline int
+sym_ok(const ZpMatcher *m, uint32_t s)
+{
+	return s >= 1 && s <= m->n_syms;
+}
+
+/*
+ * Check the tables of an image-backed matcher: what the scan reads must stay
+ * in bounds and every loop of the scan end.  depth is n_cells scratch entries.
+ * Returns NULL when valid, else what is wrong.
+ */
+static const char *
+check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
+{
+	uint32_t	n = m->n_cells,
+				i;
+
+	if (n < m->n_syms + 2)
+		return "fewer cells than symbols";
+	if (m->sym_space != SYM_NONE && !sym_ok(m, m->sym_space))
+		return "the symbol of a space is out of range";
+	for (i = 0; i < BMP; i++)
+		if (m->cls[i] != CLS_NONE && m->cls[i] != CLS_ASK && !sym_ok(m, m->cls[i]))
+			return "a class is out of range";
+	for (i = 0; i < m->n_wide; i++)
+		if (!sym_ok(m, m->wide[i].sym) || (i > 0 && m->wide[i - 1].cp >= m->wide[i].cp))
+			return "the wide table is not a sorted table of symbols";
+	/* depth of every state through its parent (check - 1), at most ZP_TAG_MAX_LABEL_CHARS */
+	memset(depth, 0xFF, (size_t) n * sizeof(uint16_t));
+	depth[0] = 0;
+	for (i = 1; i < n; i++)
+	{
+		uint32_t	v = i,
+					steps = 0,
+					d;
+
+		if ((m->cells[i].check & ~HAS_REPORT) == 0)
+			continue;			/* free: never entered (the check of a state is at least 1) */
+		/* walk up to a state of known depth */
+		while (depth[v] == 0xFFFF)
+		{
+			uint32_t	p = (m->cells[v].check & ~HAS_REPORT);
+
+			if (p == 0 || p - 1 >= n || ++steps > ZP_TAG_MAX_LABEL_CHARS)
+				return "a state's parent chain is broken";
+			v = p - 1;
+		}
+		d = depth[v] + steps;
+		if (d > ZP_TAG_MAX_LABEL_CHARS)
+			return "a state is too deep";
+		/* then down again, setting the depths on the way */
+		for (v = i; depth[v] == 0xFFFF; v = (m->cells[v].check & ~HAS_REPORT) - 1)
+			depth[v] = (uint16_t) d--;
+	}
+	for (i = 0; i < n; i++)
+	{
+		const struct Cell *c = &m->cells[i];
+		int			state = i == 0 || (c->check & ~HAS_REPORT) != 0;
+
+		if (m->out_head[i] < -1 || (m->out_head[i] >= 0 && (uint32_t) m->out_head[i] >= m->n_out))
+			return "an output list is out of range";
+		if (!state)
+			continue;
+		if ((uint64_t) c->base + m->n_syms >= n)
+			return "a state's edges lie past the array";
+		if (c->one != 0 && c->one != ONE_LEAF &&
+			(!sym_ok(m, c->one) || (m->cells[c->base + c->one].check & ~HAS_REPORT) != i + 1))
+			return "a state's only edge is wrong";
+		if (i != 0 && (c->fail >= n || depth[c->fail] == 0xFFFF || depth[c->fail] >= depth[i]))
+			return "a failure link does not go to a shallower state";
+		if (m->dict[i] != 0 && (m->dict[i] >= n || depth[m->dict[i]] == 0xFFFF || depth[m->dict[i]] >= depth[i]))
+			return "an output link does not go to a shallower state";
+		if (m->report[i] != 0 && m->report[i] != i && m->report[i] != m->dict[i])
+			return "a report link is wrong";
+		if (((c->check & HAS_REPORT) != 0) != (i != 0 && m->report[i] != 0))
+			return "a state's report flag is wrong";
+		{
+			int32_t		o;
+			uint32_t	steps = 0;
+
+			for (o = m->out_head[i]; o >= 0; o = m->out_next[o])
+				if (++steps > m->n_out || m->out_chars[o] != depth[i] || m->out_label[o] >= max_labels)
+					return "an output is wrong";
+		}
+	}
+	for (i = 0; i < m->n_out; i++)
+		if (m->out_next[i] < -1 || (m->out_next[i] >= 0 && (uint32_t) m->out_next[i] >= i))
+			return "an output list is not in order";
+	return NULL;
+}
+
+ZpMatcher *
+zp_matcher_open_image(const void *buf, size_t len, uint32_t max_labels,
+					  const ZpLexicon *lex, const ZpAllocator *mem, const char **why)
+{
+	struct ImageHeader h;
+	ImageLayout l;
+	const char *b = buf;
+	ZpMatcher  *m;
+	uint16_t   *depth;
+
+	*why = NULL;
+	if (((uintptr_t) buf & 7) != 0)
+	{
+		*why = "the image is not aligned";
+		return NULL;
+	}
+	if (len < sizeof(h))
+	{
+		*why = "the image is truncated";
+		return NULL;
+	}
+	memcpy(&h, b, sizeof(h));
+	if (h.magic != IMAGE_MAGIC || h.version != IMAGE_VERSION || h.cell_size != sizeof(struct Cell))
+	{
+		*why = "the image is not of this version";
+		return NULL;
+	}
+	if (!image_layout(h.n_wide, h.n_cells, h.n_out, &l) || l.len != len)
+	{
+		*why = "the image's length does not match its header";
+		return NULL;
+	}
+	if (h.n_syms > UINT32_MAX / 2)
+	{
+		*why = "too many symbols";
+		return NULL;
+	}
+	m = zp_matcher_new(lex, mem);
+	if (!m)
+		return NULL;
+	m->built = 1;
+	m->borrowed = 1;
+	m->n_syms = h.n_syms;
+	m->sym_space = h.sym_space;
+	m->n_wide = h.n_wide;
+	m->n_cells = h.n_cells;
+	m->n_out = h.n_out;
+	m->cls = (uint16_t *) (b + l.cls);
+	m->wide = (struct Wide *) (b + l.wide);
+	m->cells = (struct Cell *) (b + l.cells);
+	m->out_head = (int32_t *) (b + l.out_head);
+	m->report = (uint32_t *) (b + l.report);
+	m->dict = (uint32_t *) (b + l.dict);
+	m->out_label = (uint32_t *) (b + l.out_label);
+	m->out_next = (int32_t *) (b + l.out_next);
+	m->out_chars = (uint16_t *) (b + l.out_chars);
+	m->out_kind = (uint8_t *) (b + l.out_kind);
+	depth = mem->alloc(mem->ctx, (size_t) h.n_cells * sizeof(uint16_t) + 2);
+	if (!depth)
+	{
+		zp_matcher_free(m);
+		return NULL;
+	}
+	*why = check_image(m, max_labels, depth);
+	mem->release(mem->ctx, depth);
+	if (*why)
+	{
+		zp_matcher_free(m);
+		return NULL;
+	}
+	return m;
 }
 
 /* Token boundaries of one run of Chinese text, cached while matches stay in it. */

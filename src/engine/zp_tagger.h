@@ -76,4 +76,23 @@ long		zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 /* Free a matcher. */
 void		zp_matcher_free(ZpMatcher *m);
 
+/*
+ * A built matcher as one flat image (no pointers), to be written to a file
+ * and read by other processes: zp_matcher_image_size bytes, which
+ * zp_matcher_write_image fills (0; -1 if m is not built or len is wrong).
+ */
+size_t		zp_matcher_image_size(const ZpMatcher *m);
+int			zp_matcher_write_image(const ZpMatcher *m, void *buf, size_t len);
+
+/*
+ * A matcher that scans with the image at buf (8-byte aligned, len bytes,
+ * kept unchanged while the matcher lives: it is read, never copied).  The
+ * image is checked first: every index it holds in range, every chain it
+ * follows finite, every label id below max_labels, so that a damaged image
+ * can never make a scan read out of bounds or loop.  Returns NULL with *why
+ * set when it is not a valid image, NULL with *why NULL without memory.
+ */
+ZpMatcher  *zp_matcher_open_image(const void *buf, size_t len, uint32_t max_labels,
+								  const ZpLexicon *lex, const ZpAllocator *mem, const char **why);
+
 #endif							/* ZP_TAGGER_H */

@@ -1446,6 +1446,7 @@ tag_string(const ZpMatcher *m, const char *text, char *out, size_t outlen)
 							   l.m[i].char_start, l.m[i].char_end);
 }
 
+
 /* Expect the matches of text. */
 static void
 expect_tags(const ZpMatcher *m, const char *text, const char *want)
@@ -1457,6 +1458,114 @@ expect_tags(const ZpMatcher *m, const char *text, const char *want)
 	snprintf(what, sizeof(what), "tags of \"%s\"%s%s", text,
 			 strcmp(got, want) == 0 ? "" : "\n#   got:  ", strcmp(got, want) == 0 ? "" : got);
 	check(strcmp(got, want) == 0, what);
+}
+
+/* The matches of a whole text as a string (every match, not only the first 256). */
+static size_t
+tag_digest(const ZpMatcher *m, const char *text, size_t len)
+{
+	MatchList	l;
+	size_t		chars;
+	long		n;
+
+	l.n = 0;
+	n = zp_matcher_scan(m, text, len, collect_match, &l, &chars, &zp_malloc_allocator);
+	return (size_t) n * 1000003u + chars;
+}
+
+/*
+ * A matcher written as an image and opened again scans as the one built; an
+ * image with any byte changed or cut short is refused or scans safely (ASan
+ * and valgrind see every read), never out of bounds.
+ */
+static void
+test_tagger_image(const char *corpus_dir)
+{
+	ZpMatcher  *m = zp_matcher_new(&lex, &zp_malloc_allocator),
+			   *im;
+	char		path[4096];
+	char	   *text;
+	size_t		len,
+				ilen,
+				i,
+				pos;
+	uint32_t	id = 0;
+	uint64_t   *img,
+			   *bad;
+	const char *why;
+	int			refused = 0,
+				opened = 0;
+
+	snprintf(path, sizeof(path), "%s/000_99ce1d533ed8727d.txt", corpus_dir);
+	text = read_file(path, &len);
+	if (!text)
+	{
+		check(0, "the corpus article for the image test");
+		return;
+	}
+	/* labels: pieces of 2 to 6 characters of the article's lines, every 37th byte */
+	for (pos = 0; pos + 18 < len && id < 3000; pos += 37)
+	{
+		size_t		p = pos,
+					n = 2 + pos % 5;
+
+		while (p < len && ((unsigned char) text[p] & 0xC0) == 0x80)
+			p++;
+		if (p + 3 * n <= len)
+			if (zp_matcher_add(m, text + p, 3 * n, id) == 0)
+				id++;
+	}
+	zp_matcher_add(m, "网络安全", strlen("网络安全"), id++);
+	zp_matcher_add(m, "AI", 2, id++);
+	check(zp_matcher_build(m) == 0, "image test: matcher built");
+	ilen = zp_matcher_image_size(m);
+	img = malloc(ilen);
+	bad = malloc(ilen);
+	check(ilen > 0 && zp_matcher_write_image(m, img, ilen) == 0, "image written");
+	check(zp_matcher_write_image(m, img, ilen - 8) != 0, "an image of the wrong length is refused");
+	im = zp_matcher_open_image(img, ilen, id, &lex, &zp_malloc_allocator, &why);
+	check(im != NULL, why ? why : "image opened");
+	if (im)
+	{
+		check(tag_digest(im, text, len) == tag_digest(m, text, len) && tag_digest(m, text, len) > 1000003u * 100,
+			  "the image scans the article as the built matcher does");
+		{
+			char		want[64];
+
+			snprintf(want, sizeof(want), "%u@2-6|%u@7-9", id - 2, id - 1);
+			expect_tags(im, "保障网络安全与AI", want);
+		}
+		zp_matcher_free(im);
+	}
+	check(zp_matcher_open_image(img, ilen, id - 1, &lex, &zp_malloc_allocator, &why) == NULL && why,
+		  "an image with label ids past the vocabulary is refused");
+	check(zp_matcher_open_image(img, ilen - 8, id, &lex, &zp_malloc_allocator, &why) == NULL && why,
+		  "a truncated image is refused");
+	check(zp_matcher_open_image((char *) img + 4, ilen - 8, id, &lex, &zp_malloc_allocator, &why) == NULL && why,
+		  "a misaligned image is refused");
+	/* every 4-byte word of the automaton's part changed in turn (a sample of them, spread out) */
+	for (i = 0; i < 3000; i++)
+	{
+		size_t		w = 32 / 4 + (i * 7919u) % ((ilen - 32) / 4);
+
+		memcpy(bad, img, ilen);
+		((uint32_t *) bad)[w] ^= (i % 3 == 0) ? 0xFFFFFFFFu : (i % 3 == 1) ? 0x00010000u : 1u;
+		im = zp_matcher_open_image(bad, ilen, id, &lex, &zp_malloc_allocator, &why);
+		if (!im)
+		{
+			refused++;
+			continue;
+		}
+		opened++;
+		(void) tag_digest(im, text, len < 20000 ? len : 20000);
+		zp_matcher_free(im);
+	}
+	printf("# image with one word changed: %d refused, %d opened and scanned\n", refused, opened);
+	check(refused > 0 && refused + opened == 3000, "damaged images are refused or scan within bounds");
+	free(bad);
+	free(img);
+	zp_matcher_free(m);
+	free(text);
 }
 
 /* The label matcher: nesting, overlaps, folding, boundaries, wraps; throughput as a comment. */
@@ -1909,6 +2018,7 @@ main(int argc, char **argv)
 	test_bigram();
 	test_rank_sketch();
 	test_tagger(argv[2]);
+	test_tagger_image(argv[2]);
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
