@@ -22,7 +22,12 @@
  */
 #include "zhpolicy.h"
 
+#include <dlfcn.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
@@ -37,7 +42,10 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "common/string.h"
+#include "port/pg_crc32c.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "storage/fd.h"
@@ -57,8 +65,8 @@ PG_FUNCTION_INFO_V1(zhpolicy_concepts);
 #define INHERIT_FACTOR 0.5
 #define SCORING_VERSION "zhpolicy scoring 2: direct first, half of the best narrower"
 
-/* The vocabulary as the backend's matcher sees it. */
-typedef struct Vocabulary
+/* The vocabulary as read from the tables, while its matcher is built (then written as an image). */
+typedef struct VocabBuild
 {
 	MemoryContext cxt;
 	ZpMatcher  *matcher;
@@ -76,7 +84,38 @@ typedef struct Vocabulary
 	double	   *label_weight;
 	char	  **label_text;
 	uint64		fingerprint;	/* of every row read and of the lexicon's header */
+} VocabBuild;
+
+/*
+ * The vocabulary as tagging reads it: tables in one image (see "The
+ * vocabulary file" below), in a file mapped read-only and shared with every
+ * backend that uses the same vocabulary, or in this backend's memory.
+ */
+typedef struct Vocabulary
+{
+	MemoryContext cxt;
+	ZpMatcher  *matcher;		/* reads the image */
+	int			n_concepts;
+	const char *strings;		/* every string, NUL-terminated; the tables below hold offsets */
+	const uint32 *concept_id;	/* sorted */
+	const uint32 *pref_label;
+	const int32 *parent;		/* index, or -1 */
+	const int32 *scheme;		/* index into scheme_id, or -1 */
+	const int32 *deepest_first; /* concept indexes, narrower ones before their broader ones */
+	const double *weight;
+	int			n_schemes;
+	const uint32 *scheme_id;	/* sorted */
+	int			n_labels;
+	const int32 *label_concept;
+	const double *label_weight;
+	const uint32 *label_text;
+	uint64		fingerprint;	/* of every row read and of the lexicon's header */
+	void	   *map;			/* the mapped file, or NULL */
+	size_t		map_len;
+	const char *source;			/* "file", "built" (and written), "built, not written" */
 } Vocabulary;
+
+#define V_STR(v, off) ((v)->strings + (off))
 
 /* The backend's vocabulary cache (process-wide, rebuilt when vocabulary_version is invalidated). */
 static Vocabulary *vocabulary = NULL;
@@ -124,9 +163,31 @@ sorted_index(char *const *a, int n, const char *id)
 	return -1;
 }
 
+/* Index of a string in a sorted table of n offsets into strings, or -1. */
+static int
+sorted_string_index(const char *strings, const uint32 *a, int n, const char *id)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(strings + a[mid], id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
 /* Index of a concept id, or -1. */
 static int
-concept_index(const Vocabulary *v, const char *id)
+concept_index(const VocabBuild *v, const char *id)
 {
 	return sorted_index(v->concept_id, v->n_concepts, id);
 }
@@ -183,9 +244,48 @@ is_citus_table(Oid relid)
 	return found;
 }
 
+/* Add bytes to the key of the vocabulary's file. */
+static void
+key_add(pg_cryptohash_ctx *key, const void *data, size_t len)
+{
+	if (pg_cryptohash_update(key, (const uint8 *) data, len) < 0)
+		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key));
+}
+
+/*
+ * Add one cell to the key: NULL, a real (the weight column) or a text, each
+ * marked and the text with its length, so that no two rows hash alike.
+ */
+static void
+key_add_cell(pg_cryptohash_ctx *key, Datum val, bool isnull, bool is_weight)
+{
+	uint8		tag = isnull ? 0 : is_weight ? 1 : 2;
+
+	key_add(key, &tag, 1);
+	if (isnull)
+		return;
+	if (is_weight)
+	{
+		float4		w = DatumGetFloat4(val);
+
+		key_add(key, &w, sizeof(w));
+	}
+	else
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(val));
+		uint32		len = VARSIZE_ANY_EXHDR(t);
+
+		key_add(key, &len, sizeof(len));
+		key_add(key, VARDATA_ANY(t), len);
+		if ((Pointer) t != DatumGetPointer(val))
+			pfree(t);
+	}
+}
+
 /* read_rows for a Citus table: through SPI (Citus reads the node's copy), as the tables' owner. */
 static void
-read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col,
+			  pg_cryptohash_ctx *key, bool copy, TableRows *out)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	StringInfoData q;
@@ -198,6 +298,7 @@ read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols
 	for (i = 0; i < ncols; i++)
 		appendStringInfo(&q, "%s%s", i ? ", " : "", quote_identifier(cols[i]));
 	appendStringInfo(&q, " FROM zhpolicy.%s", quote_identifier(relname));
+	key_add(key, relname, strlen(relname) + 1);
 	zhpolicy_owner_read_begin(relid, &saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -220,8 +321,9 @@ read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols
 			bool		isnull;
 			Datum		val = SPI_getbinval(t, d, i + 1, &isnull);
 
+			key_add_cell(key, val, isnull, i == weight_col);
 			out->cell[r * ncols + i] = NULL;
-			if (isnull)
+			if (isnull || !copy)
 				continue;
 			if (i == weight_col)
 				out->weight[r] = DatumGetFloat4(val);
@@ -241,12 +343,14 @@ read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols
 /*
  * Read the columns cols of zhpolicy.relname (weight_col: the index of the
  * real column, or -1) with a plain scan under the statement's snapshot, in
- * the current memory context.  A scan, not SPI: no query to plan, no output
+ * the current memory context, adding every cell to key (in the order read);
+ * without copy, only count the rows and hash them (out->cell is not filled).  A scan, not SPI: no query to plan, no output
  * functions, which keeps the first tag() call of a connection short.  (A
  * Citus table is read through SPI: its rows are in shards.)
  */
 static void
-read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col, TableRows *out)
+read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col,
+		  pg_cryptohash_ctx *key, bool copy, TableRows *out)
 {
 	Oid			relid = get_relname_relid(relname, nsp);
 	Relation	rel;
@@ -266,7 +370,7 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	Assert(ncols <= 8);
 	if (is_citus_table(relid))
 	{
-		read_rows_spi(relid, relname, cols, ncols, weight_col, out);
+		read_rows_spi(relid, relname, cols, ncols, weight_col, key, copy, out);
 		return;
 	}
 	rel = table_open(relid, AccessShareLock);
@@ -282,8 +386,9 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	}
 	out->n = 0;
 	out->ncols = ncols;
-	out->cell = palloc(sizeof(char *) * cap * ncols);
-	out->weight = palloc(sizeof(float4) * cap);
+	out->cell = copy ? palloc(sizeof(char *) * cap * ncols) : NULL;
+	out->weight = copy ? palloc(sizeof(float4) * cap) : NULL;
+	key_add(key, relname, strlen(relname) + 1);
 	if (!ActiveSnapshotSet())
 	{
 		PushActiveSnapshot(GetTransactionSnapshot());
@@ -294,6 +399,18 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	{
 		if ((out->n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
+		if (!copy)
+		{
+			for (i = 0; i < ncols; i++)
+			{
+				bool		isnull;
+				Datum		val = heap_getattr(tup, att[i], desc, &isnull);
+
+				key_add_cell(key, val, isnull, i == weight_col);
+			}
+			out->n++;
+			continue;
+		}
 		if (out->n == cap)
 		{
 			cap *= 2;
@@ -306,6 +423,7 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 			bool		isnull;
 			Datum		val = heap_getattr(tup, att[i], desc, &isnull);
 
+			key_add_cell(key, val, isnull, i == weight_col);
 			out->cell[out->n * ncols + i] = NULL;
 			if (isnull)
 				continue;
@@ -399,9 +517,9 @@ fingerprint_add_weight(uint64 fp, float4 w)
 	return hash_bytes_extended((const unsigned char *) &w, sizeof(w), fp);
 }
 
-/* Read the vocabulary tables and build the matcher, in v's memory context. */
+/* Read the vocabulary tables and build the matcher, in v's memory context; key gets the rows' hash. */
 static void
-read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
+read_vocabulary(VocabBuild *v, const ZpLexicon *lex, pg_cryptohash_ctx *key)
 {
 	static const char *const scheme_cols[] = {"id"};
 	static const char *const concept_cols[] = {"id", "pref_label", "broader", "weight", "scheme"};
@@ -427,7 +545,7 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	has_schemes = get_attnum(get_relname_relid("concept", nsp), "scheme") != InvalidAttrNumber;
 
 	if (has_schemes)
-		read_rows(nsp, "concept_scheme", scheme_cols, 1, -1, &schemes);
+		read_rows(nsp, "concept_scheme", scheme_cols, 1, -1, key, true, &schemes);
 	else
 	{
 		schemes.n = 1;
@@ -441,7 +559,7 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	for (i = 0; i < schemes.n; i++)
 		v->scheme_id[i] = schemes.cell[order[i]];
 
-	read_rows(nsp, "concept", concept_cols, has_schemes ? 5 : 4, 3, &concepts);
+	read_rows(nsp, "concept", concept_cols, has_schemes ? 5 : 4, 3, key, true, &concepts);
 	order = sorted_rows(&concepts, 1);
 	v->n_concepts = concepts.n;
 	v->concept_id = palloc0(sizeof(char *) * (v->n_concepts + 1));
@@ -492,7 +610,7 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 		pfree(depth);
 	}
 
-	read_rows(nsp, "concept_label", label_cols, 3, 2, &labels);
+	read_rows(nsp, "concept_label", label_cols, 3, 2, key, true, &labels);
 	order = sorted_rows(&labels, 2);
 	v->n_labels = v->n_concepts + labels.n;
 	v->label_concept = palloc0(sizeof(int) * (v->n_labels + 1));
@@ -543,6 +661,642 @@ read_vocabulary(Vocabulary *v, const ZpLexicon *lex)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * The vocabulary file.
+ *
+ * Building the matcher of the shipped vocabulary costs a backend about ten
+ * milliseconds; reading the rows that say which vocabulary it is costs far
+ * less.  So the first backend that needs a vocabulary builds it and writes it
+ * as one image, $PGDATA/pg_zhpolicy/tagger-KEY.voc, and every later backend
+ * that reads the same rows maps that file read-only: one copy in memory, in
+ * the page cache, for every backend of the cluster.  (PostgreSQL's relcache
+ * init file, pg_internal.init, works the same way: written to a temporary
+ * name and renamed, never fsynced, rebuilt when anything is wrong with it.)
+ *
+ * KEY is the SHA-256 of what the matcher is built from: every cell of the
+ * rows read, in the order read, with the lexicon's header, the scoring
+ * version, the file format and the identity of this build of the module
+ * (size and modification time of zhpolicy.so).  The key is a function of the
+ * content, not of a version counter, so nothing needs invalidating: a
+ * vocabulary edit gives other rows, so another file name; an edit not yet
+ * committed is seen (and maybe written) only under the key of the rows that
+ * transaction sees, which other transactions never compute; two databases
+ * with the same vocabulary share one file; two backends that build at once
+ * write the same bytes, and the second rename replaces the first atomically.
+ * The scheme selection of a call is applied at scan time, not in the file.
+ *
+ * A file is used only if its header (magic, format, length, key) matches,
+ * its CRC-32C is right, and every index in it is in range (the engine checks
+ * the automaton: zp_matcher_open_image): anything else is logged and the file
+ * rebuilt.  Writing replaces, never modifies, a file (a mapped file must not
+ * shrink under its readers).  After a write, only the eight most recently
+ * used files are kept (a file's modification time is refreshed when a
+ * backend maps it, at most every ten minutes).
+ */
+#define VOCAB_DIR "pg_zhpolicy"
+#define VOCAB_MAGIC "ZPVOCAB\n"
+#define VOCAB_FORMAT 1
+#define VOCAB_KEEP 8			/* files kept after a write */
+#define VOCAB_TOUCH_SECS 600	/* refresh a used file's mtime when older */
+
+/* The header of a vocabulary file; the tables follow at offsets given by vocab_layout. */
+typedef struct VocabFileHeader
+{
+	char		magic[8];
+	uint32		format;
+	uint32		header_size;
+	uint64		total_len;
+	uint8		key[PG_SHA256_DIGEST_LENGTH];
+	uint64		fingerprint;
+	uint32		n_concepts;
+	uint32		n_schemes;
+	uint32		n_labels;
+	uint32		str_len;
+	uint64		matcher_len;
+	pg_crc32c	crc;			/* of the header up to here, then of everything after it */
+	uint32		pad;
+} VocabFileHeader;
+
+/* Where the tables of a vocabulary file start. */
+typedef struct VocabLayout
+{
+	uint64		concept_id,
+				pref_label,
+				parent,
+				scheme,
+				deepest_first,
+				weight,
+				scheme_id,
+				label_concept,
+				label_weight,
+				label_text,
+				strings,
+				matcher,
+				len;
+} VocabLayout;
+
+/* Round up to a multiple of 8. */
+static inline uint64
+vocab_align(uint64 n)
+{
+	return (n + 7) & ~(uint64) 7;
+}
+
+/* The layout of a file of these sizes (all 8-byte aligned: the matcher's image needs it). */
+static void
+vocab_layout(uint64 nc, uint64 ns, uint64 nl, uint64 str_len, uint64 matcher_len, VocabLayout *l)
+{
+	uint64		p = vocab_align(sizeof(VocabFileHeader));
+
+	l->concept_id = p;
+	p = vocab_align(p + nc * 4);
+	l->pref_label = p;
+	p = vocab_align(p + nc * 4);
+	l->parent = p;
+	p = vocab_align(p + nc * 4);
+	l->scheme = p;
+	p = vocab_align(p + nc * 4);
+	l->deepest_first = p;
+	p = vocab_align(p + nc * 4);
+	l->weight = p;
+	p = vocab_align(p + nc * 8);
+	l->scheme_id = p;
+	p = vocab_align(p + ns * 4);
+	l->label_concept = p;
+	p = vocab_align(p + nl * 4);
+	l->label_weight = p;
+	p = vocab_align(p + nl * 8);
+	l->label_text = p;
+	p = vocab_align(p + nl * 4);
+	l->strings = p;
+	p = vocab_align(p + str_len);
+	l->matcher = p;
+	p = vocab_align(p + matcher_len);
+	l->len = p;
+}
+
+/* The CRC-32C of a file image (its header's crc field excluded). */
+static pg_crc32c
+vocab_crc(const char *img, uint64 len)
+{
+	pg_crc32c	crc;
+
+	INIT_CRC32C(crc);
+	COMP_CRC32C(crc, img, offsetof(VocabFileHeader, crc));
+	COMP_CRC32C(crc, img + sizeof(VocabFileHeader), len - sizeof(VocabFileHeader));
+	FIN_CRC32C(crc);
+	return crc;
+}
+
+/* Append a string to the string table being built; returns its offset. */
+static uint32
+vocab_string(StringInfo strings, const char *str)
+{
+	uint32		off = (uint32) strings->len;
+
+	appendBinaryStringInfo(strings, str, (int) strlen(str) + 1);
+	return off;
+}
+
+/* The image of a built vocabulary (palloc'd in the current context); *len gets its length. */
+static char *
+vocab_image(const VocabBuild *b, const uint8 *key, uint64 *len)
+{
+	StringInfoData strings;
+	VocabLayout l;
+	VocabFileHeader h;
+	size_t		mlen = zp_matcher_image_size(b->matcher);
+	char	   *img;
+	uint32	   *cid,
+			   *plab,
+			   *sid,
+			   *ltext;
+	int			i;
+
+	if (mlen == 0)
+		elog(ERROR, "the zhpolicy matcher was not built");
+	initStringInfo(&strings);
+	cid = palloc(sizeof(uint32) * (b->n_concepts + 1));
+	plab = palloc(sizeof(uint32) * (b->n_concepts + 1));
+	sid = palloc(sizeof(uint32) * (b->n_schemes + 1));
+	ltext = palloc(sizeof(uint32) * (b->n_labels + 1));
+	for (i = 0; i < b->n_concepts; i++)
+	{
+		cid[i] = vocab_string(&strings, b->concept_id[i]);
+		plab[i] = vocab_string(&strings, b->pref_label[i]);
+	}
+	for (i = 0; i < b->n_schemes; i++)
+		sid[i] = vocab_string(&strings, b->scheme_id[i]);
+	for (i = 0; i < b->n_labels; i++)
+		ltext[i] = vocab_string(&strings, b->label_text[i]);
+	vocab_layout(b->n_concepts, b->n_schemes, b->n_labels, strings.len, mlen, &l);
+	img = palloc0(l.len);
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, VOCAB_MAGIC, sizeof(h.magic));
+	h.format = VOCAB_FORMAT;
+	h.header_size = sizeof(VocabFileHeader);
+	h.total_len = l.len;
+	memcpy(h.key, key, sizeof(h.key));
+	h.fingerprint = b->fingerprint;
+	h.n_concepts = b->n_concepts;
+	h.n_schemes = b->n_schemes;
+	h.n_labels = b->n_labels;
+	h.str_len = strings.len;
+	h.matcher_len = mlen;
+	memcpy(img + l.concept_id, cid, (size_t) b->n_concepts * 4);
+	memcpy(img + l.pref_label, plab, (size_t) b->n_concepts * 4);
+	for (i = 0; i < b->n_concepts; i++)
+	{
+		((int32 *) (img + l.parent))[i] = b->parent[i];
+		((int32 *) (img + l.scheme))[i] = b->scheme[i];
+		((int32 *) (img + l.deepest_first))[i] = b->deepest_first[i];
+	}
+	memcpy(img + l.weight, b->weight, (size_t) b->n_concepts * 8);
+	memcpy(img + l.scheme_id, sid, (size_t) b->n_schemes * 4);
+	for (i = 0; i < b->n_labels; i++)
+		((int32 *) (img + l.label_concept))[i] = b->label_concept[i];
+	memcpy(img + l.label_weight, b->label_weight, (size_t) b->n_labels * 8);
+	memcpy(img + l.label_text, ltext, (size_t) b->n_labels * 4);
+	memcpy(img + l.strings, strings.data, strings.len);
+	if (zp_matcher_write_image(b->matcher, img + l.matcher, mlen) != 0)
+		elog(ERROR, "could not write the zhpolicy matcher's image");
+	memcpy(img, &h, sizeof(h));
+	h.crc = vocab_crc(img, l.len);
+	memcpy(img, &h, sizeof(h));
+	pfree(strings.data);
+	*len = l.len;
+	return img;
+}
+
+/* Are n offsets of a table all the start of a string of the string table? */
+static bool
+vocab_offsets_ok(const uint32 *off, uint32 n, uint32 str_len)
+{
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+		if (off[i] >= str_len)
+			return false;
+	return true;
+}
+
+/* Are n indexes all in [lo, hi)? */
+static bool
+vocab_indexes_ok(const int32 *a, uint32 n, int32 lo, int32 hi)
+{
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] < lo || a[i] >= hi)
+			return false;
+	return true;
+}
+
+/*
+ * Point v at the image img (len bytes, 8-byte aligned, kept while v lives)
+ * after checking all of it against key; returns NULL, or what is wrong.
+ */
+static const char *
+vocab_open_image(Vocabulary *v, const char *img, uint64 len, const uint8 *key, const ZpLexicon *lex)
+{
+	VocabFileHeader h;
+	VocabLayout l;
+	const char *why;
+	ZpAllocator mem = {vocab_alloc, vocab_free, v->cxt, NULL};
+
+	if (len < sizeof(h))
+		return "it is truncated";
+	memcpy(&h, img, sizeof(h));
+	if (memcmp(h.magic, VOCAB_MAGIC, sizeof(h.magic)) != 0)
+		return "it is not a zhpolicy vocabulary file";
+	if (h.format != VOCAB_FORMAT || h.header_size != sizeof(VocabFileHeader))
+		return "it is of another format";
+	if (h.total_len != len)
+		return "its length is not the one in its header";
+	if (memcmp(h.key, key, sizeof(h.key)) != 0)
+		return "its key is not the one in its name";
+	if (h.n_concepts > (uint32) INT_MAX / 8 || h.n_schemes > (uint32) INT_MAX / 8 ||
+		h.n_labels > (uint32) INT_MAX / 8 || h.str_len == 0 || h.matcher_len > len)
+		return "its counts are out of range";
+	vocab_layout(h.n_concepts, h.n_schemes, h.n_labels, h.str_len, h.matcher_len, &l);
+	if (l.len != len)
+		return "its length does not match its counts";
+	if (vocab_crc(img, len) != h.crc)
+		return "its checksum is wrong";
+	v->n_concepts = (int) h.n_concepts;
+	v->n_schemes = (int) h.n_schemes;
+	v->n_labels = (int) h.n_labels;
+	v->fingerprint = h.fingerprint;
+	v->strings = img + l.strings;
+	v->concept_id = (const uint32 *) (img + l.concept_id);
+	v->pref_label = (const uint32 *) (img + l.pref_label);
+	v->parent = (const int32 *) (img + l.parent);
+	v->scheme = (const int32 *) (img + l.scheme);
+	v->deepest_first = (const int32 *) (img + l.deepest_first);
+	v->weight = (const double *) (img + l.weight);
+	v->scheme_id = (const uint32 *) (img + l.scheme_id);
+	v->label_concept = (const int32 *) (img + l.label_concept);
+	v->label_weight = (const double *) (img + l.label_weight);
+	v->label_text = (const uint32 *) (img + l.label_text);
+	if (v->strings[h.str_len - 1] != '\0' ||
+		!vocab_offsets_ok(v->concept_id, h.n_concepts, h.str_len) ||
+		!vocab_offsets_ok(v->pref_label, h.n_concepts, h.str_len) ||
+		!vocab_offsets_ok(v->scheme_id, h.n_schemes, h.str_len) ||
+		!vocab_offsets_ok(v->label_text, h.n_labels, h.str_len))
+		return "a string is out of range";
+	if (!vocab_indexes_ok(v->parent, h.n_concepts, -1, v->n_concepts) ||
+		!vocab_indexes_ok(v->scheme, h.n_concepts, -1, v->n_schemes) ||
+		!vocab_indexes_ok(v->deepest_first, h.n_concepts, 0, v->n_concepts) ||
+		!vocab_indexes_ok(v->label_concept, h.n_labels, 0, v->n_concepts))
+		return "an index is out of range";
+	v->matcher = zp_matcher_open_image(img + l.matcher, h.matcher_len, h.n_labels, lex, &mem, &why);
+	if (!v->matcher)
+	{
+		if (!why)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		return why;
+	}
+	return NULL;
+}
+
+/* Memory context callback: unmap the vocabulary's file. */
+static void
+vocab_unmap(void *arg)
+{
+	Vocabulary *v = arg;
+
+	if (v->map)
+		munmap(v->map, v->map_len);
+	v->map = NULL;
+}
+
+/* The file name of a key: pg_zhpolicy/tagger-HEX.voc (relative to the data directory). */
+static void
+vocab_path(const uint8 *key, char *path)
+{
+	char		hex[PG_SHA256_DIGEST_LENGTH * 2 + 1];
+	int			i;
+
+	for (i = 0; i < PG_SHA256_DIGEST_LENGTH; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	snprintf(path, MAXPGPATH, "%s/tagger-%s.voc", VOCAB_DIR, hex);
+}
+
+/*
+ * Map the file of key and point v at it; false when there is none, or it is
+ * not valid (logged: it is rebuilt).
+ */
+static bool
+vocab_map_file(Vocabulary *v, const uint8 *key, const ZpLexicon *lex)
+{
+	char		path[MAXPGPATH];
+	struct stat st;
+	int			fd;
+	void	   *map;
+	const char *why;
+
+	vocab_path(key, path);
+	fd = OpenTransientFile(path, O_RDONLY | PG_BINARY);
+	if (fd < 0)
+	{
+		if (errno != ENOENT)
+			ereport(LOG, (errcode_for_file_access(), errmsg("could not open zhpolicy vocabulary file \"%s\": %m", path)));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || st.st_size < (off_t) sizeof(VocabFileHeader))
+	{
+		CloseTransientFile(fd);
+		ereport(LOG,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("zhpolicy vocabulary file \"%s\" is truncated; rebuilding it", path)));
+		return false;
+	}
+	map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+	{
+		ereport(LOG, (errcode_for_file_access(), errmsg("could not map zhpolicy vocabulary file \"%s\": %m", path)));
+		CloseTransientFile(fd);
+		return false;
+	}
+	/* the file's use marks it recent (the cleanup keeps the recently used) */
+	if (st.st_mtime < time(NULL) - VOCAB_TOUCH_SECS)
+		(void) futimens(fd, NULL);
+	CloseTransientFile(fd);
+	v->map = map;
+	v->map_len = (size_t) st.st_size;
+	why = vocab_open_image(v, map, (uint64) st.st_size, key, lex);
+	if (why)
+	{
+		munmap(map, v->map_len);
+		v->map = NULL;
+		v->matcher = NULL;
+		ereport(LOG,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("zhpolicy vocabulary file \"%s\" is invalid: %s; rebuilding it", path, why)));
+		return false;
+	}
+	return true;
+}
+
+/* What the cleanup sorts: a file and when it was last used. */
+typedef struct VocabFileAge
+{
+	char		name[MAXPGPATH];
+	time_t		mtime;
+} VocabFileAge;
+
+/* qsort comparator: the most recently used first. */
+static int
+by_mtime_desc(const void *a, const void *b)
+{
+	time_t		x = ((const VocabFileAge *) a)->mtime,
+				y = ((const VocabFileAge *) b)->mtime;
+
+	return x > y ? -1 : x < y;
+}
+
+/* Remove all but the VOCAB_KEEP most recently used files, and temporary files older than an hour. */
+static void
+vocab_cleanup(void)
+{
+	DIR		   *dir = AllocateDir(VOCAB_DIR);
+	struct dirent *de;
+	VocabFileAge *files = NULL;
+	int			n = 0,
+				cap = 0,
+				i;
+	time_t		now = time(NULL);
+
+	if (!dir)
+		return;
+	while ((de = ReadDirExtended(dir, VOCAB_DIR, LOG)) != NULL)
+	{
+		char		path[MAXPGPATH];
+		struct stat st;
+		size_t		len = strlen(de->d_name);
+
+		if (strncmp(de->d_name, "tagger-", 7) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", VOCAB_DIR, de->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (len < 4 || strcmp(de->d_name + len - 4, ".voc") != 0)
+		{
+			/* a temporary file: a writer that failed, or one still writing (then it is recent) */
+			if (st.st_mtime < now - 3600)
+				(void) unlink(path);
+			continue;
+		}
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 16;
+			files = files ? repalloc(files, sizeof(VocabFileAge) * cap) : palloc(sizeof(VocabFileAge) * cap);
+		}
+		strlcpy(files[n].name, path, MAXPGPATH);
+		files[n].mtime = st.st_mtime;
+		n++;
+	}
+	FreeDir(dir);
+	if (n <= VOCAB_KEEP)
+		return;
+	qsort(files, n, sizeof(VocabFileAge), by_mtime_desc);
+	for (i = VOCAB_KEEP; i < n; i++)
+		(void) unlink(files[i].name);	/* backends that mapped it keep their mapping */
+	pfree(files);
+}
+
+/*
+ * Write the image of a vocabulary as the file of its key: to a temporary
+ * name, then renamed over the final one.  A failure is logged, not raised:
+ * the vocabulary is built, only not shared.  Returns whether it was written.
+ */
+static bool
+vocab_write_file(const char *img, uint64 len, const uint8 *key)
+{
+	char		path[MAXPGPATH],
+				tmp[MAXPGPATH];
+	int			fd;
+	uint64		done = 0;
+
+	if (MakePGDirectory(VOCAB_DIR) != 0 && errno != EEXIST)
+	{
+		ereport(LOG, (errcode_for_file_access(), errmsg("could not create directory \"%s\": %m", VOCAB_DIR)));
+		return false;
+	}
+	vocab_path(key, path);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, MyProcPid);
+	fd = OpenTransientFile(tmp, O_WRONLY | O_CREAT | O_TRUNC | PG_BINARY);
+	if (fd < 0)
+	{
+		ereport(LOG, (errcode_for_file_access(), errmsg("could not create zhpolicy vocabulary file \"%s\": %m", tmp)));
+		return false;
+	}
+	while (done < len)
+	{
+		ssize_t		w = write(fd, img + done, Min(len - done, (uint64) 1 << 20));
+
+		if (w <= 0)
+		{
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w == 0)
+				errno = ENOSPC;
+			ereport(LOG, (errcode_for_file_access(), errmsg("could not write zhpolicy vocabulary file \"%s\": %m", tmp)));
+			CloseTransientFile(fd);
+			(void) unlink(tmp);
+			return false;
+		}
+		done += (uint64) w;
+	}
+	if (CloseTransientFile(fd) != 0 || rename(tmp, path) != 0)
+	{
+		ereport(LOG, (errcode_for_file_access(), errmsg("could not rename zhpolicy vocabulary file \"%s\": %m", tmp)));
+		(void) unlink(tmp);
+		return false;
+	}
+	vocab_cleanup();
+	return true;
+}
+
+/* Does the concept table have a scheme column (not a database still at 0.1 of the SQL)? */
+static bool
+vocabulary_has_schemes(Oid nsp)
+{
+	return get_attnum(get_relname_relid("concept", nsp), "scheme") != InvalidAttrNumber;
+}
+
+/* The identity of this build of the module: its file's size and modification time. */
+static void
+module_identity(int64 *id)
+{
+	Dl_info		info;
+	struct stat st;
+
+	id[0] = id[1] = id[2] = 0;
+	if (dladdr((void *) zhpolicy_tag_init, &info) && info.dli_fname && stat(info.dli_fname, &st) == 0)
+	{
+		id[0] = (int64) st.st_size;
+		id[1] = (int64) st.st_mtim.tv_sec;
+		id[2] = (int64) st.st_mtim.tv_nsec;
+	}
+}
+
+/* A new key context, begun with what the matcher depends on besides the rows. */
+static pg_cryptohash_ctx *
+vocabulary_key_begin(const ZpLexicon *lex, bool has_schemes)
+{
+	pg_cryptohash_ctx *key = pg_cryptohash_create(PG_SHA256);
+	int64		module[3];
+	uint32		format = VOCAB_FORMAT;
+
+	if (key == NULL || pg_cryptohash_init(key) < 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	module_identity(module);
+	key_add(key, VOCAB_MAGIC, 8);
+	key_add(key, &format, sizeof(format));
+	key_add(key, module, sizeof(module));
+	key_add(key, SCORING_VERSION, strlen(SCORING_VERSION) + 1);
+	key_add(key, lex->hdr, sizeof(*lex->hdr));
+	key_add(key, &has_schemes, 1);
+	return key;
+}
+
+/* Finish a key. */
+static void
+vocabulary_key_end(pg_cryptohash_ctx *key, uint8 *out)
+{
+	if (pg_cryptohash_final(key, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key));
+	pg_cryptohash_free(key);
+}
+
+/* The key of the vocabulary the current snapshot sees: its rows read and hashed, nothing kept. */
+static void
+vocabulary_key(const ZpLexicon *lex, uint8 *out)
+{
+	static const char *const scheme_cols[] = {"id"};
+	static const char *const concept_cols[] = {"id", "pref_label", "broader", "weight", "scheme"};
+	static const char *const label_cols[] = {"concept_id", "label", "weight"};
+	Oid			nsp = get_namespace_oid("zhpolicy", false);
+	bool		has_schemes = vocabulary_has_schemes(nsp);
+	pg_cryptohash_ctx *key = vocabulary_key_begin(lex, has_schemes);
+	TableRows	rows;
+
+	PG_TRY();
+	{
+		if (has_schemes)
+			read_rows(nsp, "concept_scheme", scheme_cols, 1, -1, key, false, &rows);
+		read_rows(nsp, "concept", concept_cols, has_schemes ? 5 : 4, 3, key, false, &rows);
+		read_rows(nsp, "concept_label", label_cols, 3, 2, key, false, &rows);
+	}
+	PG_CATCH();
+	{
+		pg_cryptohash_free(key);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	vocabulary_key_end(key, out);
+}
+
+/*
+ * Build the vocabulary from the tables, in b's context: the rows read again
+ * (the same snapshot), hashed again, so that the key names exactly the rows
+ * built from.
+ */
+static void
+vocabulary_build(VocabBuild *b, const ZpLexicon *lex, uint8 *key_out)
+{
+	Oid			nsp = get_namespace_oid("zhpolicy", false);
+	pg_cryptohash_ctx *key = vocabulary_key_begin(lex, vocabulary_has_schemes(nsp));
+
+	PG_TRY();
+	{
+		read_vocabulary(b, lex, key);
+	}
+	PG_CATCH();
+	{
+		pg_cryptohash_free(key);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	vocabulary_key_end(key, key_out);
+}
+
+/* Load the vocabulary the snapshot sees: map its file, or build it (and write the file). */
+static void
+load_vocabulary_into(Vocabulary *v, const ZpLexicon *lex)
+{
+	uint8		key[PG_SHA256_DIGEST_LENGTH],
+				built_key[PG_SHA256_DIGEST_LENGTH];
+	MemoryContext build_cxt,
+				old;
+	VocabBuild *b;
+	char	   *img;
+	uint64		len;
+	const char *why;
+
+	vocabulary_key(lex, key);
+	if (vocab_map_file(v, key, lex))
+	{
+		v->source = "file";
+		return;
+	}
+	/* build in a context of its own (the rows, the matcher's build tables), then keep only the image */
+	build_cxt = AllocSetContextCreate(CurrentMemoryContext, "zhpolicy vocabulary build", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(build_cxt);
+	b = palloc0(sizeof(VocabBuild));
+	b->cxt = build_cxt;
+	vocabulary_build(b, lex, built_key);
+	MemoryContextSwitchTo(v->cxt);
+	img = vocab_image(b, built_key, &len);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(build_cxt);
+	why = vocab_open_image(v, img, len, built_key, lex);
+	if (why)
+		elog(ERROR, "the zhpolicy vocabulary just built is invalid: %s", why);
+	v->source = vocab_write_file(img, len, built_key) ? "built" : "built, not written";
+}
+
 /* Build the vocabulary in a new memory context, deleted again if anything fails. */
 static Vocabulary *
 load_vocabulary(void)
@@ -552,11 +1306,24 @@ load_vocabulary(void)
 	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "zhpolicy vocabulary",
 											  ALLOCSET_DEFAULT_SIZES);
 	Vocabulary *v = MemoryContextAllocZero(cxt, sizeof(Vocabulary));
+	MemoryContextCallback *cb = MemoryContextAllocZero(cxt, sizeof(MemoryContextCallback));
+	bool		pushed = false;
 
 	v->cxt = cxt;
+	cb->func = vocab_unmap;
+	cb->arg = v;
+	MemoryContextRegisterResetCallback(cxt, cb);
 	PG_TRY();
 	{
-		read_vocabulary(v, lex);
+		/* one snapshot for the key and the build */
+		if (!ActiveSnapshotSet())
+		{
+			PushActiveSnapshot(GetTransactionSnapshot());
+			pushed = true;
+		}
+		load_vocabulary_into(v, lex);
+		if (pushed)
+			PopActiveSnapshot();
 	}
 	PG_CATCH();
 	{
@@ -740,7 +1507,7 @@ by_score(const void *a, const void *b, void *arg)
 		return sc->hits[x] > 0 ? -1 : 1;	/* found directly before found through narrower ones */
 	if (sc->score[x] != sc->score[y])
 		return sc->score[x] > sc->score[y] ? -1 : 1;
-	return strcmp(sc->v->concept_id[x], sc->v->concept_id[y]);
+	return strcmp(V_STR(sc->v, sc->v->concept_id[x]), V_STR(sc->v, sc->v->concept_id[y]));
 }
 
 /* Concepts of a document with score >= min_score, sorted; returns how many. */
@@ -801,7 +1568,7 @@ allowed_concepts(FunctionCallInfo fcinfo, const Vocabulary *v, int argno)
 		if (nulls[i])
 			continue;
 		name = TextDatumGetCString(names[i]);
-		s = sorted_index(v->scheme_id, v->n_schemes, name);
+		s = sorted_string_index(v->strings, v->scheme_id, v->n_schemes, name);
 		if (s < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -841,8 +1608,8 @@ zhpolicy_tag(PG_FUNCTION_ARGS)
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
-		values[0] = CStringGetTextDatum(v->concept_id[c]);
-		values[1] = CStringGetTextDatum(v->pref_label[c]);
+		values[0] = CStringGetTextDatum(V_STR(v, v->concept_id[c]));
+		values[1] = CStringGetTextDatum(V_STR(v, v->pref_label[c]));
 		values[2] = Int32GetDatum(hits[c]);
 		values[3] = Float8GetDatum(round(score[c] * 1000.0) / 1000.0);
 		values[4] = CStringGetTextDatum(hits[c] > 0 ? "direct" : "narrower");
@@ -875,8 +1642,8 @@ zhpolicy_tag_spans(PG_FUNCTION_ARGS)
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
-		values[0] = CStringGetTextDatum(v->concept_id[v->label_concept[l]]);
-		values[1] = CStringGetTextDatum(v->label_text[l]);
+		values[0] = CStringGetTextDatum(V_STR(v, v->concept_id[v->label_concept[l]]));
+		values[1] = CStringGetTextDatum(V_STR(v, v->label_text[l]));
 		values[2] = Int32GetDatum((int32) m->char_start + 1);
 		values[3] = Int32GetDatum((int32) (m->char_end - m->char_start));
 		values[4] = PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(doc) + m->byte_start,
@@ -908,7 +1675,7 @@ zhpolicy_concepts(PG_FUNCTION_ARGS)
 	n = document_concepts(v, allowed_concepts(fcinfo, v, 2), doc, min_score, &hits, &score, &order);
 	elems = palloc(sizeof(Datum) * (n + 1));
 	for (i = 0; i < n; i++)
-		elems[i] = CStringGetTextDatum(v->concept_id[order[i]]);
+		elems[i] = CStringGetTextDatum(V_STR(v, v->concept_id[order[i]]));
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
