@@ -244,12 +244,39 @@ is_citus_table(Oid relid)
 	return found;
 }
 
+/* The key of a vocabulary file being computed: SHA-256, fed in blocks (the cells are small). */
+typedef struct VocabKey
+{
+	pg_cryptohash_ctx *ctx;
+	size_t		len;
+	uint8		buf[8192];
+} VocabKey;
+
+/* Hash what the key's buffer holds. */
+static void
+key_flush(VocabKey *key)
+{
+	if (key->len > 0 && pg_cryptohash_update(key->ctx, key->buf, key->len) < 0)
+		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key->ctx));
+	key->len = 0;
+}
+
 /* Add bytes to the key of the vocabulary's file. */
 static void
-key_add(pg_cryptohash_ctx *key, const void *data, size_t len)
+key_add(VocabKey *key, const void *data, size_t len)
 {
-	if (pg_cryptohash_update(key, (const uint8 *) data, len) < 0)
-		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key));
+	if (key->len + len > sizeof(key->buf))
+	{
+		key_flush(key);
+		if (len > sizeof(key->buf))
+		{
+			if (pg_cryptohash_update(key->ctx, (const uint8 *) data, len) < 0)
+				elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key->ctx));
+			return;
+		}
+	}
+	memcpy(key->buf + key->len, data, len);
+	key->len += len;
 }
 
 /*
@@ -257,7 +284,7 @@ key_add(pg_cryptohash_ctx *key, const void *data, size_t len)
  * marked and the text with its length, so that no two rows hash alike.
  */
 static void
-key_add_cell(pg_cryptohash_ctx *key, Datum val, bool isnull, bool is_weight)
+key_add_cell(VocabKey *key, Datum val, bool isnull, bool is_weight)
 {
 	uint8		tag = isnull ? 0 : is_weight ? 1 : 2;
 
@@ -285,7 +312,7 @@ key_add_cell(pg_cryptohash_ctx *key, Datum val, bool isnull, bool is_weight)
 /* read_rows for a Citus table: through SPI (Citus reads the node's copy), as the tables' owner. */
 static void
 read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col,
-			  pg_cryptohash_ctx *key, bool copy, TableRows *out)
+			  VocabKey *key, bool copy, TableRows *out)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	StringInfoData q;
@@ -350,7 +377,7 @@ read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols
  */
 static void
 read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int weight_col,
-		  pg_cryptohash_ctx *key, bool copy, TableRows *out)
+		  VocabKey *key, bool copy, TableRows *out)
 {
 	Oid			relid = get_relname_relid(relname, nsp);
 	Relation	rel;
@@ -358,6 +385,8 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	TableScanDesc scan;
 	HeapTuple	tup;
 	AttrNumber	att[8];
+	Datum	   *values;
+	bool	   *nulls;
 	int			cap = 1024,
 				i;
 	bool		pushed = false;
@@ -389,6 +418,8 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	out->cell = copy ? palloc(sizeof(char *) * cap * ncols) : NULL;
 	out->weight = copy ? palloc(sizeof(float4) * cap) : NULL;
 	key_add(key, relname, strlen(relname) + 1);
+	values = palloc(sizeof(Datum) * (desc->natts + 1));
+	nulls = palloc(sizeof(bool) * (desc->natts + 1));
 	if (!ActiveSnapshotSet())
 	{
 		PushActiveSnapshot(GetTransactionSnapshot());
@@ -399,15 +430,12 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	{
 		if ((out->n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
+		/* all columns at once: heap_getattr of each would walk the tuple from its start */
+		heap_deform_tuple(tup, desc, values, nulls);
 		if (!copy)
 		{
 			for (i = 0; i < ncols; i++)
-			{
-				bool		isnull;
-				Datum		val = heap_getattr(tup, att[i], desc, &isnull);
-
-				key_add_cell(key, val, isnull, i == weight_col);
-			}
+				key_add_cell(key, values[att[i] - 1], nulls[att[i] - 1], i == weight_col);
 			out->n++;
 			continue;
 		}
@@ -420,8 +448,8 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 		out->weight[out->n] = 1;
 		for (i = 0; i < ncols; i++)
 		{
-			bool		isnull;
-			Datum		val = heap_getattr(tup, att[i], desc, &isnull);
+			bool		isnull = nulls[att[i] - 1];
+			Datum		val = values[att[i] - 1];
 
 			key_add_cell(key, val, isnull, i == weight_col);
 			out->cell[out->n * ncols + i] = NULL;
@@ -438,6 +466,8 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	if (pushed)
 		PopActiveSnapshot();
 	table_close(rel, AccessShareLock);
+	pfree(values);
+	pfree(nulls);
 }
 
 /* What qsort_arg needs to order the rows of a table by its first columns. */
@@ -519,7 +549,7 @@ fingerprint_add_weight(uint64 fp, float4 w)
 
 /* Read the vocabulary tables and build the matcher, in v's memory context; key gets the rows' hash. */
 static void
-read_vocabulary(VocabBuild *v, const ZpLexicon *lex, pg_cryptohash_ctx *key)
+read_vocabulary(VocabBuild *v, const ZpLexicon *lex, VocabKey *key)
 {
 	static const char *const scheme_cols[] = {"id"};
 	static const char *const concept_cols[] = {"id", "pref_label", "broader", "weight", "scheme"};
@@ -1182,14 +1212,16 @@ module_identity(int64 *id)
 }
 
 /* A new key context, begun with what the matcher depends on besides the rows. */
-static pg_cryptohash_ctx *
+static VocabKey *
 vocabulary_key_begin(const ZpLexicon *lex, bool has_schemes)
 {
-	pg_cryptohash_ctx *key = pg_cryptohash_create(PG_SHA256);
+	VocabKey   *key = palloc(sizeof(VocabKey));
 	int64		module[3];
 	uint32		format = VOCAB_FORMAT;
 
-	if (key == NULL || pg_cryptohash_init(key) < 0)
+	key->len = 0;
+	key->ctx = pg_cryptohash_create(PG_SHA256);
+	if (key->ctx == NULL || pg_cryptohash_init(key->ctx) < 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	module_identity(module);
 	key_add(key, VOCAB_MAGIC, 8);
@@ -1203,11 +1235,13 @@ vocabulary_key_begin(const ZpLexicon *lex, bool has_schemes)
 
 /* Finish a key. */
 static void
-vocabulary_key_end(pg_cryptohash_ctx *key, uint8 *out)
+vocabulary_key_end(VocabKey *key, uint8 *out)
 {
-	if (pg_cryptohash_final(key, out, PG_SHA256_DIGEST_LENGTH) < 0)
-		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key));
-	pg_cryptohash_free(key);
+	key_flush(key);
+	if (pg_cryptohash_final(key->ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not hash the vocabulary: %s", pg_cryptohash_error(key->ctx));
+	pg_cryptohash_free(key->ctx);
+	pfree(key);
 }
 
 /* The key of the vocabulary the current snapshot sees: its rows read and hashed, nothing kept. */
@@ -1219,7 +1253,7 @@ vocabulary_key(const ZpLexicon *lex, uint8 *out)
 	static const char *const label_cols[] = {"concept_id", "label", "weight"};
 	Oid			nsp = get_namespace_oid("zhpolicy", false);
 	bool		has_schemes = vocabulary_has_schemes(nsp);
-	pg_cryptohash_ctx *key = vocabulary_key_begin(lex, has_schemes);
+	VocabKey *key = vocabulary_key_begin(lex, has_schemes);
 	TableRows	rows;
 
 	PG_TRY();
@@ -1231,7 +1265,7 @@ vocabulary_key(const ZpLexicon *lex, uint8 *out)
 	}
 	PG_CATCH();
 	{
-		pg_cryptohash_free(key);
+		pg_cryptohash_free(key->ctx);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -1247,7 +1281,7 @@ static void
 vocabulary_build(VocabBuild *b, const ZpLexicon *lex, uint8 *key_out)
 {
 	Oid			nsp = get_namespace_oid("zhpolicy", false);
-	pg_cryptohash_ctx *key = vocabulary_key_begin(lex, vocabulary_has_schemes(nsp));
+	VocabKey *key = vocabulary_key_begin(lex, vocabulary_has_schemes(nsp));
 
 	PG_TRY();
 	{
@@ -1255,7 +1289,7 @@ vocabulary_build(VocabBuild *b, const ZpLexicon *lex, uint8 *key_out)
 	}
 	PG_CATCH();
 	{
-		pg_cryptohash_free(key);
+		pg_cryptohash_free(key->ctx);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
