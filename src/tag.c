@@ -309,6 +309,33 @@ key_add_cell(VocabKey *key, Datum val, bool isnull, bool is_weight)
 	}
 }
 
+/*
+ * Can a row be added to the key as its stored bytes (null bitmap and data)?
+ * Yes when the tuple holds every column (none comes from attmissingval) and
+ * nothing is toasted out of line (an external pointer names its value, it is
+ * not it): then equal bytes are equal rows.  Cheaper than deforming it.
+ */
+static inline bool
+key_row_raw(HeapTuple tup, TupleDesc desc)
+{
+	return HeapTupleHeaderGetNatts(tup->t_data) == desc->natts && !HeapTupleHasExternal(tup);
+}
+
+/* Add a row's stored bytes to the key, marked so that it never hashes like cells. */
+static void
+key_add_raw(VocabKey *key, HeapTuple tup)
+{
+	HeapTupleHeader h = tup->t_data;
+	uint32		head[3];
+	size_t		from = offsetof(HeapTupleHeaderData, t_bits);
+
+	head[0] = 0x52415752;		/* "RAWR" */
+	head[1] = (h->t_infomask & HEAP_HASNULL) | ((uint32) HeapTupleHeaderGetNatts(h) << 16);
+	head[2] = (uint32) (tup->t_len - from) | ((uint32) h->t_hoff << 24);
+	key_add(key, head, sizeof(head));
+	key_add(key, (const char *) h + from, tup->t_len - from);
+}
+
 /* read_rows for a Citus table: through SPI (Citus reads the node's copy), as the tables' owner. */
 static void
 read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols, int weight_col,
@@ -370,8 +397,9 @@ read_rows_spi(Oid relid, const char *relname, const char *const *cols, int ncols
 /*
  * Read the columns cols of zhpolicy.relname (weight_col: the index of the
  * real column, or -1) with a plain scan under the statement's snapshot, in
- * the current memory context, adding every cell to key (in the order read);
- * without copy, only count the rows and hash them (out->cell is not filled).  A scan, not SPI: no query to plan, no output
+ * the current memory context, adding every row to key (in the order read:
+ * its stored bytes, or its cells, see key_row_raw); without copy, only count
+ * the rows and hash them (out->cell is not filled).  A scan, not SPI: no query to plan, no output
  * functions, which keeps the first tag() call of a connection short.  (A
  * Citus table is read through SPI: its rows are in shards.)
  */
@@ -389,7 +417,8 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	bool	   *nulls;
 	int			cap = 1024,
 				i;
-	bool		pushed = false;
+	bool		pushed = false,
+				raw;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
@@ -417,7 +446,12 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	out->ncols = ncols;
 	out->cell = copy ? palloc(sizeof(char *) * cap * ncols) : NULL;
 	out->weight = copy ? palloc(sizeof(float4) * cap) : NULL;
+	/* the table and where its columns are: the stored bytes of a row mean nothing without them */
 	key_add(key, relname, strlen(relname) + 1);
+	key_add(key, &desc->natts, sizeof(desc->natts));
+	key_add(key, att, sizeof(AttrNumber) * ncols);
+	for (i = 0; i < ncols; i++)
+		key_add(key, &TupleDescAttr(desc, att[i] - 1)->atttypid, sizeof(Oid));
 	values = palloc(sizeof(Datum) * (desc->natts + 1));
 	nulls = palloc(sizeof(bool) * (desc->natts + 1));
 	if (!ActiveSnapshotSet())
@@ -430,12 +464,26 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 	{
 		if ((out->n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
+		raw = key_row_raw(tup, desc);
+		if (raw)
+			key_add_raw(key, tup);
+		if (!copy && raw)
+		{
+			out->n++;
+			continue;
+		}
 		/* all columns at once: heap_getattr of each would walk the tuple from its start */
 		heap_deform_tuple(tup, desc, values, nulls);
-		if (!copy)
+		if (!raw)
 		{
+			uint8		mark = 'C';
+
+			key_add(key, &mark, 1);
 			for (i = 0; i < ncols; i++)
 				key_add_cell(key, values[att[i] - 1], nulls[att[i] - 1], i == weight_col);
+		}
+		if (!copy)
+		{
 			out->n++;
 			continue;
 		}
@@ -451,7 +499,6 @@ read_rows(Oid nsp, const char *relname, const char *const *cols, int ncols, int 
 			bool		isnull = nulls[att[i] - 1];
 			Datum		val = values[att[i] - 1];
 
-			key_add_cell(key, val, isnull, i == weight_col);
 			out->cell[out->n * ncols + i] = NULL;
 			if (isnull)
 				continue;
