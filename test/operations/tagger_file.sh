@@ -40,6 +40,15 @@ if [ "$second" = "$first" ] && [ "$m" = 1 ] && [ "$(stat -c %Y.%i "$f")" = "$mti
     ok "a new backend maps the same file (not rewritten) and tags the corpus alike"
 else bad "reuse: tags $first / $second, mapped $m, file $(stat -c %Y.%i "$f") was $mtime, files $(files)"; fi
 
+# another database with the same vocabulary maps the same file
+"${PSQL[@]}" -c "CREATE DATABASE tagger_file_other" >/dev/null
+"${PSQL[@]}" -d tagger_file_other -c "CREATE EXTENSION zhpolicy" -c "SELECT zhpolicy.load_vocabulary()" >/dev/null
+m=$("${PSQL[@]}" -d tagger_file_other -Atc "SELECT count(*) FROM zhpolicy.tag('$text')" \
+    -c "SELECT count(*) FROM regexp_split_to_table(pg_read_file('/proc/' || pg_backend_pid() || '/maps'), E'\n') l
+        WHERE l LIKE '%pg_zhpolicy/tagger-%.voc%'" | tail -1)
+if [ "$m" = 1 ] && [ "$(files)" = 1 ]; then ok "another database with the same vocabulary maps the same file"
+else bad "another database: mapped $m, files $(files)"; fi
+
 # damaged files: each is logged, not used, and rebuilt
 size=$(stat -c %s "$f")
 damage() {
