@@ -1146,19 +1146,34 @@ sym_ok(const ZpMatcher *m, uint32_t s)
 static const char *
 check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 {
-	uint32_t	n = m->n_cells,
-				i;
+	/* locals: the tables do not alias depth, and the compiler then need not reload them */
+	const struct Cell *cells = m->cells;
+	const int32_t *out_head = m->out_head,
+			   *out_next = m->out_next;
+	const uint32_t *dict = m->dict,
+			   *report = m->report,
+			   *out_label = m->out_label;
+	const uint16_t *out_chars = m->out_chars,
+			   *cls = m->cls;
+	const uint32_t n = m->n_cells,
+				n_syms = m->n_syms,
+				n_out = m->n_out;
+	uint32_t	i;
 
-	if (n < m->n_syms + 2)
+	if (n < n_syms + 2)
 		return "fewer cells than symbols";
 	if (m->sym_space != SYM_NONE && !sym_ok(m, m->sym_space))
 		return "the symbol of a space is out of range";
 	for (i = 0; i < BMP; i++)
-		if (m->cls[i] != CLS_NONE && m->cls[i] != CLS_ASK && !sym_ok(m, m->cls[i]))
+		if ((uint32_t) (cls[i] - 1) >= n_syms && cls[i] != CLS_NONE && cls[i] != CLS_ASK)
 			return "a class is out of range";
 	for (i = 0; i < m->n_wide; i++)
 		if (!sym_ok(m, m->wide[i].sym) || (i > 0 && m->wide[i - 1].cp >= m->wide[i].cp))
 			return "the wide table is not a sorted table of symbols";
+	/* an output list only goes to earlier outputs: every list ends, inside the table */
+	for (i = 0; i < n_out; i++)
+		if (out_next[i] < -1 || (out_next[i] >= 0 && (uint32_t) out_next[i] >= i))
+			return "an output list is not in order";
 	/* depth of every state through its parent (check - 1), at most ZP_TAG_MAX_LABEL_CHARS */
 	memset(depth, 0xFF, (size_t) n * sizeof(uint16_t));
 	depth[0] = 0;
@@ -1168,12 +1183,12 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 					steps = 0,
 					d;
 
-		if ((m->cells[i].check & ~HAS_REPORT) == 0)
-			continue;			/* free: never entered (the check of a state is at least 1) */
+		if ((cells[i].check & ~HAS_REPORT) == 0 || depth[i] != 0xFFFF)
+			continue;			/* free (never entered: a state's check is at least 1), or done */
 		/* walk up to a state of known depth */
 		while (depth[v] == 0xFFFF)
 		{
-			uint32_t	p = (m->cells[v].check & ~HAS_REPORT);
+			uint32_t	p = (cells[v].check & ~HAS_REPORT);
 
 			if (p == 0 || p - 1 >= n || ++steps > ZP_TAG_MAX_LABEL_CHARS)
 				return "a state's parent chain is broken";
@@ -1183,43 +1198,37 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 		if (d > ZP_TAG_MAX_LABEL_CHARS)
 			return "a state is too deep";
 		/* then down again, setting the depths on the way */
-		for (v = i; depth[v] == 0xFFFF; v = (m->cells[v].check & ~HAS_REPORT) - 1)
+		for (v = i; depth[v] == 0xFFFF; v = (cells[v].check & ~HAS_REPORT) - 1)
 			depth[v] = (uint16_t) d--;
 	}
 	for (i = 0; i < n; i++)
 	{
-		const struct Cell *c = &m->cells[i];
-		int			state = i == 0 || (c->check & ~HAS_REPORT) != 0;
+		const struct Cell *c = &cells[i];
+		int32_t		o;
+		uint32_t	dep = depth[i];
 
-		if (m->out_head[i] < -1 || (m->out_head[i] >= 0 && (uint32_t) m->out_head[i] >= m->n_out))
+		if (out_head[i] < -1 || (out_head[i] >= 0 && (uint32_t) out_head[i] >= n_out))
 			return "an output list is out of range";
-		if (!state)
-			continue;
-		if ((uint64_t) c->base + m->n_syms >= n)
+		if (dep == 0xFFFF)
+			continue;			/* free */
+		if ((uint64_t) c->base + n_syms >= n)
 			return "a state's edges lie past the array";
 		if (c->one != 0 && c->one != ONE_LEAF &&
-			(!sym_ok(m, c->one) || (m->cells[c->base + c->one].check & ~HAS_REPORT) != i + 1))
+			(c->one - 1 >= n_syms || (cells[c->base + c->one].check & ~HAS_REPORT) != i + 1))
 			return "a state's only edge is wrong";
-		if (i != 0 && (c->fail >= n || depth[c->fail] == 0xFFFF || depth[c->fail] >= depth[i]))
+		if (i != 0 && (c->fail >= n || depth[c->fail] >= dep))
 			return "a failure link does not go to a shallower state";
-		if (m->dict[i] != 0 && (m->dict[i] >= n || depth[m->dict[i]] == 0xFFFF || depth[m->dict[i]] >= depth[i]))
+		if (dict[i] != 0 && (dict[i] >= n || depth[dict[i]] >= dep))
 			return "an output link does not go to a shallower state";
-		if (m->report[i] != 0 && m->report[i] != i && m->report[i] != m->dict[i])
+		if (report[i] != 0 && report[i] != i && report[i] != dict[i])
 			return "a report link is wrong";
-		if (((c->check & HAS_REPORT) != 0) != (i != 0 && m->report[i] != 0))
+		if (((c->check & HAS_REPORT) != 0) != (i != 0 && report[i] != 0))
 			return "a state's report flag is wrong";
-		{
-			int32_t		o;
-			uint32_t	steps = 0;
-
-			for (o = m->out_head[i]; o >= 0; o = m->out_next[o])
-				if (++steps > m->n_out || m->out_chars[o] != depth[i] || m->out_label[o] >= max_labels)
-					return "an output is wrong";
-		}
+		/* out_next only goes to earlier outputs (checked above): the list ends */
+		for (o = out_head[i]; o >= 0; o = out_next[o])
+			if (out_chars[o] != dep || out_label[o] >= max_labels)
+				return "an output is wrong";
 	}
-	for (i = 0; i < m->n_out; i++)
-		if (m->out_next[i] < -1 || (m->out_next[i] >= 0 && (uint32_t) m->out_next[i] >= i))
-			return "an output list is not in order";
 	return NULL;
 }
 
