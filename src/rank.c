@@ -249,12 +249,21 @@ zhpolicy_rank_bound(PG_FUNCTION_ARGS)
 	sk = PG_GETARG_BYTEA_PP(0);
 	pq = parse_query(fcinfo, PG_GETARG_HEAPTUPLEHEADER(1));
 
+	if (!zp_rank_sketch_valid(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) &&
+		zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) != 0 &&
+		zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) != ZP_SKETCH_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("rank sketch of version %d, this zhpolicy reads version %d",
+						zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)), ZP_SKETCH_VERSION),
+				 errdetail("The sketch was made by an older zhpolicy.rank_sketch."),
+				 errhint("Recompute the column: UPDATE the table SET body = body when the sketch is a generated column, else SET rank_sketch = zhpolicy.rank_sketch(body).")));
 	if (!zp_rank_sketch_valid(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("value is not a zhpolicy rank sketch"),
 				 errdetail("A rank sketch is made by zhpolicy.rank_sketch(body) of this version."),
-				 errhint("Recompute the column, e.g. UPDATE docs SET rank_sketch = zhpolicy.rank_sketch(body).")));
+				 errhint("Recompute the column: UPDATE the table SET body = body when the sketch is a generated column, else SET rank_sketch = zhpolicy.rank_sketch(body).")));
 	if (!pq->bterms)
 	{
 		ZpRankBoundTerm *bt = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,

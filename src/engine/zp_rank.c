@@ -271,7 +271,14 @@ zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, s
 
 /*
  * The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]
- * (the heavy keys, exact), then two rows of nbuckets one-byte codes (see bucket_code).
+ * (the heavy keys, exact), then two rows of nbuckets one-byte codes (see bucket_code), each
+ * bucket keeping the largest count of the light keys hashed to it (a count-max sketch: a key's
+ * count is at most the smaller of its two buckets, exact for a key that dominates its buckets),
+ * then a Bloom filter of nbits bits holding the light keys by tiers (see tier_next): a key of count c is in it as (key, i) for every tier i whose threshold is
+ * at most c, so the first tier that misses bounds c from above.  A false positive only lifts
+ * a bound to the next tier (two in a row, by two), so light keys get bounds close to their
+ * counts, where BM25 decides which rows make the top k.  A light key's bound is the smaller of
+ * the two.
  */
 typedef struct ZpSketchHeader
 {
@@ -281,18 +288,24 @@ typedef struct ZpSketchHeader
 	uint32_t	lead_len;		/* bytes of the lead */
 	uint32_t	nkeys;			/* heavy keys listed with their counts */
 	uint32_t	cap;			/* a key not listed occurs at most this often */
-	uint32_t	nbuckets;		/* 0, or a power of two: buckets in each of the two rows */
+	uint32_t	nbits;			/* 0, or a multiple of 32: bits of the filter */
+	uint32_t	tier0;			/* the first tier's threshold (>= 2): a key below it is not in the filter */
+	uint32_t	nhash;			/* bits set for each (key, tier), 1 to ZP_SKETCH_MAX_HASH */
+	uint32_t	nbuckets;		/* 0, or a multiple of 4: buckets in each of the two rows */
+	uint32_t	pad;
 } ZpSketchHeader;
 
 #define SKETCH_LEAD_SPACE(n) (((n) + 3) & ~(size_t) 3)
 #define CHAR_KEY(k) ((k) | 0xFFFFu)	/* the key of a character: its 16 bits, then 0xFFFF */
+#define ZP_SKETCH_MAX_HASH 8
+#define ZP_SKETCH_MAX_TIERS 255
 
 /* Bytes of a sketch with these parts. */
 static size_t
-sketch_size(size_t lead_len, size_t nkeys, size_t nbuckets)
+sketch_size(size_t lead_len, size_t nkeys, size_t nbuckets, size_t nbits)
 {
 	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * nkeys * sizeof(uint32_t) +
-		SKETCH_LEAD_SPACE(2 * nbuckets);
+		2 * nbuckets + nbits / 8;
 }
 
 /* The bucket of key in row 0 or 1 (two hashes, mapped onto [0, nbuckets) by a multiply). */
@@ -345,15 +358,97 @@ bucket_code(uint32_t count)
 	return (uint8_t) code;
 }
 
+/* The threshold after tier threshold t: a quarter more, at least one more. */
+static inline uint32_t
+tier_next(uint32_t t)
+{
+	uint32_t	n = t + t / 4;
+
+	return n > t ? n : t + 1;
+}
+
+/* The hash of (key, tier): two 32-bit halves for double hashing. */
+static inline uint64_t
+tier_hash(uint32_t key, uint32_t tier)
+{
+	uint64_t	x = ((uint64_t) key << 8 | tier) * 0x9E3779B97F4A7C15ull;
+
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDull;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The j-th bit of (key, tier) in a filter of nbits bits. */
+static inline uint32_t
+tier_bit(uint64_t h, int j, uint32_t nbits)
+{
+	uint32_t	g = (uint32_t) h + (uint32_t) j * ((uint32_t) (h >> 32) | 1u);
+
+	return (uint32_t) (((uint64_t) g * nbits) >> 32);
+}
+
+/* Put (key, tier) into the filter. */
+static void
+filter_add(uint8_t *bits, uint32_t nbits, int nhash, uint32_t key, uint32_t tier)
+{
+	uint64_t	h = tier_hash(key, tier);
+
+	for (int j = 0; j < nhash; j++)
+	{
+		uint32_t	b = tier_bit(h, j, nbits);
+
+		bits[b >> 3] |= (uint8_t) (1u << (b & 7));
+	}
+}
+
+/* Whether (key, tier) may be in the filter (never 0 when it was put in). */
+static int
+filter_has(const uint8_t *bits, uint32_t nbits, int nhash, uint32_t key, uint32_t tier)
+{
+	uint64_t	h = tier_hash(key, tier);
+
+	for (int j = 0; j < nhash; j++)
+	{
+		uint32_t	b = tier_bit(h, j, nbits);
+
+		if (!(bits[b >> 3] & (1u << (b & 7))))
+			return 0;
+	}
+	return 1;
+}
+
+/* How many (key, tier) entries counts below heavy_min give from first tier t0 on. */
+static size_t
+filter_entries(const uint32_t *counts, size_t n, uint32_t heavy_min, uint32_t t0)
+{
+	size_t		total = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		uint32_t	c = counts[i];
+		int			tiers = 0;
+
+		if (c >= heavy_min)
+			continue;
+		for (uint32_t t = t0; t <= c && tiers < ZP_SKETCH_MAX_TIERS; t = tier_next(t))
+			tiers++;
+		total += tiers;
+	}
+	return total;
+}
+
 /*
- * A sketch's size: 1/48 of the document's, at least ZP_SKETCH_MIN_BYTES (which stays in the row
- * under the default storage) and at most ZP_SKETCH_MAX_BYTES (which stays in the row, in one
- * page, with STORAGE MAIN), header and lead included.  Every key is listed with its count when
- * they fit; else the commonest keys get a quarter of the room and, for all the others, two rows
- * of buckets keep the largest count hashed to each.
+ * A sketch's size: 1/16 of the document's, at least ZP_SKETCH_MIN_BYTES and at most
+ * ZP_SKETCH_MAX_BYTES (which stays in the row, in one page, with STORAGE MAIN), header and
+ * lead included.  Every key is listed with its count when they fit; else the commonest keys
+ * get a quarter of the room, the buckets ZP_SKETCH_BUCKET_SHARE of the rest and the filter
+ * what is left, with as many bits set an entry as its size makes best for false positives.
  */
-#define ZP_SKETCH_MIN_BYTES 1900
-#define ZP_SKETCH_MAX_BYTES 7600
+#define ZP_SKETCH_HEAVY_SHARE 1 / 8	/* of the room, for the commonest keys */
+#define ZP_SKETCH_BUCKET_SHARE 0.2	/* of the room after the heavy keys */
 
 int
 zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
@@ -370,11 +465,15 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 				kept = 0,
 				nheavy = 0;
 	uint32_t	cap = 0,
+				nbits = 0,
 				nbuckets = 0,
-				heavy_min = 0;
+				heavy_min = 0,
+				tier0 = 2,
+				nhash = 1;
 	ZpSketchHeader h;
 	char	   *buf;
-	uint8_t    *rows;
+	uint8_t    *rows,
+			   *bits;
 	ZpTicker	t;
 
 	*out = NULL;
@@ -417,7 +516,7 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		i = j;
 	}
 	{
-		size_t		budget = len / 48,
+		size_t		budget = len / 16,
 					avail;
 
 		budget = budget < ZP_SKETCH_MIN_BYTES ? ZP_SKETCH_MIN_BYTES : budget > ZP_SKETCH_MAX_BYTES ? ZP_SKETCH_MAX_BYTES : budget;
@@ -426,9 +525,10 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			nheavy = nu;		/* every key, exactly: nothing else occurs */
 		else
 		{
-			nheavy = avail / 4 / (2 * sizeof(uint32_t));
-			nbuckets = (uint32_t) ((avail - nheavy * 2 * sizeof(uint32_t)) / 2) & ~(uint32_t) 1;
-			/* heavy: the nheavy commonest keys (ties at the edge go to the buckets) */
+			size_t		entries = 0;
+
+			nheavy = avail * ZP_SKETCH_HEAVY_SHARE / (2 * sizeof(uint32_t));
+			/* heavy: the nheavy commonest keys (ties at the edge go to the filter) */
 			sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
 			if (!sorted)
 				goto oom;
@@ -439,9 +539,25 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			heavy_min = cap + 1;
 			mem->release(mem->ctx, sorted);
 			sorted = NULL;
+			{
+				size_t		rest = avail - nheavy * 2 * sizeof(uint32_t);
+
+				nbuckets = (uint32_t) (rest * ZP_SKETCH_BUCKET_SHARE / 2) & ~(uint32_t) 3;
+				nbits = (uint32_t) ((rest - 2 * (size_t) nbuckets) * 8) & ~(uint32_t) 31;
+			}
+			entries = filter_entries(ucounts, nu, heavy_min, tier0);
+			if (tier0 > cap || nbits == 0)
+				nbits = 0;		/* no light key reaches a tier: cap bounds them all */
+			else
+			{
+				double		per = entries ? (double) nbits / (double) entries : ZP_SKETCH_MAX_HASH;
+				int			k = (int) (per * 0.6931 + 0.5);
+
+				nhash = (uint32_t) (k < 1 ? 1 : k > ZP_SKETCH_MAX_HASH ? ZP_SKETCH_MAX_HASH : k);
+			}
 		}
 	}
-	*outlen = sketch_size(lead, nheavy, nbuckets);
+	*outlen = sketch_size(lead, nheavy, nbuckets, nbits);
 	buf = mem->alloc(mem->ctx, *outlen);
 	if (!buf)
 		goto oom;
@@ -452,6 +568,7 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		uint32_t   *ocounts = okeys + nheavy;
 
 		rows = (uint8_t *) (ocounts + nheavy);
+		bits = rows + 2 * (size_t) nbuckets;
 		for (i = 0; i < nu; i++)
 		{
 			if (ucounts[i] >= heavy_min && kept < nheavy)
@@ -461,16 +578,20 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			}
 			else
 			{
+				uint32_t	ti = 0;
 				uint8_t		code = bucket_code(ucounts[i]);
 
-				for (int r = 0; r < 2; r++)
+				for (int r = 0; r < 2 && nbuckets > 0; r++)
 				{
-					uint8_t    *b = &rows[r * nbuckets + bucket_of(ukeys[i], r, nbuckets)];
+					uint8_t    *b = &rows[r * (size_t) nbuckets + bucket_of(ukeys[i], r, nbuckets)];
 
 					if (*b < code)
 						*b = code;
 				}
+				for (uint32_t th = tier0; nbits > 0 && th <= ucounts[i] && ti < ZP_SKETCH_MAX_TIERS; th = tier_next(th))
+					filter_add(bits, nbits, (int) nhash, ukeys[i], ti++);
 			}
+			zp_tick(&t);
 		}
 	}
 	memset(&h, 0, sizeof(h));
@@ -480,15 +601,19 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	h.lead_len = (uint32_t) lead;
 	h.nkeys = (uint32_t) kept;
 	h.cap = cap;
+	h.nbits = nbits;
+	h.tier0 = tier0;
+	h.nhash = nhash;
 	h.nbuckets = nbuckets;
 	if (kept < nheavy)
 	{
-		/* fewer heavy keys than room for (ties): move the buckets up */
+		/* fewer heavy keys than room for (ties): move the filter up */
 		char	   *kbase = buf + sizeof(h) + SKETCH_LEAD_SPACE(lead);
 
 		memmove(kbase + kept * sizeof(uint32_t), kbase + nheavy * sizeof(uint32_t), kept * sizeof(uint32_t));
-		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t), 2 * (size_t) nbuckets);
-		*outlen = sketch_size(lead, kept, nbuckets);
+		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t),
+				2 * (size_t) nbuckets + nbits / 8);
+		*outlen = sketch_size(lead, kept, nbuckets, nbits);
 	}
 	memcpy(buf, &h, sizeof(h));
 	mem->release(mem->ctx, keys);
@@ -516,8 +641,21 @@ zp_rank_sketch_valid(const char *buf, size_t len)
 		return 0;
 	memcpy(&h, buf, sizeof(h));
 	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
-		h.lead_len <= len && h.nkeys <= len && h.nbuckets <= len && h.nbuckets % 2 == 0 &&
-		len == sketch_size(h.lead_len, h.nkeys, h.nbuckets);
+		h.lead_len <= len && h.nkeys <= len && h.nbits / 8 <= len && h.nbits % 32 == 0 &&
+		h.nbuckets <= len && h.nbuckets % 4 == 0 &&
+		h.tier0 >= 2 && h.nhash >= 1 && h.nhash <= ZP_SKETCH_MAX_HASH &&
+		len == sketch_size(h.lead_len, h.nkeys, h.nbuckets, h.nbits);
+}
+
+int
+zp_rank_sketch_version(const char *buf, size_t len)
+{
+	uint32_t	w[2];
+
+	if (len < sizeof(w))
+		return 0;
+	memcpy(w, buf, sizeof(w));
+	return w[0] == ZP_SKETCH_MAGIC && w[1] > 0 && w[1] < 1000 ? (int) w[1] : 0;
 }
 
 int
@@ -539,15 +677,19 @@ zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, Zp
 	return 0;
 }
 
-/* The count a sketch gives key: listed exactly, else the smaller of its two buckets (at most cap). */
+/*
+ * The count a sketch gives key: listed exactly, else the smaller of its two buckets and of the
+ * count below the first tier it misses (at most cap).
+ */
 static uint32_t
-sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap,
-			 const uint8_t *rows, uint32_t nbuckets, uint32_t key)
+sketch_count(const ZpSketchHeader *h, const uint32_t *keys, const uint32_t *counts, const uint8_t *rows,
+			 const uint8_t *bits, uint32_t key)
 {
 	size_t		lo = 0,
-				hi = n;
-	uint32_t	a,
-				b;
+				hi = h->nkeys;
+	uint32_t	th = h->tier0,
+				ti = 0,
+				m = h->cap;
 
 	while (lo < hi)
 	{
@@ -558,13 +700,21 @@ sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t ca
 		else
 			hi = mid;
 	}
-	if (lo < n && keys[lo] == key)
+	if (lo < h->nkeys && keys[lo] == key)
 		return counts[lo];
-	if (nbuckets == 0)
-		return cap;
-	a = bucket_decode(rows[bucket_of(key, 0, nbuckets)], cap);
-	b = bucket_decode(rows[nbuckets + bucket_of(key, 1, nbuckets)], cap);
-	return a < b ? a : b;
+	if (h->nbuckets > 0)
+	{
+		uint32_t	a = bucket_decode(rows[bucket_of(key, 0, h->nbuckets)], h->cap),
+					b = bucket_decode(rows[h->nbuckets + bucket_of(key, 1, h->nbuckets)], h->cap);
+
+		m = a < b ? a : b;
+	}
+	if (h->nbits == 0)
+		return m;
+	for (; th <= m && ti < ZP_SKETCH_MAX_TIERS; th = tier_next(th))
+		if (!filter_has(bits, h->nbits, (int) h->nhash, key, ti++))
+			return th - 1;
+	return m;
 }
 
 double
@@ -575,7 +725,8 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	const char *lead;
 	const uint32_t *keys,
 			   *counts;
-	const uint8_t *rows;
+	const uint8_t *rows,
+			   *bits;
 	double		norm,
 				total = 0;
 
@@ -584,6 +735,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
 	counts = keys + h.nkeys;
 	rows = (const uint8_t *) (counts + h.nkeys);
+	bits = rows + 2 * (size_t) h.nbuckets;
 	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
 	for (int i = 0; i < nterms; i++)
 	{
@@ -601,7 +753,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 
 			for (size_t j = 0; j < bterms[i].nkeys; j++)
 			{
-				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, rows, h.nbuckets, bterms[i].keys[j]);
+				uint32_t	c = sketch_count(&h, keys, counts, rows, bits, bterms[i].keys[j]);
 
 				m = c < m ? c : m;
 			}

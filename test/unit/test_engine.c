@@ -1642,10 +1642,20 @@ bigram_match(const char *text, const char *q, ZpBigramQueryKind kind, int *exact
 	return m;
 }
 
+/* The i-th character of the wide alphabet of test_rank_sketch: 600 Han characters. */
+static int
+wide_char(size_t i, char *out)
+{
+	return zp_utf8_encode(0x4E00u + (uint32_t) (i * 37 % 20000), out);
+}
+
 /*
  * Rank sketches: valid and within their size for texts of every length (all keys listed, or
- * heavy keys and buckets), and their bound never below the exact score, on texts of few
- * distinct characters (so that buckets collide and counts are high) and random queries.
+ * heavy keys, buckets and the filter of tiers), and their bound never below the exact score,
+ * on texts of few distinct characters (so that buckets collide and counts are high), texts of
+ * 600 characters (so that long ones have tens of thousands of distinct pairs, as documents do)
+ * and random queries.  Over the wide texts the bound must also be close: a phrase of one pair
+ * whose count is at most 3 gets a bound of at most 5 occurrences on average.
  */
 static void
 test_rank_sketch(void)
@@ -1653,18 +1663,22 @@ test_rank_sketch(void)
 	static const char *alphabet[] = {"数", "字", "经", "济", "发", "展", "国", "家", "安", "全", "网", "络",
 	"a", "1", " ", "\n", "。", "休", "斯"};
 	static const size_t lengths[] = {0, 1, 7, 60, 400, 3000, 20000, 90000, 400000};
+	const size_t nwide = 600;
 	ZpRankParams p = zp_rank_defaults;
 	unsigned	seed = 12345;
 	int			bad_bound = 0,
 				bad_shape = 0,
-				trials = 0;
+				trials = 0,
+				light = 0,
+				filtered = 0;
+	double		light_x = 0;
 
 	p.avg_len = 30000;
 	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++)
 	{
-		for (int variant = 0; variant < 3; variant++)
+		for (int variant = 0; variant < 4; variant++)
 		{
-			size_t		nalpha = variant == 0 ? 4 : variant == 1 ? 12 : sizeof(alphabet) / sizeof(alphabet[0]);
+			size_t		nalpha = variant == 0 ? 4 : variant == 1 ? 12 : variant == 2 ? sizeof(alphabet) / sizeof(alphabet[0]) : nwide;
 			size_t		cap = lengths[li] * 4 + 1,
 						len = 0;
 			char	   *text = malloc(cap);
@@ -1673,32 +1687,39 @@ test_rank_sketch(void)
 
 			for (size_t i = 0; i < lengths[li]; i++)
 			{
-				const char *c;
+				/* a skewed choice (the smaller of two): low letters far more often, as words are in text */
+				size_t		a,
+							b;
 
 				seed = seed * 1103515245u + 12345u;
-				/* a skewed choice (the smaller of two): low letters far more often, as words are in text */
+				a = (seed >> 16) % nalpha;
+				b = (seed >> 4) % nalpha;
+				if (variant == 3)
+					len += (size_t) wide_char(a < b ? a : b, text + len);
+				else
 				{
-					size_t		a = (seed >> 16) % nalpha,
-								b = (seed >> 4) % nalpha;
+					const char *c = alphabet[a < b ? a : b];
 
-					c = alphabet[a < b ? a : b];
+					memcpy(text + len, c, strlen(c));
+					len += strlen(c);
 				}
-				memcpy(text + len, c, strlen(c));
-				len += strlen(c);
 			}
 			text[len] = '\0';
 			if (zp_rank_sketch(text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
-				!zp_rank_sketch_valid(sk, sklen) || sklen > 7600 ||
+				!zp_rank_sketch_valid(sk, sklen) || sklen > ZP_SKETCH_MAX_BYTES ||
+				zp_rank_sketch_version(sk, sklen) != ZP_SKETCH_VERSION ||
 				(sklen > 1 && zp_rank_sketch_valid(sk, sklen - 1)))
 				bad_shape++;
 			else
 			{
+				filtered += variant == 3 && sklen >= ZP_SKETCH_MAX_BYTES / 2;
 				for (int qi = 0; qi < 40; qi++)
 				{
 					char		q[64];
 					size_t		qlen = 0;
 					ZpRankTerm	term;
 					ZpRankBoundTerm bt;
+					ZpRankTermStats st;
 					double		exact,
 								bound;
 
@@ -1719,6 +1740,9 @@ test_rank_sketch(void)
 						}
 						memcpy(q, text + at, qlen);
 					}
+					else if (variant == 3)
+						for (int k = 0; k < 1 + (int) ((seed >> 4) % 3); k++)
+							qlen += (size_t) wide_char((seed >> (8 + k * 7)) % nwide, q + qlen);
 					else
 						for (int k = 0; k < 1 + (int) ((seed >> 4) % 4); k++)
 						{
@@ -1730,7 +1754,7 @@ test_rank_sketch(void)
 					term.s = q;
 					term.len = qlen;
 					term.weight = 1.5;
-					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, NULL) != 0 ||
+					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, &st) != 0 ||
 						zp_rank_bound_prepare(&term, 1, &zp_malloc_allocator, &bt) != 0)
 					{
 						bad_shape++;
@@ -1745,6 +1769,16 @@ test_rank_sketch(void)
 							printf("# bound %.6f below score %.6f: text of %zu bytes, query \"%.*s\"\n",
 								   bound, exact, len, (int) qlen, q);
 					}
+					if (variant == 3 && bt.nkeys == 1 && qlen == 6 && st.tf <= 3 && st.in_title == 0 &&
+						len > p.lead_max && bound < 1.5 * (p.k1 + 1))
+					{
+						/* the occurrences the bound stands for: score = w x (k1 + 1) / (x + k1 norm) */
+						double		norm = 1 - p.b + p.b * (double) len / p.avg_len;
+						double		r = bound / 1.5;
+
+						light++;
+						light_x += p.k1 * norm * r / ((p.k1 + 1) - r);
+					}
 					free(bt.keys);
 				}
 				free(sk);
@@ -1752,12 +1786,15 @@ test_rank_sketch(void)
 			free(text);
 		}
 	}
-	check(bad_shape == 0, "rank sketches are valid, at most 7.6 kB, and a truncated one is refused");
+	check(bad_shape == 0, "rank sketches are valid, within their maximum size, and a truncated one is refused");
 	{
-		char		msg[160];
+		char		msg[200];
 
 		snprintf(msg, sizeof(msg), "a rank sketch's bound is never below the exact score (%d random queries, texts of 0 to 400,000 characters)", trials);
-		check(bad_bound == 0 && trials > 500, msg);
+		check(bad_bound == 0 && trials > 1000, msg);
+		snprintf(msg, sizeof(msg), "a light pair's bound is close: %.2f occurrences on average for %d pairs of at most 3 in long texts of 600 characters (%d filtered sketches)",
+				 light ? light_x / light : 0, light, filtered);
+		check(filtered >= 2 && light >= 10 && light_x / light <= 5.0, msg);
 	}
 }
 
