@@ -225,9 +225,12 @@ zhpolicy_rank_sketch(PG_FUNCTION_ARGS)
 	char	   *buf;
 	size_t		len;
 	bytea	   *res;
+	uint32		lex_id;
 
-	if (zp_rank_sketch(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &zp_rank_defaults,
-					   &zhpolicy_palloc_allocator, &buf, &len) != 0)
+	zhpolicy_check_encoding();
+	lex_id = zhpolicy_lexicon_id();
+	if (zp_rank_sketch(zhpolicy_lexicon(), zhpolicy_user_lexicon(), lex_id, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+					   &zp_rank_defaults, &zhpolicy_palloc_allocator, &buf, &len) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	res = palloc(VARHDRSZ + len);
 	SET_VARSIZE(res, VARHDRSZ + len);
@@ -302,6 +305,6 @@ zhpolicy_rank_bound(PG_FUNCTION_ARGS)
 			terms[h - 1].weight = pq->terms[h - 1].weight;
 		}
 	}
-	bound = zp_rank_bound(VARDATA_ANY(sk), terms, pq->bterms, pq->nterms, &pq->params);
+	bound = zp_rank_bound(VARDATA_ANY(sk), terms, pq->bterms, pq->nterms, &pq->params, zhpolicy_lexicon_id());
 	PG_RETURN_FLOAT8(bound);
 }

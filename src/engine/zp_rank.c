@@ -278,7 +278,12 @@ zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, s
  * at most c, so the first tier that misses bounds c from above.  A false positive only lifts
  * a bound to the next tier (two in a row, by two), so light keys get bounds close to their
  * counts, where BM25 decides which rows make the top k.  A light key's bound is the smaller of
- * the two.
+ * the two.  With a lexicon, the commonest heavy keys that are two Han characters also get the
+ * tf' that zp_rank_score counts for that two-character phrase (occurrences that cut a word
+ * weigh cross_weight, the lead's count title_boost times): a query phrase of those two
+ * characters then has its exact part of the score, where a cut word (联网 inside 互联网) would
+ * otherwise count in full.  The weights hold only for the lexicons they were found with
+ * (lex_id, see zp_rank_lexicon_id); under others the bound falls back to the counts.
  */
 typedef struct ZpSketchHeader
 {
@@ -292,6 +297,8 @@ typedef struct ZpSketchHeader
 	uint32_t	tier0;			/* the first tier's threshold (>= 2): a key below it is not in the filter */
 	uint32_t	nhash;			/* bits set for each (key, tier), 1 to ZP_SKETCH_MAX_HASH */
 	uint32_t	nbuckets;		/* 0, or a multiple of 4: buckets in each of the two rows */
+	uint32_t	nwords;			/* pairs with a word weight: wkeys[nwords], float wvals[nwords] follow the counts */
+	uint32_t	lex_id;			/* the lexicons the word weights were found with (0 when nwords is 0) */
 	uint32_t	pad;
 } ZpSketchHeader;
 
@@ -302,9 +309,9 @@ typedef struct ZpSketchHeader
 
 /* Bytes of a sketch with these parts. */
 static size_t
-sketch_size(size_t lead_len, size_t nkeys, size_t nbuckets, size_t nbits)
+sketch_size(size_t lead_len, size_t nkeys, size_t nwords, size_t nbuckets, size_t nbits)
 {
-	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * nkeys * sizeof(uint32_t) +
+	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * (nkeys + nwords) * sizeof(uint32_t) +
 		2 * nbuckets + nbits / 8;
 }
 
@@ -440,6 +447,83 @@ filter_entries(const uint32_t *counts, size_t n, uint32_t heavy_min, uint32_t t0
 	return total;
 }
 
+#define ZP_SKETCH_WORD_KEYS 64	/* heavy pairs of Han characters given their word weight */
+
+/* Whether key is a pair of two Han characters of the BMP (written to out, 6 bytes). */
+static int
+han_pair(uint32_t key, char *out)
+{
+	uint32_t	a = key >> 16,
+				b = key & 0xFFFFu;
+
+	if (!zp_is_han(a) || !zp_is_han(b))
+		return 0;
+	zp_utf8_encode(a, out);
+	zp_utf8_encode(b, out + 3);
+	return 1;
+}
+
+/*
+ * The word weights of a document's ZP_SKETCH_WORD_KEYS commonest pairs of two Han characters
+ * (of keys[0..n), counts[0..n), sorted by key): into wkeys (sorted) and wvals, the tf'
+ * zp_rank_score counts for that phrase, rounded up to a float.  Returns how many, or -1 when
+ * memory is short.
+ */
+static int
+sketch_weights(const ZpLexicon *lex, const ZpLexicon *user, const char *doc, size_t len, size_t lead_end,
+			   const ZpRankParams *p, const ZpAllocator *mem, const uint32_t *keys, const uint32_t *counts,
+			   size_t n, uint32_t *wkeys, float *wvals)
+{
+	uint32_t   *hc = mem->alloc(mem->ctx, (n + 1) * sizeof(uint32_t));
+	uint32_t	min_count = 1;
+	size_t		nh = 0;
+	int			done = 0;
+	ZpTokenizer tk;
+	ZpLayout	plain = {0, 0};
+	char		pair[8];
+
+	if (!hc)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (han_pair(keys[i], pair))
+			hc[nh++] = counts[i];
+	if (nh > ZP_SKETCH_WORD_KEYS)
+	{
+		if (zp_bigram_sort(hc, nh, mem) != 0)
+		{
+			mem->release(mem->ctx, hc);
+			return -1;
+		}
+		min_count = hc[nh - ZP_SKETCH_WORD_KEYS];
+	}
+	mem->release(mem->ctx, hc);
+	if (nh == 0)
+		return 0;
+	if (zp_tokenizer_init_range(&tk, lex, user, doc, 0, len, &plain, mem) != 0)
+		return -1;
+	for (size_t i = 0; i < n && done < ZP_SKETCH_WORD_KEYS; i++)
+	{
+		ZpRankTerm	term;
+		ZpRankTermStats st;
+		float		w;
+
+		if (counts[i] < min_count || !han_pair(keys[i], pair))
+			continue;
+		term.s = pair;
+		term.len = 6;
+		term.weight = 1;
+		memset(&st, 0, sizeof(st));
+		count_phrase(&tk, doc, len, lead_end, &term, p, mem, &st, 0);
+		w = (float) st.tf_weighted;
+		if ((double) w < st.tf_weighted)
+			w = nextafterf(w, INFINITY);
+		wkeys[done] = keys[i];
+		wvals[done++] = w;
+	}
+	zp_tokenizer_free(&tk);
+	return done;
+}
+
 /*
  * A sketch's size: 1/16 of the document's, at least ZP_SKETCH_MIN_BYTES and at most
  * ZP_SKETCH_MAX_BYTES (which stays in the row, in one page, with STORAGE MAIN), header and
@@ -451,7 +535,8 @@ filter_entries(const uint32_t *counts, size_t n, uint32_t heavy_min, uint32_t t0
 #define ZP_SKETCH_BUCKET_SHARE 0.2	/* of the room after the heavy keys */
 
 int
-zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
+zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
+			   const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
 			   char **out, size_t *outlen)
 {
 	size_t		lead = lead_end_of(doc, len, p->lead_max);
@@ -474,6 +559,9 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	char	   *buf;
 	uint8_t    *rows,
 			   *bits;
+	uint32_t	wkeys[ZP_SKETCH_WORD_KEYS];
+	float		wvals[ZP_SKETCH_WORD_KEYS];
+	size_t		nw = 0;
 	ZpTicker	t;
 
 	*out = NULL;
@@ -516,11 +604,19 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		i = j;
 	}
 	{
-		size_t		budget = len / 16,
+		size_t		budget = len / 12,
 					avail;
 
 		budget = budget < ZP_SKETCH_MIN_BYTES ? ZP_SKETCH_MIN_BYTES : budget > ZP_SKETCH_MAX_BYTES ? ZP_SKETCH_MAX_BYTES : budget;
-		avail = budget - sizeof(h) - SKETCH_LEAD_SPACE(lead);
+		if (lex && lex_id != 0)
+		{
+			int			r = sketch_weights(lex, user, doc, len, lead, p, mem, ukeys, ucounts, nu, wkeys, wvals);
+
+			if (r < 0)
+				goto oom;
+			nw = (size_t) r;
+		}
+		avail = budget - sizeof(h) - SKETCH_LEAD_SPACE(lead) - nw * 2 * sizeof(uint32_t);
 		if (nu * 2 * sizeof(uint32_t) <= avail)
 			nheavy = nu;		/* every key, exactly: nothing else occurs */
 		else
@@ -557,7 +653,7 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			}
 		}
 	}
-	*outlen = sketch_size(lead, nheavy, nbuckets, nbits);
+	*outlen = sketch_size(lead, nheavy, nw, nbuckets, nbits);
 	buf = mem->alloc(mem->ctx, *outlen);
 	if (!buf)
 		goto oom;
@@ -567,7 +663,9 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		uint32_t   *okeys = (uint32_t *) (buf + sizeof(h) + SKETCH_LEAD_SPACE(lead));
 		uint32_t   *ocounts = okeys + nheavy;
 
-		rows = (uint8_t *) (ocounts + nheavy);
+		memcpy(ocounts + nheavy, wkeys, nw * sizeof(uint32_t));
+		memcpy(ocounts + nheavy + nw, wvals, nw * sizeof(float));
+		rows = (uint8_t *) (ocounts + nheavy + 2 * nw);
 		bits = rows + 2 * (size_t) nbuckets;
 		for (i = 0; i < nu; i++)
 		{
@@ -605,15 +703,17 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	h.tier0 = tier0;
 	h.nhash = nhash;
 	h.nbuckets = nbuckets;
+	h.nwords = (uint32_t) nw;
+	h.lex_id = nw ? lex_id : 0;
 	if (kept < nheavy)
 	{
-		/* fewer heavy keys than room for (ties): move the filter up */
+		/* fewer heavy keys than room for (ties): move the counts, word weights and filter up */
 		char	   *kbase = buf + sizeof(h) + SKETCH_LEAD_SPACE(lead);
 
 		memmove(kbase + kept * sizeof(uint32_t), kbase + nheavy * sizeof(uint32_t), kept * sizeof(uint32_t));
 		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t),
-				2 * (size_t) nbuckets + nbits / 8);
-		*outlen = sketch_size(lead, kept, nbuckets, nbits);
+				2 * nw * sizeof(uint32_t) + 2 * (size_t) nbuckets + nbits / 8);
+		*outlen = sketch_size(lead, kept, nw, nbuckets, nbits);
 	}
 	memcpy(buf, &h, sizeof(h));
 	mem->release(mem->ctx, keys);
@@ -642,9 +742,10 @@ zp_rank_sketch_valid(const char *buf, size_t len)
 	memcpy(&h, buf, sizeof(h));
 	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
 		h.lead_len <= len && h.nkeys <= len && h.nbits / 8 <= len && h.nbits % 32 == 0 &&
-		h.nbuckets <= len && h.nbuckets % 4 == 0 &&
+		h.nbuckets <= len && h.nbuckets % 4 == 0 && h.nwords <= ZP_SKETCH_WORD_KEYS &&
+		(h.nwords == 0) == (h.lex_id == 0) &&
 		h.tier0 >= 2 && h.nhash >= 1 && h.nhash <= ZP_SKETCH_MAX_HASH &&
-		len == sketch_size(h.lead_len, h.nkeys, h.nbuckets, h.nbits);
+		len == sketch_size(h.lead_len, h.nkeys, h.nwords, h.nbuckets, h.nbits);
 }
 
 int
@@ -673,6 +774,14 @@ zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, Zp
 			q.keys[0] = CHAR_KEY(q.keys[0] & 0xFFFF0000u);	/* one character: its own count */
 		out[i].keys = q.keys;
 		out[i].nkeys = q.nkeys;
+		out[i].pair = 0;
+		if (q.nkeys == 1 && !q.prefix && terms[i].len == 6)
+		{
+			char		pair[8];
+
+			if (han_pair(q.keys[0], pair) && memcmp(pair, terms[i].s, 6) == 0)
+				out[i].pair = q.keys[0];	/* exactly two Han characters: a word weight may be known */
+		}
 	}
 	return 0;
 }
@@ -717,9 +826,56 @@ sketch_count(const ZpSketchHeader *h, const uint32_t *keys, const uint32_t *coun
 	return m;
 }
 
+/* FNV-1a over len bytes, on from h. */
+static uint32_t
+fnv1a(uint32_t h, const void *data, size_t len)
+{
+	const unsigned char *c = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 16777619u;
+	return h;
+}
+
+uint32_t
+zp_rank_lexicon_id(const ZpLexicon *lex, const ZpLexicon *user)
+{
+	uint32_t	h = 2166136261u;
+
+	if (lex && lex->hdr)
+		h = fnv1a(h, lex->hdr, sizeof(ZpLexHeader));
+	h = fnv1a(h, "|", 1);
+	if (user && user->hdr)
+		h = fnv1a(h, user->hdr, (size_t) user->hdr->file_size);
+	return h ? h : 1;
+}
+
+/* The word weight a sketch holds for a pair (wkeys[nwords], then their weights), or -1. */
+static double
+sketch_weight(const ZpSketchHeader *h, const uint32_t *wkeys, uint32_t key)
+{
+	size_t		lo = 0,
+				hi = h->nwords;
+	float		w;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (wkeys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= h->nwords || wkeys[lo] != key)
+		return -1;
+	memcpy(&w, wkeys + h->nwords + lo, sizeof(float));
+	return w;
+}
+
 double
 zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bterms,
-			  int nterms, const ZpRankParams *p)
+			  int nterms, const ZpRankParams *p, uint32_t lex_id)
 {
 	ZpSketchHeader h;
 	const char *lead;
@@ -734,7 +890,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	lead = sk + sizeof(h);
 	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
 	counts = keys + h.nkeys;
-	rows = (const uint8_t *) (counts + h.nkeys);
+	rows = (const uint8_t *) (counts + h.nkeys + 2 * (size_t) h.nwords);
 	bits = rows + 2 * (size_t) h.nbuckets;
 	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
 	for (int i = 0; i < nterms; i++)
@@ -745,6 +901,14 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 
 		if (terms[i].len == 0 || terms[i].weight <= 0)
 			continue;
+		if (bterms[i].pair && h.lex_id != 0 && h.lex_id == lex_id &&
+			(x = sketch_weight(&h, counts + h.nkeys, bterms[i].pair)) >= 0)
+		{
+			/* the phrase's tf' itself */
+			if (x > 0)
+				total += terms[i].weight * x * (p->k1 + 1) / (x + p->k1 * norm);
+			continue;
+		}
 		if (bterms[i].nkeys == 0)
 			tf = (double) h.dl / (double) terms[i].len;	/* no key: every possible place */
 		else

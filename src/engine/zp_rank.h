@@ -117,9 +117,17 @@ extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
 #define ZP_SKETCH_MIN_BYTES 1536
 #define ZP_SKETCH_MAX_BYTES 32768
 
-/* The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is short. */
-extern int	zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
+/*
+ * The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is
+ * short.  With lex (and user, which may be NULL) and their lex_id (zp_rank_lexicon_id), the
+ * commonest pairs of two Han characters also get their word weights; lex NULL: counts only.
+ */
+extern int	zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
+						   const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
 						   char **out, size_t *outlen);
+
+/* An id of the lexicons (never 0): a sketch's word weights hold only under the same id. */
+extern uint32_t zp_rank_lexicon_id(const ZpLexicon *lex, const ZpLexicon *user);
 
 /* Whether buf holds a sketch this version reads. */
 extern int	zp_rank_sketch_valid(const char *buf, size_t len);
@@ -132,14 +140,16 @@ typedef struct ZpRankBoundTerm
 {
 	uint32_t   *keys;
 	size_t		nkeys;			/* 0: no bound (an empty phrase, or only breaks) */
+	uint32_t	pair;			/* the key of a phrase of exactly two Han characters, else 0 */
 } ZpRankBoundTerm;
 
 /* Prepare terms[0..n) for bounds into out[0..n); 0, or -1 when memory is short. */
 extern int	zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out);
 
 /*
- * An upper bound of zp_rank_score(doc, NULL title, terms) from doc's sketch (which must be
- * valid); never below the exact score.
+ * An upper bound of zp_rank_score(lexicons of lex_id, doc, NULL title, terms) from doc's sketch
+ * (which must be valid); never below the exact score.
  */
 extern double zp_rank_bound(const char *sketch, const ZpRankTerm *terms,
-							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params);
+							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params,
+							uint32_t lex_id);

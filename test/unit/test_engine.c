@@ -1655,7 +1655,9 @@ wide_char(size_t i, char *out)
  * on texts of few distinct characters (so that buckets collide and counts are high), texts of
  * 600 characters (so that long ones have tens of thousands of distinct pairs, as documents do)
  * and random queries.  Over the wide texts the bound must also be close: a phrase of one pair
- * whose count is at most 3 gets a bound of at most 5 occurrences on average.
+ * whose count is at most 3 gets a bound of at most 5 occurrences on average; and a phrase of two
+ * Han characters among a sketch's commonest pairs gets its exact part, cut words weighing less
+ * (made with the lexicon; under another lexicon id the bound still holds, from the counts).
  */
 static void
 test_rank_sketch(void)
@@ -1670,7 +1672,8 @@ test_rank_sketch(void)
 				bad_shape = 0,
 				trials = 0,
 				light = 0,
-				filtered = 0;
+				filtered = 0,
+				word_exact = 0;
 	double		light_x = 0;
 
 	p.avg_len = 30000;
@@ -1705,7 +1708,11 @@ test_rank_sketch(void)
 				}
 			}
 			text[len] = '\0';
-			if (zp_rank_sketch(text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
+			/* with the lexicon (word weights) for the two larger alphabets, without for the others */
+			const ZpLexicon *slex = variant >= 2 ? &lex : NULL;
+			uint32_t	lex_id = zp_rank_lexicon_id(&lex, NULL);
+
+			if (zp_rank_sketch(slex, NULL, lex_id, text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
 				!zp_rank_sketch_valid(sk, sklen) || sklen > ZP_SKETCH_MAX_BYTES ||
 				zp_rank_sketch_version(sk, sklen) != ZP_SKETCH_VERSION ||
 				(sklen > 1 && zp_rank_sketch_valid(sk, sklen - 1)))
@@ -1760,9 +1767,11 @@ test_rank_sketch(void)
 						bad_shape++;
 						continue;
 					}
-					bound = zp_rank_bound(sk, &term, &bt, 1, &p);
+					bound = zp_rank_bound(sk, &term, &bt, 1, &p, lex_id);
 					trials++;
-					if (bound < exact - 1e-9)
+					if (bt.pair && slex && bound < exact + 1e-6 && exact > 0 && st.words < st.tf)
+						word_exact++;	/* a phrase with cut occurrences, bounded by its word weight */
+					if (bound < exact - 1e-9 || zp_rank_bound(sk, &term, &bt, 1, &p, lex_id + 1) < exact - 1e-9)
 					{
 						bad_bound++;
 						if (bad_bound <= 3)
@@ -1795,6 +1804,8 @@ test_rank_sketch(void)
 		snprintf(msg, sizeof(msg), "a light pair's bound is close: %.2f occurrences on average for %d pairs of at most 3 in long texts of 600 characters (%d filtered sketches)",
 				 light ? light_x / light : 0, light, filtered);
 		check(filtered >= 2 && light >= 10 && light_x / light <= 5.0, msg);
+		snprintf(msg, sizeof(msg), "a two-character phrase that cuts words is bounded by its word weight (%d cases)", word_exact);
+		check(word_exact >= 5, msg);
 	}
 }
 
