@@ -1,7 +1,7 @@
 /*
  * zp_rank.c — BM25 over exact phrase occurrences, words above characters (see zp_rank.h).
  *
- * Counting is a memmem walk over the document in slices of ZP_CHECK_BYTES (so a cancel
+ * Counting is a memmem walk (find_bytes) over the document in slices of ZP_CHECK_BYTES (so a cancel
  * is heard on a 1 GB row), one walk per phrase.  An occurrence is a word occurrence when
  * the segmentation of the text around it has token boundaries at both of its ends; the
  * tokenizer is set up once per document and pointed at each window in turn.
@@ -12,7 +12,11 @@
 #include "zp_rank.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "zp_bigram.h"
 #include "zp_text.h"
@@ -28,6 +32,44 @@ const ZpRankParams zp_rank_defaults = {
 	.align_sample = 64,
 };
 
+/*
+ * memmem: the first occurrence of needle (nlen bytes) in hay[0, n), or NULL.  With SSE2, 16
+ * places at a time are tested for the needle's first and last bytes together (in Chinese
+ * UTF-8 each alone is common, both at once rare) and only those are compared in full.
+ */
+static const char *
+find_bytes(const char *hay, size_t n, const char *needle, size_t nlen)
+{
+#ifdef __SSE2__
+	size_t		i = 0;
+
+	if (nlen >= 2 && n >= nlen + 15)
+	{
+		const __m128i first = _mm_set1_epi8(needle[0]);
+		const __m128i last = _mm_set1_epi8(needle[nlen - 1]);
+
+		for (; i + nlen - 1 + 16 <= n; i += 16)
+		{
+			__m128i		f = _mm_loadu_si128((const __m128i *) (hay + i));
+			__m128i		l = _mm_loadu_si128((const __m128i *) (hay + i + nlen - 1));
+			unsigned	mask = (unsigned) _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(f, first),
+																		   _mm_cmpeq_epi8(l, last)));
+
+			while (mask)
+			{
+				int			bit = __builtin_ctz(mask);
+
+				if (memcmp(hay + i + bit + 1, needle + 1, nlen - 2) == 0)
+					return hay + i + bit;
+				mask &= mask - 1;
+			}
+		}
+		return memmem(hay + i, n - i, needle, nlen);
+	}
+#endif
+	return memmem(hay, n, needle, nlen);
+}
+
 /* First occurrence of needle in hay[from, len) at or after from, or len when there is none. */
 static size_t
 find_from(const char *hay, size_t len, size_t from, const char *needle, size_t nlen, const ZpAllocator *mem)
@@ -35,7 +77,7 @@ find_from(const char *hay, size_t len, size_t from, const char *needle, size_t n
 	while (from + nlen <= len)
 	{
 		size_t		end = len - from > ZP_CHECK_BYTES + nlen ? from + ZP_CHECK_BYTES + nlen - 1 : len;
-		const char *hit = memmem(hay + from, end - from, needle, nlen);
+		const char *hit = find_bytes(hay + from, end - from, needle, nlen);
 
 		if (hit)
 			return (size_t) (hit - hay);
@@ -447,7 +489,9 @@ filter_entries(const uint32_t *counts, size_t n, uint32_t heavy_min, uint32_t t0
 	return total;
 }
 
-#define ZP_SKETCH_WORD_KEYS 64	/* heavy pairs of Han characters given their word weight */
+#define ZP_SKETCH_WORD_KEYS 64	/* pairs of Han characters given their word weight */
+#define ZP_SKETCH_WORD_SCREEN 256	/* commonest pairs of Han characters looked at for cut words */
+#define ZP_SKETCH_WORD_PROBE 8	/* occurrences of each looked at first */
 
 /* Whether key is a pair of two Han characters of the BMP (written to out, 6 bytes). */
 static int
@@ -463,64 +507,95 @@ han_pair(uint32_t key, char *out)
 	return 1;
 }
 
+/* qsort: ascending 64-bit values. */
+static int
+by_key64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *) a,
+				y = *(const uint64_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * The word weights of a document's ZP_SKETCH_WORD_KEYS commonest pairs of two Han characters
- * (of keys[0..n), counts[0..n), sorted by key): into wkeys (sorted) and wvals, the tf'
- * zp_rank_score counts for that phrase, rounded up to a float.  Returns how many, or -1 when
- * memory is short.
+ * The word weights of a document's pairs of two Han characters that cut words (of keys[0..n),
+ * counts[0..n), sorted by key): of its ZP_SKETCH_WORD_SCREEN commonest such pairs, those whose
+ * first ZP_SKETCH_WORD_PROBE occurrences are not all words get the tf' zp_rank_score counts for
+ * that phrase (rounded up to a float), at most ZP_SKETCH_WORD_KEYS of them, the commonest first,
+ * into wkeys (sorted) and wvals.  Returns how many, or -1 when memory is short.
  */
 static int
 sketch_weights(const ZpLexicon *lex, const ZpLexicon *user, const char *doc, size_t len, size_t lead_end,
 			   const ZpRankParams *p, const ZpAllocator *mem, const uint32_t *keys, const uint32_t *counts,
 			   size_t n, uint32_t *wkeys, float *wvals)
 {
-	uint32_t   *hc = mem->alloc(mem->ctx, (n + 1) * sizeof(uint32_t));
-	uint32_t	min_count = 1;
+	uint64_t   *idx = mem->alloc(mem->ctx, (n + 1) * sizeof(uint64_t));
+	uint64_t	found[ZP_SKETCH_WORD_KEYS];
 	size_t		nh = 0;
 	int			done = 0;
 	ZpTokenizer tk;
 	ZpLayout	plain = {0, 0};
+	ZpRankParams probe = *p;
 	char		pair[8];
 
-	if (!hc)
+	if (!idx)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (han_pair(keys[i], pair))
-			hc[nh++] = counts[i];
-	if (nh > ZP_SKETCH_WORD_KEYS)
-	{
-		if (zp_bigram_sort(hc, nh, mem) != 0)
-		{
-			mem->release(mem->ctx, hc);
-			return -1;
-		}
-		min_count = hc[nh - ZP_SKETCH_WORD_KEYS];
-	}
-	mem->release(mem->ctx, hc);
+		if (counts[i] >= 2 && han_pair(keys[i], pair))
+			idx[nh++] = (uint64_t) (UINT32_MAX - counts[i]) << 32 | i;	/* commonest first */
 	if (nh == 0)
-		return 0;
-	if (zp_tokenizer_init_range(&tk, lex, user, doc, 0, len, &plain, mem) != 0)
-		return -1;
-	for (size_t i = 0; i < n && done < ZP_SKETCH_WORD_KEYS; i++)
 	{
+		mem->release(mem->ctx, idx);
+		return 0;
+	}
+	qsort(idx, nh, sizeof(uint64_t), by_key64);
+	if (nh > ZP_SKETCH_WORD_SCREEN)
+		nh = ZP_SKETCH_WORD_SCREEN;
+	if (zp_tokenizer_init_range(&tk, lex, user, doc, 0, len, &plain, mem) != 0)
+	{
+		mem->release(mem->ctx, idx);
+		return -1;
+	}
+	probe.align_sample = ZP_SKETCH_WORD_PROBE;
+	for (size_t j = 0; j < nh && done < ZP_SKETCH_WORD_KEYS; j++)
+	{
+		uint32_t	i = (uint32_t) idx[j];
 		ZpRankTerm	term;
 		ZpRankTermStats st;
 		float		w;
 
-		if (counts[i] < min_count || !han_pair(keys[i], pair))
-			continue;
+		han_pair(keys[i], pair);
 		term.s = pair;
 		term.len = 6;
 		term.weight = 1;
+		memset(&st, 0, sizeof(st));
+		count_phrase(&tk, doc, len, lead_end, &term, &probe, mem, &st, 0);
+		if (st.words == st.checked)
+			continue;			/* words as far as it was looked at: the counts bound it */
 		memset(&st, 0, sizeof(st));
 		count_phrase(&tk, doc, len, lead_end, &term, p, mem, &st, 0);
 		w = (float) st.tf_weighted;
 		if ((double) w < st.tf_weighted)
 			w = nextafterf(w, INFINITY);
-		wkeys[done] = keys[i];
-		wvals[done++] = w;
+		/* key in the high half, the float's bits in the low half: sorted by key below */
+		{
+			uint32_t	wb;
+
+			memcpy(&wb, &w, sizeof(wb));
+			found[done++] = (uint64_t) keys[i] << 32 | wb;
+		}
+		zp_check(mem);
 	}
 	zp_tokenizer_free(&tk);
+	mem->release(mem->ctx, idx);
+	qsort(found, (size_t) done, sizeof(uint64_t), by_key64);
+	for (int k = 0; k < done; k++)
+	{
+		uint32_t	wb = (uint32_t) found[k];
+
+		wkeys[k] = (uint32_t) (found[k] >> 32);
+		memcpy(&wvals[k], &wb, sizeof(float));
+	}
 	return done;
 }
 

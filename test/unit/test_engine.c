@@ -1642,6 +1642,77 @@ bigram_match(const char *text, const char *q, ZpBigramQueryKind kind, int *exact
 	return m;
 }
 
+/* Non-overlapping occurrences of needle in hay by the plainest walk, as zp_rank_count defines them. */
+static size_t
+naive_count(const char *hay, size_t n, const char *needle, size_t m)
+{
+	size_t		c = 0;
+
+	if (m == 0)
+		return 0;
+	for (size_t i = 0; i + m <= n;)
+	{
+		if (memcmp(hay + i, needle, m) == 0)
+		{
+			c++;
+			i += m;
+		}
+		else
+			i++;
+	}
+	return c;
+}
+
+/*
+ * zp_rank_count (the search under rank's counting, 16 places at a time) against the plainest
+ * walk: random texts over few bytes (so that first and last bytes match often), needles of 1
+ * to 40 bytes, at every alignment and up to the text's end.
+ */
+static void
+test_rank_count(void)
+{
+	static const char bytes[] = {'\xE5', '\x8F', '\x91', 'a', 'b', '\xB1'};
+	unsigned	seed = 777;
+	int			bad = 0,
+				trials = 0;
+
+	for (int t = 0; t < 3000; t++)
+	{
+		char		hay[400],
+					needle[40];
+		size_t		n,
+					m;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(hay);
+		seed = seed * 1103515245u + 12345u;
+		m = 1 + (seed >> 8) % sizeof(needle);
+		for (size_t i = 0; i < n; i++)
+		{
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = bytes[(seed >> 12) % (t % 2 ? 2 : sizeof(bytes))];
+		}
+		seed = seed * 1103515245u + 12345u;
+		if (n >= m && t % 3 != 0)
+			memcpy(needle, hay + (seed >> 8) % (n - m + 1), m);	/* a piece of the text */
+		else
+			for (size_t i = 0; i < m; i++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				needle[i] = bytes[(seed >> 12) % sizeof(bytes)];
+			}
+		trials++;
+		if (zp_rank_count(hay, n, needle, m, &zp_malloc_allocator) != naive_count(hay, n, needle, m))
+			bad++;
+	}
+	{
+		char		msg[120];
+
+		snprintf(msg, sizeof(msg), "rank's phrase count equals the plainest walk's (%d random texts and needles)", trials);
+		check(bad == 0, msg);
+	}
+}
+
 /* The i-th character of the wide alphabet of test_rank_sketch: 600 Han characters. */
 static int
 wide_char(size_t i, char *out)
@@ -1955,6 +2026,7 @@ main(int argc, char **argv)
 	test_hostile_inputs();
 	test_fuzz_regressions(argv[2]);
 	test_bigram();
+	test_rank_count();
 	test_rank_sketch();
 	test_tagger(argv[2]);
 	zp_matcher_free(stage_matcher);
