@@ -100,6 +100,7 @@ SELECT zhpolicy.rank_query('x', 'rank_docs', 'nope');
 SELECT zhpolicy.rank_query('x', 'rank_docs', 'id');
 SELECT zhpolicy.rank_query('x', 'no_such_table', 'body');
 SELECT zhpolicy.rank_bound('\x00'::bytea, zhpolicy.rank_query('x'));
+SELECT zhpolicy.rank_bound('\x5a50534b020000000000000000000000'::bytea, zhpolicy.rank_query('x'));  -- a version 2 sketch
 SELECT zhpolicy.rank_bound(rank_sketch, zhpolicy.rank_query('x y'), '{3}') FROM rank_docs WHERE id = 1;
 SELECT * FROM zhpolicy.rank_top('rank_docs', 'body', 'body', 'x');
 SELECT * FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', 'x', 0);

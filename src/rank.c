@@ -225,9 +225,12 @@ zhpolicy_rank_sketch(PG_FUNCTION_ARGS)
 	char	   *buf;
 	size_t		len;
 	bytea	   *res;
+	uint32		lex_id;
 
-	if (zp_rank_sketch(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &zp_rank_defaults,
-					   &zhpolicy_palloc_allocator, &buf, &len) != 0)
+	zhpolicy_check_encoding();
+	lex_id = zhpolicy_lexicon_id();
+	if (zp_rank_sketch(zhpolicy_lexicon(), zhpolicy_user_lexicon(), lex_id, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+					   &zp_rank_defaults, &zhpolicy_palloc_allocator, &buf, &len) != 0)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	res = palloc(VARHDRSZ + len);
 	SET_VARSIZE(res, VARHDRSZ + len);
@@ -249,12 +252,21 @@ zhpolicy_rank_bound(PG_FUNCTION_ARGS)
 	sk = PG_GETARG_BYTEA_PP(0);
 	pq = parse_query(fcinfo, PG_GETARG_HEAPTUPLEHEADER(1));
 
+	if (!zp_rank_sketch_valid(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) &&
+		zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) != 0 &&
+		zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)) != ZP_SKETCH_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("rank sketch of version %d, this zhpolicy reads version %d",
+						zp_rank_sketch_version(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)), ZP_SKETCH_VERSION),
+				 errdetail("The sketch was made by an older zhpolicy.rank_sketch."),
+				 errhint("Recompute the column: UPDATE the table SET body = body when the sketch is a generated column, else SET rank_sketch = zhpolicy.rank_sketch(body).")));
 	if (!zp_rank_sketch_valid(VARDATA_ANY(sk), VARSIZE_ANY_EXHDR(sk)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("value is not a zhpolicy rank sketch"),
 				 errdetail("A rank sketch is made by zhpolicy.rank_sketch(body) of this version."),
-				 errhint("Recompute the column, e.g. UPDATE docs SET rank_sketch = zhpolicy.rank_sketch(body).")));
+				 errhint("Recompute the column: UPDATE the table SET body = body when the sketch is a generated column, else SET rank_sketch = zhpolicy.rank_sketch(body).")));
 	if (!pq->bterms)
 	{
 		ZpRankBoundTerm *bt = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
@@ -293,6 +305,6 @@ zhpolicy_rank_bound(PG_FUNCTION_ARGS)
 			terms[h - 1].weight = pq->terms[h - 1].weight;
 		}
 	}
-	bound = zp_rank_bound(VARDATA_ANY(sk), terms, pq->bterms, pq->nterms, &pq->params);
+	bound = zp_rank_bound(VARDATA_ANY(sk), terms, pq->bterms, pq->nterms, &pq->params, zhpolicy_lexicon_id());
 	PG_RETURN_FLOAT8(bound);
 }

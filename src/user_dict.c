@@ -21,6 +21,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "zp_rank.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_invalidate_cache);
 
@@ -35,6 +36,7 @@ PG_FUNCTION_INFO_V1(zhpolicy_invalidate_cache);
 static ZpTableCache user_word_cache = {"user_word"};
 static ZpLexicon user_lexicon;
 static bool user_lexicon_loaded = false;
+static uint32 lexicon_id = 0;	/* zp_rank_lexicon_id of the lexicons, 0: not computed since the last load */
 static MemoryContext user_lexicon_cxt = NULL;
 
 void
@@ -118,6 +120,7 @@ load_user_words(void)
 	int			rc = 0;
 
 	drop_user_words();
+	lexicon_id = 0;
 	if (!OidIsValid(user_word_cache.relid))
 		return;
 
@@ -175,6 +178,17 @@ zhpolicy_user_lexicon(void)
 	if (zhpolicy_cache_needs_load(&user_word_cache))
 		load_user_words();
 	return user_lexicon_loaded ? &user_lexicon : NULL;
+}
+
+/* An id of the main and user lexicons, computed once per load of the user words (for rank sketches). */
+uint32
+zhpolicy_lexicon_id(void)
+{
+	const ZpLexicon *user = zhpolicy_user_lexicon();
+
+	if (lexicon_id == 0)
+		lexicon_id = zp_rank_lexicon_id(zhpolicy_lexicon(), user);
+	return lexicon_id;
 }
 
 /*

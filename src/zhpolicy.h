@@ -16,6 +16,7 @@ extern const ZpLexicon *zhpolicy_lexicon(void);
 
 /* The user words of zhpolicy.user_word as a small lexicon, or NULL when there are none. */
 extern const ZpLexicon *zhpolicy_user_lexicon(void);
+extern uint32 zhpolicy_lexicon_id(void);
 
 /*
  * A backend cache built from a table of schema zhpolicy (cache.c): stale from

@@ -1,7 +1,7 @@
 /*
  * zp_rank.c — BM25 over exact phrase occurrences, words above characters (see zp_rank.h).
  *
- * Counting is a memmem walk over the document in slices of ZP_CHECK_BYTES (so a cancel
+ * Counting is a memmem walk (find_bytes) over the document in slices of ZP_CHECK_BYTES (so a cancel
  * is heard on a 1 GB row), one walk per phrase.  An occurrence is a word occurrence when
  * the segmentation of the text around it has token boundaries at both of its ends; the
  * tokenizer is set up once per document and pointed at each window in turn.
@@ -12,7 +12,11 @@
 #include "zp_rank.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "zp_bigram.h"
 #include "zp_text.h"
@@ -28,6 +32,44 @@ const ZpRankParams zp_rank_defaults = {
 	.align_sample = 64,
 };
 
+/*
+ * memmem: the first occurrence of needle (nlen bytes) in hay[0, n), or NULL.  With SSE2, 16
+ * places at a time are tested for the needle's first and last bytes together (in Chinese
+ * UTF-8 each alone is common, both at once rare) and only those are compared in full.
+ */
+static const char *
+find_bytes(const char *hay, size_t n, const char *needle, size_t nlen)
+{
+#ifdef __SSE2__
+	size_t		i = 0;
+
+	if (nlen >= 2 && n >= nlen + 15)
+	{
+		const __m128i first = _mm_set1_epi8(needle[0]);
+		const __m128i last = _mm_set1_epi8(needle[nlen - 1]);
+
+		for (; i + nlen - 1 + 16 <= n; i += 16)
+		{
+			__m128i		f = _mm_loadu_si128((const __m128i *) (hay + i));
+			__m128i		l = _mm_loadu_si128((const __m128i *) (hay + i + nlen - 1));
+			unsigned	mask = (unsigned) _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(f, first),
+																		   _mm_cmpeq_epi8(l, last)));
+
+			while (mask)
+			{
+				int			bit = __builtin_ctz(mask);
+
+				if (memcmp(hay + i + bit + 1, needle + 1, nlen - 2) == 0)
+					return hay + i + bit;
+				mask &= mask - 1;
+			}
+		}
+		return memmem(hay + i, n - i, needle, nlen);
+	}
+#endif
+	return memmem(hay, n, needle, nlen);
+}
+
 /* First occurrence of needle in hay[from, len) at or after from, or len when there is none. */
 static size_t
 find_from(const char *hay, size_t len, size_t from, const char *needle, size_t nlen, const ZpAllocator *mem)
@@ -35,7 +77,7 @@ find_from(const char *hay, size_t len, size_t from, const char *needle, size_t n
 	while (from + nlen <= len)
 	{
 		size_t		end = len - from > ZP_CHECK_BYTES + nlen ? from + ZP_CHECK_BYTES + nlen - 1 : len;
-		const char *hit = memmem(hay + from, end - from, needle, nlen);
+		const char *hit = find_bytes(hay + from, end - from, needle, nlen);
 
 		if (hit)
 			return (size_t) (hit - hay);
@@ -271,7 +313,19 @@ zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user, const char *s, s
 
 /*
  * The fixed part of a sketch; then the lead (padded to 4 bytes), keys[nkeys], counts[nkeys]
- * (the heavy keys, exact), then two rows of nbuckets one-byte codes (see bucket_code).
+ * (the heavy keys, exact), then two rows of nbuckets one-byte codes (see bucket_code), each
+ * bucket keeping the largest count of the light keys hashed to it (a count-max sketch: a key's
+ * count is at most the smaller of its two buckets, exact for a key that dominates its buckets),
+ * then a Bloom filter of nbits bits holding the light keys by tiers (see tier_next): a key of count c is in it as (key, i) for every tier i whose threshold is
+ * at most c, so the first tier that misses bounds c from above.  A false positive only lifts
+ * a bound to the next tier (two in a row, by two), so light keys get bounds close to their
+ * counts, where BM25 decides which rows make the top k.  A light key's bound is the smaller of
+ * the two.  With a lexicon, the commonest heavy keys that are two Han characters also get the
+ * tf' that zp_rank_score counts for that two-character phrase (occurrences that cut a word
+ * weigh cross_weight, the lead's count title_boost times): a query phrase of those two
+ * characters then has its exact part of the score, where a cut word (联网 inside 互联网) would
+ * otherwise count in full.  The weights hold only for the lexicons they were found with
+ * (lex_id, see zp_rank_lexicon_id); under others the bound falls back to the counts.
  */
 typedef struct ZpSketchHeader
 {
@@ -281,18 +335,26 @@ typedef struct ZpSketchHeader
 	uint32_t	lead_len;		/* bytes of the lead */
 	uint32_t	nkeys;			/* heavy keys listed with their counts */
 	uint32_t	cap;			/* a key not listed occurs at most this often */
-	uint32_t	nbuckets;		/* 0, or a power of two: buckets in each of the two rows */
+	uint32_t	nbits;			/* 0, or a multiple of 32: bits of the filter */
+	uint32_t	tier0;			/* the first tier's threshold (>= 2): a key below it is not in the filter */
+	uint32_t	nhash;			/* bits set for each (key, tier), 1 to ZP_SKETCH_MAX_HASH */
+	uint32_t	nbuckets;		/* 0, or a multiple of 4: buckets in each of the two rows */
+	uint32_t	nwords;			/* pairs with a word weight: wkeys[nwords], float wvals[nwords] follow the counts */
+	uint32_t	lex_id;			/* the lexicons the word weights were found with (0 when nwords is 0) */
+	uint32_t	pad;
 } ZpSketchHeader;
 
 #define SKETCH_LEAD_SPACE(n) (((n) + 3) & ~(size_t) 3)
 #define CHAR_KEY(k) ((k) | 0xFFFFu)	/* the key of a character: its 16 bits, then 0xFFFF */
+#define ZP_SKETCH_MAX_HASH 8
+#define ZP_SKETCH_MAX_TIERS 255
 
 /* Bytes of a sketch with these parts. */
 static size_t
-sketch_size(size_t lead_len, size_t nkeys, size_t nbuckets)
+sketch_size(size_t lead_len, size_t nkeys, size_t nwords, size_t nbuckets, size_t nbits)
 {
-	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * nkeys * sizeof(uint32_t) +
-		SKETCH_LEAD_SPACE(2 * nbuckets);
+	return sizeof(ZpSketchHeader) + SKETCH_LEAD_SPACE(lead_len) + 2 * (nkeys + nwords) * sizeof(uint32_t) +
+		2 * nbuckets + nbits / 8;
 }
 
 /* The bucket of key in row 0 or 1 (two hashes, mapped onto [0, nbuckets) by a multiply). */
@@ -345,18 +407,211 @@ bucket_code(uint32_t count)
 	return (uint8_t) code;
 }
 
+/* The threshold after tier threshold t: a quarter more, at least one more. */
+static inline uint32_t
+tier_next(uint32_t t)
+{
+	uint32_t	n = t + t / 4;
+
+	return n > t ? n : t + 1;
+}
+
+/* The hash of (key, tier): two 32-bit halves for double hashing. */
+static inline uint64_t
+tier_hash(uint32_t key, uint32_t tier)
+{
+	uint64_t	x = ((uint64_t) key << 8 | tier) * 0x9E3779B97F4A7C15ull;
+
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDull;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The j-th bit of (key, tier) in a filter of nbits bits. */
+static inline uint32_t
+tier_bit(uint64_t h, int j, uint32_t nbits)
+{
+	uint32_t	g = (uint32_t) h + (uint32_t) j * ((uint32_t) (h >> 32) | 1u);
+
+	return (uint32_t) (((uint64_t) g * nbits) >> 32);
+}
+
+/* Put (key, tier) into the filter. */
+static void
+filter_add(uint8_t *bits, uint32_t nbits, int nhash, uint32_t key, uint32_t tier)
+{
+	uint64_t	h = tier_hash(key, tier);
+
+	for (int j = 0; j < nhash; j++)
+	{
+		uint32_t	b = tier_bit(h, j, nbits);
+
+		bits[b >> 3] |= (uint8_t) (1u << (b & 7));
+	}
+}
+
+/* Whether (key, tier) may be in the filter (never 0 when it was put in). */
+static int
+filter_has(const uint8_t *bits, uint32_t nbits, int nhash, uint32_t key, uint32_t tier)
+{
+	uint64_t	h = tier_hash(key, tier);
+
+	for (int j = 0; j < nhash; j++)
+	{
+		uint32_t	b = tier_bit(h, j, nbits);
+
+		if (!(bits[b >> 3] & (1u << (b & 7))))
+			return 0;
+	}
+	return 1;
+}
+
+/* How many (key, tier) entries counts below heavy_min give from first tier t0 on. */
+static size_t
+filter_entries(const uint32_t *counts, size_t n, uint32_t heavy_min, uint32_t t0)
+{
+	size_t		total = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		uint32_t	c = counts[i];
+		int			tiers = 0;
+
+		if (c >= heavy_min)
+			continue;
+		for (uint32_t t = t0; t <= c && tiers < ZP_SKETCH_MAX_TIERS; t = tier_next(t))
+			tiers++;
+		total += tiers;
+	}
+	return total;
+}
+
+#define ZP_SKETCH_WORD_KEYS 64	/* pairs of Han characters given their word weight */
+#define ZP_SKETCH_WORD_SCREEN 256	/* commonest pairs of Han characters looked at for cut words */
+#define ZP_SKETCH_WORD_PROBE 8	/* occurrences of each looked at first */
+
+/* Whether key is a pair of two Han characters of the BMP (written to out, 6 bytes). */
+static int
+han_pair(uint32_t key, char *out)
+{
+	uint32_t	a = key >> 16,
+				b = key & 0xFFFFu;
+
+	if (!zp_is_han(a) || !zp_is_han(b))
+		return 0;
+	zp_utf8_encode(a, out);
+	zp_utf8_encode(b, out + 3);
+	return 1;
+}
+
+/* qsort: ascending 64-bit values. */
+static int
+by_key64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *) a,
+				y = *(const uint64_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * A sketch's size: 1/48 of the document's, at least ZP_SKETCH_MIN_BYTES (which stays in the row
- * under the default storage) and at most ZP_SKETCH_MAX_BYTES (which stays in the row, in one
- * page, with STORAGE MAIN), header and lead included.  Every key is listed with its count when
- * they fit; else the commonest keys get a quarter of the room and, for all the others, two rows
- * of buckets keep the largest count hashed to each.
+ * The word weights of a document's pairs of two Han characters that cut words (of keys[0..n),
+ * counts[0..n), sorted by key): of its ZP_SKETCH_WORD_SCREEN commonest such pairs, those whose
+ * first ZP_SKETCH_WORD_PROBE occurrences are not all words get the tf' zp_rank_score counts for
+ * that phrase (rounded up to a float), at most ZP_SKETCH_WORD_KEYS of them, the commonest first,
+ * into wkeys (sorted) and wvals.  Returns how many, or -1 when memory is short.
  */
-#define ZP_SKETCH_MIN_BYTES 1900
-#define ZP_SKETCH_MAX_BYTES 7600
+static int
+sketch_weights(const ZpLexicon *lex, const ZpLexicon *user, const char *doc, size_t len, size_t lead_end,
+			   const ZpRankParams *p, const ZpAllocator *mem, const uint32_t *keys, const uint32_t *counts,
+			   size_t n, uint32_t *wkeys, float *wvals)
+{
+	uint64_t   *idx = mem->alloc(mem->ctx, (n + 1) * sizeof(uint64_t));
+	uint64_t	found[ZP_SKETCH_WORD_KEYS];
+	size_t		nh = 0;
+	int			done = 0;
+	ZpTokenizer tk;
+	ZpLayout	plain = {0, 0};
+	ZpRankParams probe = *p;
+	char		pair[8];
+
+	if (!idx)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (counts[i] >= 2 && han_pair(keys[i], pair))
+			idx[nh++] = (uint64_t) (UINT32_MAX - counts[i]) << 32 | i;	/* commonest first */
+	if (nh == 0)
+	{
+		mem->release(mem->ctx, idx);
+		return 0;
+	}
+	qsort(idx, nh, sizeof(uint64_t), by_key64);
+	if (nh > ZP_SKETCH_WORD_SCREEN)
+		nh = ZP_SKETCH_WORD_SCREEN;
+	if (zp_tokenizer_init_range(&tk, lex, user, doc, 0, len, &plain, mem) != 0)
+	{
+		mem->release(mem->ctx, idx);
+		return -1;
+	}
+	probe.align_sample = ZP_SKETCH_WORD_PROBE;
+	for (size_t j = 0; j < nh && done < ZP_SKETCH_WORD_KEYS; j++)
+	{
+		uint32_t	i = (uint32_t) idx[j];
+		ZpRankTerm	term;
+		ZpRankTermStats st;
+		float		w;
+
+		han_pair(keys[i], pair);
+		term.s = pair;
+		term.len = 6;
+		term.weight = 1;
+		memset(&st, 0, sizeof(st));
+		count_phrase(&tk, doc, len, lead_end, &term, &probe, mem, &st, 0);
+		if (st.words == st.checked)
+			continue;			/* words as far as it was looked at: the counts bound it */
+		memset(&st, 0, sizeof(st));
+		count_phrase(&tk, doc, len, lead_end, &term, p, mem, &st, 0);
+		w = (float) st.tf_weighted;
+		if ((double) w < st.tf_weighted)
+			w = nextafterf(w, INFINITY);
+		/* key in the high half, the float's bits in the low half: sorted by key below */
+		{
+			uint32_t	wb;
+
+			memcpy(&wb, &w, sizeof(wb));
+			found[done++] = (uint64_t) keys[i] << 32 | wb;
+		}
+		zp_check(mem);
+	}
+	zp_tokenizer_free(&tk);
+	mem->release(mem->ctx, idx);
+	qsort(found, (size_t) done, sizeof(uint64_t), by_key64);
+	for (int k = 0; k < done; k++)
+	{
+		uint32_t	wb = (uint32_t) found[k];
+
+		wkeys[k] = (uint32_t) (found[k] >> 32);
+		memcpy(&wvals[k], &wb, sizeof(float));
+	}
+	return done;
+}
+
+/*
+ * A sketch's size: 1/16 of the document's, at least ZP_SKETCH_MIN_BYTES and at most
+ * ZP_SKETCH_MAX_BYTES (which stays in the row, in one page, with STORAGE MAIN), header and
+ * lead included.  Every key is listed with its count when they fit; else the commonest keys
+ * get a quarter of the room, the buckets ZP_SKETCH_BUCKET_SHARE of the rest and the filter
+ * what is left, with as many bits set an entry as its size makes best for false positives.
+ */
+#define ZP_SKETCH_HEAVY_SHARE 1 / 8	/* of the room, for the commonest keys */
+#define ZP_SKETCH_BUCKET_SHARE 0.2	/* of the room after the heavy keys */
 
 int
-zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
+zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
+			   const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
 			   char **out, size_t *outlen)
 {
 	size_t		lead = lead_end_of(doc, len, p->lead_max);
@@ -370,11 +625,18 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 				kept = 0,
 				nheavy = 0;
 	uint32_t	cap = 0,
+				nbits = 0,
 				nbuckets = 0,
-				heavy_min = 0;
+				heavy_min = 0,
+				tier0 = 2,
+				nhash = 1;
 	ZpSketchHeader h;
 	char	   *buf;
-	uint8_t    *rows;
+	uint8_t    *rows,
+			   *bits;
+	uint32_t	wkeys[ZP_SKETCH_WORD_KEYS];
+	float		wvals[ZP_SKETCH_WORD_KEYS];
+	size_t		nw = 0;
 	ZpTicker	t;
 
 	*out = NULL;
@@ -417,18 +679,27 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		i = j;
 	}
 	{
-		size_t		budget = len / 48,
+		size_t		budget = len / 12,
 					avail;
 
 		budget = budget < ZP_SKETCH_MIN_BYTES ? ZP_SKETCH_MIN_BYTES : budget > ZP_SKETCH_MAX_BYTES ? ZP_SKETCH_MAX_BYTES : budget;
-		avail = budget - sizeof(h) - SKETCH_LEAD_SPACE(lead);
+		if (lex && lex_id != 0)
+		{
+			int			r = sketch_weights(lex, user, doc, len, lead, p, mem, ukeys, ucounts, nu, wkeys, wvals);
+
+			if (r < 0)
+				goto oom;
+			nw = (size_t) r;
+		}
+		avail = budget - sizeof(h) - SKETCH_LEAD_SPACE(lead) - nw * 2 * sizeof(uint32_t);
 		if (nu * 2 * sizeof(uint32_t) <= avail)
 			nheavy = nu;		/* every key, exactly: nothing else occurs */
 		else
 		{
-			nheavy = avail / 4 / (2 * sizeof(uint32_t));
-			nbuckets = (uint32_t) ((avail - nheavy * 2 * sizeof(uint32_t)) / 2) & ~(uint32_t) 1;
-			/* heavy: the nheavy commonest keys (ties at the edge go to the buckets) */
+			size_t		entries = 0;
+
+			nheavy = avail * ZP_SKETCH_HEAVY_SHARE / (2 * sizeof(uint32_t));
+			/* heavy: the nheavy commonest keys (ties at the edge go to the filter) */
 			sorted = mem->alloc(mem->ctx, nu * sizeof(uint32_t));
 			if (!sorted)
 				goto oom;
@@ -439,9 +710,25 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			heavy_min = cap + 1;
 			mem->release(mem->ctx, sorted);
 			sorted = NULL;
+			{
+				size_t		rest = avail - nheavy * 2 * sizeof(uint32_t);
+
+				nbuckets = (uint32_t) (rest * ZP_SKETCH_BUCKET_SHARE / 2) & ~(uint32_t) 3;
+				nbits = (uint32_t) ((rest - 2 * (size_t) nbuckets) * 8) & ~(uint32_t) 31;
+			}
+			entries = filter_entries(ucounts, nu, heavy_min, tier0);
+			if (tier0 > cap || nbits == 0)
+				nbits = 0;		/* no light key reaches a tier: cap bounds them all */
+			else
+			{
+				double		per = entries ? (double) nbits / (double) entries : ZP_SKETCH_MAX_HASH;
+				int			k = (int) (per * 0.6931 + 0.5);
+
+				nhash = (uint32_t) (k < 1 ? 1 : k > ZP_SKETCH_MAX_HASH ? ZP_SKETCH_MAX_HASH : k);
+			}
 		}
 	}
-	*outlen = sketch_size(lead, nheavy, nbuckets);
+	*outlen = sketch_size(lead, nheavy, nw, nbuckets, nbits);
 	buf = mem->alloc(mem->ctx, *outlen);
 	if (!buf)
 		goto oom;
@@ -451,7 +738,10 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 		uint32_t   *okeys = (uint32_t *) (buf + sizeof(h) + SKETCH_LEAD_SPACE(lead));
 		uint32_t   *ocounts = okeys + nheavy;
 
-		rows = (uint8_t *) (ocounts + nheavy);
+		memcpy(ocounts + nheavy, wkeys, nw * sizeof(uint32_t));
+		memcpy(ocounts + nheavy + nw, wvals, nw * sizeof(float));
+		rows = (uint8_t *) (ocounts + nheavy + 2 * nw);
+		bits = rows + 2 * (size_t) nbuckets;
 		for (i = 0; i < nu; i++)
 		{
 			if (ucounts[i] >= heavy_min && kept < nheavy)
@@ -461,16 +751,20 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 			}
 			else
 			{
+				uint32_t	ti = 0;
 				uint8_t		code = bucket_code(ucounts[i]);
 
-				for (int r = 0; r < 2; r++)
+				for (int r = 0; r < 2 && nbuckets > 0; r++)
 				{
-					uint8_t    *b = &rows[r * nbuckets + bucket_of(ukeys[i], r, nbuckets)];
+					uint8_t    *b = &rows[r * (size_t) nbuckets + bucket_of(ukeys[i], r, nbuckets)];
 
 					if (*b < code)
 						*b = code;
 				}
+				for (uint32_t th = tier0; nbits > 0 && th <= ucounts[i] && ti < ZP_SKETCH_MAX_TIERS; th = tier_next(th))
+					filter_add(bits, nbits, (int) nhash, ukeys[i], ti++);
 			}
+			zp_tick(&t);
 		}
 	}
 	memset(&h, 0, sizeof(h));
@@ -480,15 +774,21 @@ zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *p, const ZpAlloc
 	h.lead_len = (uint32_t) lead;
 	h.nkeys = (uint32_t) kept;
 	h.cap = cap;
+	h.nbits = nbits;
+	h.tier0 = tier0;
+	h.nhash = nhash;
 	h.nbuckets = nbuckets;
+	h.nwords = (uint32_t) nw;
+	h.lex_id = nw ? lex_id : 0;
 	if (kept < nheavy)
 	{
-		/* fewer heavy keys than room for (ties): move the buckets up */
+		/* fewer heavy keys than room for (ties): move the counts, word weights and filter up */
 		char	   *kbase = buf + sizeof(h) + SKETCH_LEAD_SPACE(lead);
 
 		memmove(kbase + kept * sizeof(uint32_t), kbase + nheavy * sizeof(uint32_t), kept * sizeof(uint32_t));
-		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t), 2 * (size_t) nbuckets);
-		*outlen = sketch_size(lead, kept, nbuckets);
+		memmove(kbase + 2 * kept * sizeof(uint32_t), kbase + 2 * nheavy * sizeof(uint32_t),
+				2 * nw * sizeof(uint32_t) + 2 * (size_t) nbuckets + nbits / 8);
+		*outlen = sketch_size(lead, kept, nw, nbuckets, nbits);
 	}
 	memcpy(buf, &h, sizeof(h));
 	mem->release(mem->ctx, keys);
@@ -516,8 +816,22 @@ zp_rank_sketch_valid(const char *buf, size_t len)
 		return 0;
 	memcpy(&h, buf, sizeof(h));
 	return h.magic == ZP_SKETCH_MAGIC && h.version == ZP_SKETCH_VERSION &&
-		h.lead_len <= len && h.nkeys <= len && h.nbuckets <= len && h.nbuckets % 2 == 0 &&
-		len == sketch_size(h.lead_len, h.nkeys, h.nbuckets);
+		h.lead_len <= len && h.nkeys <= len && h.nbits / 8 <= len && h.nbits % 32 == 0 &&
+		h.nbuckets <= len && h.nbuckets % 4 == 0 && h.nwords <= ZP_SKETCH_WORD_KEYS &&
+		(h.nwords == 0) == (h.lex_id == 0) &&
+		h.tier0 >= 2 && h.nhash >= 1 && h.nhash <= ZP_SKETCH_MAX_HASH &&
+		len == sketch_size(h.lead_len, h.nkeys, h.nwords, h.nbuckets, h.nbits);
+}
+
+int
+zp_rank_sketch_version(const char *buf, size_t len)
+{
+	uint32_t	w[2];
+
+	if (len < sizeof(w))
+		return 0;
+	memcpy(w, buf, sizeof(w));
+	return w[0] == ZP_SKETCH_MAGIC && w[1] > 0 && w[1] < 1000 ? (int) w[1] : 0;
 }
 
 int
@@ -535,19 +849,31 @@ zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, Zp
 			q.keys[0] = CHAR_KEY(q.keys[0] & 0xFFFF0000u);	/* one character: its own count */
 		out[i].keys = q.keys;
 		out[i].nkeys = q.nkeys;
+		out[i].pair = 0;
+		if (q.nkeys == 1 && !q.prefix && terms[i].len == 6)
+		{
+			char		pair[8];
+
+			if (han_pair(q.keys[0], pair) && memcmp(pair, terms[i].s, 6) == 0)
+				out[i].pair = q.keys[0];	/* exactly two Han characters: a word weight may be known */
+		}
 	}
 	return 0;
 }
 
-/* The count a sketch gives key: listed exactly, else the smaller of its two buckets (at most cap). */
+/*
+ * The count a sketch gives key: listed exactly, else the smaller of its two buckets and of the
+ * count below the first tier it misses (at most cap).
+ */
 static uint32_t
-sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t cap,
-			 const uint8_t *rows, uint32_t nbuckets, uint32_t key)
+sketch_count(const ZpSketchHeader *h, const uint32_t *keys, const uint32_t *counts, const uint8_t *rows,
+			 const uint8_t *bits, uint32_t key)
 {
 	size_t		lo = 0,
-				hi = n;
-	uint32_t	a,
-				b;
+				hi = h->nkeys;
+	uint32_t	th = h->tier0,
+				ti = 0,
+				m = h->cap;
 
 	while (lo < hi)
 	{
@@ -558,24 +884,80 @@ sketch_count(const uint32_t *keys, const uint32_t *counts, size_t n, uint32_t ca
 		else
 			hi = mid;
 	}
-	if (lo < n && keys[lo] == key)
+	if (lo < h->nkeys && keys[lo] == key)
 		return counts[lo];
-	if (nbuckets == 0)
-		return cap;
-	a = bucket_decode(rows[bucket_of(key, 0, nbuckets)], cap);
-	b = bucket_decode(rows[nbuckets + bucket_of(key, 1, nbuckets)], cap);
-	return a < b ? a : b;
+	if (h->nbuckets > 0)
+	{
+		uint32_t	a = bucket_decode(rows[bucket_of(key, 0, h->nbuckets)], h->cap),
+					b = bucket_decode(rows[h->nbuckets + bucket_of(key, 1, h->nbuckets)], h->cap);
+
+		m = a < b ? a : b;
+	}
+	if (h->nbits == 0)
+		return m;
+	for (; th <= m && ti < ZP_SKETCH_MAX_TIERS; th = tier_next(th))
+		if (!filter_has(bits, h->nbits, (int) h->nhash, key, ti++))
+			return th - 1;
+	return m;
+}
+
+/* FNV-1a over len bytes, on from h. */
+static uint32_t
+fnv1a(uint32_t h, const void *data, size_t len)
+{
+	const unsigned char *c = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 16777619u;
+	return h;
+}
+
+uint32_t
+zp_rank_lexicon_id(const ZpLexicon *lex, const ZpLexicon *user)
+{
+	uint32_t	h = 2166136261u;
+
+	if (lex && lex->hdr)
+		h = fnv1a(h, lex->hdr, sizeof(ZpLexHeader));
+	h = fnv1a(h, "|", 1);
+	if (user && user->hdr)
+		h = fnv1a(h, user->hdr, (size_t) user->hdr->file_size);
+	return h ? h : 1;
+}
+
+/* The word weight a sketch holds for a pair (wkeys[nwords], then their weights), or -1. */
+static double
+sketch_weight(const ZpSketchHeader *h, const uint32_t *wkeys, uint32_t key)
+{
+	size_t		lo = 0,
+				hi = h->nwords;
+	float		w;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (wkeys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= h->nwords || wkeys[lo] != key)
+		return -1;
+	memcpy(&w, wkeys + h->nwords + lo, sizeof(float));
+	return w;
 }
 
 double
 zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bterms,
-			  int nterms, const ZpRankParams *p)
+			  int nterms, const ZpRankParams *p, uint32_t lex_id)
 {
 	ZpSketchHeader h;
 	const char *lead;
 	const uint32_t *keys,
 			   *counts;
-	const uint8_t *rows;
+	const uint8_t *rows,
+			   *bits;
 	double		norm,
 				total = 0;
 
@@ -583,7 +965,8 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 	lead = sk + sizeof(h);
 	keys = (const uint32_t *) (sk + sizeof(h) + SKETCH_LEAD_SPACE((size_t) h.lead_len));
 	counts = keys + h.nkeys;
-	rows = (const uint8_t *) (counts + h.nkeys);
+	rows = (const uint8_t *) (counts + h.nkeys + 2 * (size_t) h.nwords);
+	bits = rows + 2 * (size_t) h.nbuckets;
 	norm = p->avg_len > 0 ? 1 - p->b + p->b * (double) h.dl / p->avg_len : 1;
 	for (int i = 0; i < nterms; i++)
 	{
@@ -593,6 +976,14 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 
 		if (terms[i].len == 0 || terms[i].weight <= 0)
 			continue;
+		if (bterms[i].pair && h.lex_id != 0 && h.lex_id == lex_id &&
+			(x = sketch_weight(&h, counts + h.nkeys, bterms[i].pair)) >= 0)
+		{
+			/* the phrase's tf' itself */
+			if (x > 0)
+				total += terms[i].weight * x * (p->k1 + 1) / (x + p->k1 * norm);
+			continue;
+		}
 		if (bterms[i].nkeys == 0)
 			tf = (double) h.dl / (double) terms[i].len;	/* no key: every possible place */
 		else
@@ -601,7 +992,7 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 
 			for (size_t j = 0; j < bterms[i].nkeys; j++)
 			{
-				uint32_t	c = sketch_count(keys, counts, h.nkeys, h.cap, rows, h.nbuckets, bterms[i].keys[j]);
+				uint32_t	c = sketch_count(&h, keys, counts, rows, bits, bterms[i].keys[j]);
 
 				m = c < m ? c : m;
 			}

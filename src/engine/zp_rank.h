@@ -102,39 +102,54 @@ extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
  * A sketch (zhpolicy.rank_sketch, kept in a column beside the text) holds the document's
  * length, its lead, and the counts of the keys of the text index (pairs of adjacent folded
  * characters, zp_bigram.h) and of its characters: all of them exactly when they fit, else the
- * commonest exactly and the others in two rows of one-byte buckets, each bucket keeping the
- * largest count hashed to it (a count-max sketch: a key's count is at most the smaller of its
- * two buckets).  A phrase occurs (without overlaps) at most as often as each of its pairs, so
- * the sketch bounds tf, hence the BM25 score: zhpolicy.rank_top scores documents exactly in
- * the order of their bounds and stops when the k-th exact score reaches the next bound, which
- * gives the exact top k after reading few rows.
+ * commonest exactly and the others in a Bloom filter by tiers of counts (2, 3, 4, 5, 6, 7, 8,
+ * 10, 12, 15, ..., a quarter more each): a key is in the filter once for each tier it reaches,
+ * so the first tier it misses bounds its count, within a tier's width and a false positive or
+ * two.  A phrase occurs (without overlaps) at most as often as each of its pairs, so the sketch
+ * bounds tf, hence the BM25 score: zhpolicy.rank_top scores documents exactly in the order of
+ * their bounds and stops when the k-th exact score reaches the next bound, which gives the
+ * exact top k after reading few rows.
  */
 #define ZP_SKETCH_MAGIC 0x4B53505Au	/* "ZPSK" */
-#define ZP_SKETCH_VERSION 2
+#define ZP_SKETCH_VERSION 3
 
-/* A sketch takes 1/48 of its document's size, between 1.9 kB (in the row under the default
- * storage) and 7.6 kB (in the row under STORAGE MAIN, so read without a TOAST fetch). */
+/* A sketch takes 1/16 of its document's size, between these two (header and lead included). */
+#define ZP_SKETCH_MIN_BYTES 1536
+#define ZP_SKETCH_MAX_BYTES 32768
 
-/* The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is short. */
-extern int	zp_rank_sketch(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
+/*
+ * The sketch of doc (len bytes) into a buffer from mem (*out, *outlen); 0, or -1 when memory is
+ * short.  With lex (and user, which may be NULL) and their lex_id (zp_rank_lexicon_id), the
+ * commonest pairs of two Han characters also get their word weights; lex NULL: counts only.
+ */
+extern int	zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
+						   const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
 						   char **out, size_t *outlen);
+
+/* An id of the lexicons (never 0): a sketch's word weights hold only under the same id. */
+extern uint32_t zp_rank_lexicon_id(const ZpLexicon *lex, const ZpLexicon *user);
 
 /* Whether buf holds a sketch this version reads. */
 extern int	zp_rank_sketch_valid(const char *buf, size_t len);
+
+/* The version of the sketch in buf (ZP_SKETCH_VERSION or an older one), or 0 when buf holds none. */
+extern int	zp_rank_sketch_version(const char *buf, size_t len);
 
 /* A phrase prepared for bounds: its keys (sorted) and, for one character, its character key. */
 typedef struct ZpRankBoundTerm
 {
 	uint32_t   *keys;
 	size_t		nkeys;			/* 0: no bound (an empty phrase, or only breaks) */
+	uint32_t	pair;			/* the key of a phrase of exactly two Han characters, else 0 */
 } ZpRankBoundTerm;
 
 /* Prepare terms[0..n) for bounds into out[0..n); 0, or -1 when memory is short. */
 extern int	zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocator *mem, ZpRankBoundTerm *out);
 
 /*
- * An upper bound of zp_rank_score(doc, NULL title, terms) from doc's sketch (which must be
- * valid); never below the exact score.
+ * An upper bound of zp_rank_score(lexicons of lex_id, doc, NULL title, terms) from doc's sketch
+ * (which must be valid); never below the exact score.
  */
 extern double zp_rank_bound(const char *sketch, const ZpRankTerm *terms,
-							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params);
+							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params,
+							uint32_t lex_id);

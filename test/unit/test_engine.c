@@ -1751,10 +1751,93 @@ bigram_match(const char *text, const char *q, ZpBigramQueryKind kind, int *exact
 	return m;
 }
 
+/* Non-overlapping occurrences of needle in hay by the plainest walk, as zp_rank_count defines them. */
+static size_t
+naive_count(const char *hay, size_t n, const char *needle, size_t m)
+{
+	size_t		c = 0;
+
+	if (m == 0)
+		return 0;
+	for (size_t i = 0; i + m <= n;)
+	{
+		if (memcmp(hay + i, needle, m) == 0)
+		{
+			c++;
+			i += m;
+		}
+		else
+			i++;
+	}
+	return c;
+}
+
+/*
+ * zp_rank_count (the search under rank's counting, 16 places at a time) against the plainest
+ * walk: random texts over few bytes (so that first and last bytes match often), needles of 1
+ * to 40 bytes, at every alignment and up to the text's end.
+ */
+static void
+test_rank_count(void)
+{
+	static const char bytes[] = {'\xE5', '\x8F', '\x91', 'a', 'b', '\xB1'};
+	unsigned	seed = 777;
+	int			bad = 0,
+				trials = 0;
+
+	for (int t = 0; t < 3000; t++)
+	{
+		char		hay[400],
+					needle[40];
+		size_t		n,
+					m;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(hay);
+		seed = seed * 1103515245u + 12345u;
+		m = 1 + (seed >> 8) % sizeof(needle);
+		for (size_t i = 0; i < n; i++)
+		{
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = bytes[(seed >> 12) % (t % 2 ? 2 : sizeof(bytes))];
+		}
+		seed = seed * 1103515245u + 12345u;
+		if (n >= m && t % 3 != 0)
+			memcpy(needle, hay + (seed >> 8) % (n - m + 1), m);	/* a piece of the text */
+		else
+			for (size_t i = 0; i < m; i++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				needle[i] = bytes[(seed >> 12) % sizeof(bytes)];
+			}
+		trials++;
+		if (zp_rank_count(hay, n, needle, m, &zp_malloc_allocator) != naive_count(hay, n, needle, m))
+			bad++;
+	}
+	{
+		char		msg[120];
+
+		snprintf(msg, sizeof(msg), "rank's phrase count equals the plainest walk's (%d random texts and needles)", trials);
+		check(bad == 0, msg);
+	}
+}
+
+/* The i-th character of the wide alphabet of test_rank_sketch: 600 Han characters. */
+static int
+wide_char(size_t i, char *out)
+{
+	return zp_utf8_encode(0x4E00u + (uint32_t) (i * 37 % 20000), out);
+}
+
 /*
  * Rank sketches: valid and within their size for texts of every length (all keys listed, or
- * heavy keys and buckets), and their bound never below the exact score, on texts of few
- * distinct characters (so that buckets collide and counts are high) and random queries.
+ * heavy keys, buckets and the filter of tiers), and their bound never below the exact score,
+ * on texts of few distinct characters (so that buckets collide and counts are high), texts of
+ * 600 characters (so that long ones have tens of thousands of distinct pairs, as documents do)
+ * and random queries.  Over the wide texts the bound must also be close: a phrase of one pair
+ * whose count is at most 3 gets a bound of at most 5 occurrences on average; and a phrase of two
+ * Han characters among a sketch's commonest pairs gets its exact part, cut words weighing less
+ * (made with the lexicon; under another lexicon id the bound still holds, from the counts).
  */
 static void
 test_rank_sketch(void)
@@ -1762,18 +1845,23 @@ test_rank_sketch(void)
 	static const char *alphabet[] = {"数", "字", "经", "济", "发", "展", "国", "家", "安", "全", "网", "络",
 	"a", "1", " ", "\n", "。", "休", "斯"};
 	static const size_t lengths[] = {0, 1, 7, 60, 400, 3000, 20000, 90000, 400000};
+	const size_t nwide = 600;
 	ZpRankParams p = zp_rank_defaults;
 	unsigned	seed = 12345;
 	int			bad_bound = 0,
 				bad_shape = 0,
-				trials = 0;
+				trials = 0,
+				light = 0,
+				filtered = 0,
+				word_exact = 0;
+	double		light_x = 0;
 
 	p.avg_len = 30000;
 	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++)
 	{
-		for (int variant = 0; variant < 3; variant++)
+		for (int variant = 0; variant < 4; variant++)
 		{
-			size_t		nalpha = variant == 0 ? 4 : variant == 1 ? 12 : sizeof(alphabet) / sizeof(alphabet[0]);
+			size_t		nalpha = variant == 0 ? 4 : variant == 1 ? 12 : variant == 2 ? sizeof(alphabet) / sizeof(alphabet[0]) : nwide;
 			size_t		cap = lengths[li] * 4 + 1,
 						len = 0;
 			char	   *text = malloc(cap);
@@ -1782,32 +1870,43 @@ test_rank_sketch(void)
 
 			for (size_t i = 0; i < lengths[li]; i++)
 			{
-				const char *c;
+				/* a skewed choice (the smaller of two): low letters far more often, as words are in text */
+				size_t		a,
+							b;
 
 				seed = seed * 1103515245u + 12345u;
-				/* a skewed choice (the smaller of two): low letters far more often, as words are in text */
+				a = (seed >> 16) % nalpha;
+				b = (seed >> 4) % nalpha;
+				if (variant == 3)
+					len += (size_t) wide_char(a < b ? a : b, text + len);
+				else
 				{
-					size_t		a = (seed >> 16) % nalpha,
-								b = (seed >> 4) % nalpha;
+					const char *c = alphabet[a < b ? a : b];
 
-					c = alphabet[a < b ? a : b];
+					memcpy(text + len, c, strlen(c));
+					len += strlen(c);
 				}
-				memcpy(text + len, c, strlen(c));
-				len += strlen(c);
 			}
 			text[len] = '\0';
-			if (zp_rank_sketch(text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
-				!zp_rank_sketch_valid(sk, sklen) || sklen > 7600 ||
+			/* with the lexicon (word weights) for the two larger alphabets, without for the others */
+			const ZpLexicon *slex = variant >= 2 ? &lex : NULL;
+			uint32_t	lex_id = zp_rank_lexicon_id(&lex, NULL);
+
+			if (zp_rank_sketch(slex, NULL, lex_id, text, len, &p, &zp_malloc_allocator, &sk, &sklen) != 0 ||
+				!zp_rank_sketch_valid(sk, sklen) || sklen > ZP_SKETCH_MAX_BYTES ||
+				zp_rank_sketch_version(sk, sklen) != ZP_SKETCH_VERSION ||
 				(sklen > 1 && zp_rank_sketch_valid(sk, sklen - 1)))
 				bad_shape++;
 			else
 			{
+				filtered += variant == 3 && sklen >= ZP_SKETCH_MAX_BYTES / 2;
 				for (int qi = 0; qi < 40; qi++)
 				{
 					char		q[64];
 					size_t		qlen = 0;
 					ZpRankTerm	term;
 					ZpRankBoundTerm bt;
+					ZpRankTermStats st;
 					double		exact,
 								bound;
 
@@ -1828,6 +1927,9 @@ test_rank_sketch(void)
 						}
 						memcpy(q, text + at, qlen);
 					}
+					else if (variant == 3)
+						for (int k = 0; k < 1 + (int) ((seed >> 4) % 3); k++)
+							qlen += (size_t) wide_char((seed >> (8 + k * 7)) % nwide, q + qlen);
 					else
 						for (int k = 0; k < 1 + (int) ((seed >> 4) % 4); k++)
 						{
@@ -1839,20 +1941,32 @@ test_rank_sketch(void)
 					term.s = q;
 					term.len = qlen;
 					term.weight = 1.5;
-					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, NULL) != 0 ||
+					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, &st) != 0 ||
 						zp_rank_bound_prepare(&term, 1, &zp_malloc_allocator, &bt) != 0)
 					{
 						bad_shape++;
 						continue;
 					}
-					bound = zp_rank_bound(sk, &term, &bt, 1, &p);
+					bound = zp_rank_bound(sk, &term, &bt, 1, &p, lex_id);
 					trials++;
-					if (bound < exact - 1e-9)
+					if (bt.pair && slex && bound < exact + 1e-6 && exact > 0 && st.words < st.tf)
+						word_exact++;	/* a phrase with cut occurrences, bounded by its word weight */
+					if (bound < exact - 1e-9 || zp_rank_bound(sk, &term, &bt, 1, &p, lex_id + 1) < exact - 1e-9)
 					{
 						bad_bound++;
 						if (bad_bound <= 3)
 							printf("# bound %.6f below score %.6f: text of %zu bytes, query \"%.*s\"\n",
 								   bound, exact, len, (int) qlen, q);
+					}
+					if (variant == 3 && bt.nkeys == 1 && qlen == 6 && st.tf <= 3 && st.in_title == 0 &&
+						len > p.lead_max && bound < 1.5 * (p.k1 + 1))
+					{
+						/* the occurrences the bound stands for: score = w x (k1 + 1) / (x + k1 norm) */
+						double		norm = 1 - p.b + p.b * (double) len / p.avg_len;
+						double		r = bound / 1.5;
+
+						light++;
+						light_x += p.k1 * norm * r / ((p.k1 + 1) - r);
 					}
 					free(bt.keys);
 				}
@@ -1861,12 +1975,17 @@ test_rank_sketch(void)
 			free(text);
 		}
 	}
-	check(bad_shape == 0, "rank sketches are valid, at most 7.6 kB, and a truncated one is refused");
+	check(bad_shape == 0, "rank sketches are valid, within their maximum size, and a truncated one is refused");
 	{
-		char		msg[160];
+		char		msg[200];
 
 		snprintf(msg, sizeof(msg), "a rank sketch's bound is never below the exact score (%d random queries, texts of 0 to 400,000 characters)", trials);
-		check(bad_bound == 0 && trials > 500, msg);
+		check(bad_bound == 0 && trials > 1000, msg);
+		snprintf(msg, sizeof(msg), "a light pair's bound is close: %.2f occurrences on average for %d pairs of at most 3 in long texts of 600 characters (%d filtered sketches)",
+				 light ? light_x / light : 0, light, filtered);
+		check(filtered >= 2 && light >= 10 && light_x / light <= 5.0, msg);
+		snprintf(msg, sizeof(msg), "a two-character phrase that cuts words is bounded by its word weight (%d cases)", word_exact);
+		check(word_exact >= 5, msg);
 	}
 }
 
@@ -2016,6 +2135,7 @@ main(int argc, char **argv)
 	test_hostile_inputs();
 	test_fuzz_regressions(argv[2]);
 	test_bigram();
+	test_rank_count();
 	test_rank_sketch();
 	test_tagger(argv[2]);
 	test_tagger_image(argv[2]);
