@@ -600,7 +600,7 @@ sketch_weights(const ZpLexicon *lex, const ZpLexicon *user, const char *doc, siz
 }
 
 /*
- * A sketch's size: 1/16 of the document's, at least ZP_SKETCH_MIN_BYTES and at most
+ * A sketch's size: 1/12 of the document's, at least ZP_SKETCH_MIN_BYTES and at most
  * ZP_SKETCH_MAX_BYTES (which stays in the row, in one page, with STORAGE MAIN), header and
  * lead included.  Every key is listed with its count when they fit; else the commonest keys
  * get a quarter of the room, the buckets ZP_SKETCH_BUCKET_SHARE of the rest and the filter

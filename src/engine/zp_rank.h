@@ -113,7 +113,7 @@ extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
 #define ZP_SKETCH_MAGIC 0x4B53505Au	/* "ZPSK" */
 #define ZP_SKETCH_VERSION 3
 
-/* A sketch takes 1/16 of its document's size, between these two (header and lead included). */
+/* A sketch takes 1/12 of its document's size, between these two (header and lead included). */
 #define ZP_SKETCH_MIN_BYTES 1536
 #define ZP_SKETCH_MAX_BYTES 32768
 

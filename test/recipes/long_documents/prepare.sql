@@ -6,7 +6,7 @@
 CREATE INDEX IF NOT EXISTS docs_body_bigram_idx ON docs USING gin (body zhpolicy.gin_bigram_ops);
 ANALYZE docs;
 -- For ranked.sql: each row's rank sketch (its length, first line and the counts of its character
--- pairs: 1/16 of the row, between 1.5 and 32 kB), which bounds its zhpolicy.rank score without
+-- pairs: 1/12 of the row, between 1.5 and 32 kB), which bounds its zhpolicy.rank score without
 -- reading it.  STORAGE MAIN keeps a sketch that fits in its row (read with the row, no TOAST
 -- fetch); the sketches of rows above about 120 kB are fetched from TOAST, still far less than the row.
 -- A generated column, so inserted and changed rows get theirs as they are written.
