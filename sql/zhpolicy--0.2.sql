@@ -1293,59 +1293,8 @@ CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, hel
 CREATE FUNCTION zhpolicy.rank_top(tbl regclass, text_column name, sketch_column name, query text,
     k integer DEFAULT 10, epsilon float8 DEFAULT 0, OUT row_table oid, OUT row_ctid tid, OUT score float8)
 RETURNS SETOF record
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    terms text[] := zhpolicy.rank_terms(query);
-    rq zhpolicy.rank_query;
-    r record;
-    s float8;
-    best float8[] := '{}';
-    tabs oid[] := '{}';
-    ctids tid[] := '{}';
-    scores float8[] := '{}';
-    exact_sql text;
-    scored int := 0;
-BEGIN
-    IF k < 1 THEN
-        RAISE EXCEPTION 'k must be at least 1, not %', k USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF epsilon < 0 OR epsilon >= 1 THEN
-        RAISE EXCEPTION 'epsilon must be at least 0 and below 1, not %', epsilon
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM zhpolicy.require_text_column(tbl, text_column);
-    IF zhpolicy.column_type(tbl, sketch_column) IS DISTINCT FROM 'bytea'::regtype THEN
-        RAISE EXCEPTION 'column "%" of table % is not a rank sketch (bytea)', sketch_column, tbl
-            USING ERRCODE = 'datatype_mismatch',
-                  HINT = format('Add one: ALTER TABLE %s ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(%I)) STORED;', tbl, text_column);
-    END IF;
-    IF cardinality(terms) = 0 THEN
-        RETURN;
-    END IF;
-    rq := zhpolicy.rank_query(query, tbl, text_column);
-    exact_sql := format('SELECT zhpolicy.rank(%I, $1) FROM %s WHERE tableoid = $2 AND ctid = $3', text_column, tbl);
-    FOR r IN EXECUTE format('SELECT tableoid AS t, ctid AS c, zhpolicy.rank_bound(%I, $1) AS ub FROM %s WHERE %s ORDER BY 3 DESC NULLS FIRST',
-                            sketch_column, tbl,
-                            (SELECT string_agg(format('%I::text OPERATOR(zhpolicy.&@~) $2[%s]', text_column, i), ' OR ')
-                             FROM generate_series(1, cardinality(terms)) AS i))
-        USING rq, terms
-    LOOP
-        EXIT WHEN cardinality(best) >= k AND best[k] >= (1 - epsilon) * r.ub AND (epsilon > 0 OR best[k] > r.ub);
-        EXECUTE exact_sql INTO s USING rq, r.t, r.c;
-        scored := scored + 1;
-        CONTINUE WHEN s <= 0;  -- a candidate that holds the pairs of a phrase but not the phrase
-        tabs := tabs || r.t;
-        ctids := ctids || r.c;
-        scores := scores || s;
-        best := ARRAY(SELECT x FROM unnest(best || s) AS x ORDER BY x DESC LIMIT k);
-    END LOOP;
-    RAISE DEBUG 'zhpolicy.rank_top: % scored exactly, % kept', scored, cardinality(scores);
-    RETURN QUERY SELECT tabs[i], ctids[i], scores[i]
-                 FROM generate_subscripts(scores, 1) AS i ORDER BY scores[i] DESC LIMIT k;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_top' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 10
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION zhpolicy.rank_sketch(text) IS 'length, lead and commonest keys of a document, for zhpolicy.rank_bound and rank_top';
 COMMENT ON FUNCTION zhpolicy.rank_bound(bytea, zhpolicy.rank_query, integer[]) IS 'upper bound of zhpolicy.rank from a rank sketch';
 COMMENT ON FUNCTION zhpolicy.rank_query_of(text[], bigint[], bigint, float8) IS 'a rank query from phrases and their statistics';
