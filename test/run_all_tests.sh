@@ -143,7 +143,11 @@ run_script() {
 }
 
 rm -f "$ZP_ROOT/regression.diffs"
-run_regress "pg_regress" ""
+if [ -n "${ZP_REGRESS:-}" ] && [ "${ZP_FORCE_PARALLEL:-0}" = 1 ]; then
+    run_regress "pg_regress, force_parallel_mode = regress" "force_parallel_mode = regress"
+else
+    run_regress "pg_regress" ""
+fi
 # once more with every query forced through a parallel worker: checks every PARALLEL SAFE label
 [ -z "${ZP_REGRESS:-}" ] && run_regress "pg_regress, force_parallel_mode = regress" "force_parallel_mode = regress"
 if [ -z "${ZP_REGRESS:-}" ]; then
