@@ -141,9 +141,13 @@ vocab_free(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
-/* Index of a string in a sorted array of n, or -1. */
+/*
+ * Index of id among n strings sorted by strcmp, the i-th given by nth(arg, i),
+ * or -1: the one binary search of the string tables (arrays of pointers while
+ * building, offsets into a file's strings after).
+ */
 static int
-sorted_index(char *const *a, int n, const char *id)
+sorted_find(const char *(*nth) (const void *arg, int i), const void *arg, int n, const char *id)
 {
 	int			lo = 0,
 				hi = n - 1;
@@ -151,7 +155,7 @@ sorted_index(char *const *a, int n, const char *id)
 	while (lo <= hi)
 	{
 		int			mid = (lo + hi) / 2;
-		int			c = strcmp(a[mid], id);
+		int			c = strcmp(nth(arg, mid), id);
 
 		if (c == 0)
 			return mid;
@@ -163,26 +167,43 @@ sorted_index(char *const *a, int n, const char *id)
 	return -1;
 }
 
+/* The i-th string of an array of pointers (for sorted_find). */
+static const char *
+nth_pointer(const void *arg, int i)
+{
+	return ((char *const *) arg)[i];
+}
+
+/* Index of a string in a sorted array of n, or -1. */
+static int
+sorted_index(char *const *a, int n, const char *id)
+{
+	return sorted_find(nth_pointer, a, n, id);
+}
+
+/* A table of offsets into strings (for sorted_find). */
+typedef struct StringTable
+{
+	const char *strings;
+	const uint32 *off;
+} StringTable;
+
+/* The i-th string of a table of offsets (for sorted_find). */
+static const char *
+nth_offset(const void *arg, int i)
+{
+	const StringTable *t = arg;
+
+	return t->strings + t->off[i];
+}
+
 /* Index of a string in a sorted table of n offsets into strings, or -1. */
 static int
 sorted_string_index(const char *strings, const uint32 *a, int n, const char *id)
 {
-	int			lo = 0,
-				hi = n - 1;
+	StringTable t = {strings, a};
 
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(strings + a[mid], id);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return sorted_find(nth_offset, &t, n, id);
 }
 
 /* Index of a concept id, or -1. */
