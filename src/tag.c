@@ -55,6 +55,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "zp_image.h"
 #include "zp_tagger.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_tag);
@@ -833,44 +834,25 @@ typedef struct VocabLayout
 				len;
 } VocabLayout;
 
-/* Round up to a multiple of 8. */
-static inline uint64
-vocab_align(uint64 n)
-{
-	return (n + 7) & ~(uint64) 7;
-}
-
 /* The layout of a file of these sizes (all 8-byte aligned: the matcher's image needs it). */
 static void
 vocab_layout(uint64 nc, uint64 ns, uint64 nl, uint64 str_len, uint64 matcher_len, VocabLayout *l)
 {
-	uint64		p = vocab_align(sizeof(VocabFileHeader));
+	uint64_t	p = sizeof(VocabFileHeader);
 
-	l->concept_id = p;
-	p = vocab_align(p + nc * 4);
-	l->pref_label = p;
-	p = vocab_align(p + nc * 4);
-	l->parent = p;
-	p = vocab_align(p + nc * 4);
-	l->scheme = p;
-	p = vocab_align(p + nc * 4);
-	l->deepest_first = p;
-	p = vocab_align(p + nc * 4);
-	l->weight = p;
-	p = vocab_align(p + nc * 8);
-	l->scheme_id = p;
-	p = vocab_align(p + ns * 4);
-	l->label_concept = p;
-	p = vocab_align(p + nl * 4);
-	l->label_weight = p;
-	p = vocab_align(p + nl * 8);
-	l->label_text = p;
-	p = vocab_align(p + nl * 4);
-	l->strings = p;
-	p = vocab_align(p + str_len);
-	l->matcher = p;
-	p = vocab_align(p + matcher_len);
-	l->len = p;
+	l->concept_id = zp_image_place(&p, nc * 4);
+	l->pref_label = zp_image_place(&p, nc * 4);
+	l->parent = zp_image_place(&p, nc * 4);
+	l->scheme = zp_image_place(&p, nc * 4);
+	l->deepest_first = zp_image_place(&p, nc * 4);
+	l->weight = zp_image_place(&p, nc * 8);
+	l->scheme_id = zp_image_place(&p, ns * 4);
+	l->label_concept = zp_image_place(&p, nl * 4);
+	l->label_weight = zp_image_place(&p, nl * 8);
+	l->label_text = zp_image_place(&p, nl * 4);
+	l->strings = zp_image_place(&p, str_len);
+	l->matcher = zp_image_place(&p, matcher_len);
+	l->len = zp_image_align(p);
 }
 
 /* The CRC-32C of a file image (its header's crc field excluded). */
