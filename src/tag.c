@@ -55,6 +55,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "zp_image.h"
 #include "zp_tagger.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_tag);
@@ -141,9 +142,13 @@ vocab_free(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
-/* Index of a string in a sorted array of n, or -1. */
+/*
+ * Index of id among n strings sorted by strcmp, the i-th given by nth(arg, i),
+ * or -1: the one binary search of the string tables (arrays of pointers while
+ * building, offsets into a file's strings after).
+ */
 static int
-sorted_index(char *const *a, int n, const char *id)
+sorted_find(const char *(*nth) (const void *arg, int i), const void *arg, int n, const char *id)
 {
 	int			lo = 0,
 				hi = n - 1;
@@ -151,7 +156,7 @@ sorted_index(char *const *a, int n, const char *id)
 	while (lo <= hi)
 	{
 		int			mid = (lo + hi) / 2;
-		int			c = strcmp(a[mid], id);
+		int			c = strcmp(nth(arg, mid), id);
 
 		if (c == 0)
 			return mid;
@@ -163,26 +168,43 @@ sorted_index(char *const *a, int n, const char *id)
 	return -1;
 }
 
+/* The i-th string of an array of pointers (for sorted_find). */
+static const char *
+nth_pointer(const void *arg, int i)
+{
+	return ((char *const *) arg)[i];
+}
+
+/* Index of a string in a sorted array of n, or -1. */
+static int
+sorted_index(char *const *a, int n, const char *id)
+{
+	return sorted_find(nth_pointer, a, n, id);
+}
+
+/* A table of offsets into strings (for sorted_find). */
+typedef struct StringTable
+{
+	const char *strings;
+	const uint32 *off;
+} StringTable;
+
+/* The i-th string of a table of offsets (for sorted_find). */
+static const char *
+nth_offset(const void *arg, int i)
+{
+	const StringTable *t = arg;
+
+	return t->strings + t->off[i];
+}
+
 /* Index of a string in a sorted table of n offsets into strings, or -1. */
 static int
 sorted_string_index(const char *strings, const uint32 *a, int n, const char *id)
 {
-	int			lo = 0,
-				hi = n - 1;
+	StringTable t = {strings, a};
 
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(strings + a[mid], id);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return sorted_find(nth_offset, &t, n, id);
 }
 
 /* Index of a concept id, or -1. */
@@ -812,44 +834,25 @@ typedef struct VocabLayout
 				len;
 } VocabLayout;
 
-/* Round up to a multiple of 8. */
-static inline uint64
-vocab_align(uint64 n)
-{
-	return (n + 7) & ~(uint64) 7;
-}
-
 /* The layout of a file of these sizes (all 8-byte aligned: the matcher's image needs it). */
 static void
 vocab_layout(uint64 nc, uint64 ns, uint64 nl, uint64 str_len, uint64 matcher_len, VocabLayout *l)
 {
-	uint64		p = vocab_align(sizeof(VocabFileHeader));
+	uint64_t	p = sizeof(VocabFileHeader);
 
-	l->concept_id = p;
-	p = vocab_align(p + nc * 4);
-	l->pref_label = p;
-	p = vocab_align(p + nc * 4);
-	l->parent = p;
-	p = vocab_align(p + nc * 4);
-	l->scheme = p;
-	p = vocab_align(p + nc * 4);
-	l->deepest_first = p;
-	p = vocab_align(p + nc * 4);
-	l->weight = p;
-	p = vocab_align(p + nc * 8);
-	l->scheme_id = p;
-	p = vocab_align(p + ns * 4);
-	l->label_concept = p;
-	p = vocab_align(p + nl * 4);
-	l->label_weight = p;
-	p = vocab_align(p + nl * 8);
-	l->label_text = p;
-	p = vocab_align(p + nl * 4);
-	l->strings = p;
-	p = vocab_align(p + str_len);
-	l->matcher = p;
-	p = vocab_align(p + matcher_len);
-	l->len = p;
+	l->concept_id = zp_image_place(&p, nc * 4);
+	l->pref_label = zp_image_place(&p, nc * 4);
+	l->parent = zp_image_place(&p, nc * 4);
+	l->scheme = zp_image_place(&p, nc * 4);
+	l->deepest_first = zp_image_place(&p, nc * 4);
+	l->weight = zp_image_place(&p, nc * 8);
+	l->scheme_id = zp_image_place(&p, ns * 4);
+	l->label_concept = zp_image_place(&p, nl * 4);
+	l->label_weight = zp_image_place(&p, nl * 8);
+	l->label_text = zp_image_place(&p, nl * 4);
+	l->strings = zp_image_place(&p, str_len);
+	l->matcher = zp_image_place(&p, matcher_len);
+	l->len = zp_image_align(p);
 }
 
 /* The CRC-32C of a file image (its header's crc field excluded). */

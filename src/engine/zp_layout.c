@@ -5,10 +5,72 @@
 #include "zp_text.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define ZP_MAX_WIDTH 400		/* widths above this are not margins */
 #define ZP_MIN_MARGIN 20		/* a margin narrower than 10 CJK characters is no margin */
 #define ZP_MARGIN_SLACK 4		/* a full line may fall 2 CJK characters short */
+
+#ifdef __SSE2__
+/*
+ * The common bytes of Chinese lines, 16 at a time: if s[0..16) holds only
+ * ASCII characters that are not blank (one column) and three-byte sequences
+ * that the walk below finds two columns wide and not blank (U+4000..U+9FFF,
+ * U+3001..U+303F, U+FF01..U+FF60, and ‘’“”—…), return how many of its bytes
+ * make whole characters (14..16: a character may go on past the 16) and set
+ * *w to their width; else return 0.  Reads s[0..18).
+ */
+static inline int
+simple_block(const unsigned char *s, int *w)
+{
+	const __m128i v0 = _mm_loadu_si128((const __m128i *) s),
+				v1 = _mm_loadu_si128((const __m128i *) (s + 1)),
+				v2 = _mm_loadu_si128((const __m128i *) (s + 2)),
+				zero = _mm_setzero_si128(),
+				c0 = _mm_set1_epi8((char) 0xC0),
+				x80 = _mm_set1_epi8((char) 0x80);
+	/* x in [lo, lo + n]: x - lo saturating-less-than n + 1, as unsigned bytes */
+#define IN_RANGE(x, lo, n) _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8((x), _mm_set1_epi8((char) (lo))), \
+														_mm_set1_epi8((char) (n))), zero)
+#define IS(x, b) _mm_cmpeq_epi8((x), _mm_set1_epi8((char) (b)))
+	__m128i		cont1 = _mm_cmpeq_epi8(_mm_and_si128(v1, c0), x80),
+				cont2 = _mm_cmpeq_epi8(_mm_and_si128(v2, c0), x80),
+				cont0 = _mm_cmpeq_epi8(_mm_and_si128(v0, c0), x80),
+				cjk = IN_RANGE(v0, 0xE4, 5),
+				e3 = _mm_and_si128(IS(v0, 0xE3), _mm_andnot_si128(IS(v2, 0x80), IS(v1, 0x80))),
+				ef = _mm_and_si128(IS(v0, 0xEF),
+								   _mm_or_si128(_mm_andnot_si128(IS(v2, 0x80), IS(v1, 0xBC)),
+												_mm_and_si128(IS(v1, 0xBD), IN_RANGE(v2, 0x80, 0x20)))),
+				e2 = _mm_and_si128(_mm_and_si128(IS(v0, 0xE2), IS(v1, 0x80)),
+								   _mm_or_si128(_mm_or_si128(IS(v2, 0x94), IS(v2, 0xA6)),
+												_mm_or_si128(IN_RANGE(v2, 0x98, 1), IN_RANGE(v2, 0x9C, 1)))),
+				wide = _mm_and_si128(_mm_or_si128(_mm_or_si128(cjk, e3), _mm_or_si128(ef, e2)),
+									 _mm_and_si128(cont1, cont2)),
+				ascii = IN_RANGE(v0, 0x21, 0x7E - 0x21);
+#undef IN_RANGE
+#undef IS
+	uint32_t	W = (uint32_t) _mm_movemask_epi8(wide),
+				A = (uint32_t) _mm_movemask_epi8(ascii),
+				C = (uint32_t) _mm_movemask_epi8(cont0),
+				E = (W << 1) | (W << 2);	/* where the continuation bytes of the wide ones lie */
+	int			n;
+
+	/* every byte is one of them, and the continuation bytes are exactly those of the wide ones */
+	if ((A | W | C) != 0xFFFF || C != (E & 0xFFFF))
+		return 0;
+	/* a character that goes on past the block is left to the next one */
+	n = (W & 0x8000) ? 15 : (W & 0x4000) ? 14 : 16;
+	/* the n bytes are ASCII (one column each) or three-byte characters (two): n less their number */
+	{
+		__m128i		sum = _mm_sad_epu8(_mm_and_si128(wide, _mm_set1_epi8(1)), zero);
+
+		*w = n - (_mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4) - (n < 16));
+	}
+	return n;
+}
+#endif
 
 /* Width of [s, e) with leading and trailing blanks ignored, capped. */
 static int
@@ -18,6 +80,10 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 				pending = 0,
 				seen = 0;
 
+#ifdef __SSE2__
+	const unsigned char *simd_from = s;	/* after a block that is not simple, the next try */
+#endif
+
 	while (s < e && width <= ZP_MAX_WIDTH)
 	{
 		uint32_t	cp;
@@ -25,6 +91,22 @@ zp_span_width(const unsigned char *s, const unsigned char *e, ZpTicker *tick)
 					w,
 					blank;
 
+#ifdef __SSE2__
+		/* 16 bytes of non-blank characters at once while the cap cannot be reached (the same sum) */
+		if (s >= simd_from && e - s >= 18 && width + pending <= ZP_MAX_WIDTH - 32)
+		{
+			n = simple_block(s, &w);
+			if (n > 0)
+			{
+				width += pending + w;
+				pending = 0;
+				seen = 1;
+				s += n;
+				continue;
+			}
+			simd_from = s + 16;
+		}
+#endif
 		if (*s >= 0xE4 && *s <= 0xE9 && e - s >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
 		{
 			/* U+4000..U+9FFF: CJK ideographs, the common case, two columns wide: a run at a time */

@@ -1473,6 +1473,255 @@ tag_digest(const ZpMatcher *m, const char *text, size_t len)
 	return (size_t) n * 1000003u + chars;
 }
 
+/* Every match of a text, however many (for test_tagger_failures). */
+typedef struct AllMatches
+{
+	ZpTagMatch *m;
+	size_t		n;
+	size_t		cap;
+} AllMatches;
+
+/* Tagger callback: keep every match. */
+static int
+keep_match(void *arg, const ZpTagMatch *match)
+{
+	AllMatches *a = arg;
+
+	if (a->n == a->cap)
+	{
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->m = realloc(a->m, a->cap * sizeof(ZpTagMatch));
+	}
+	a->m[a->n++] = *match;
+	return 0;
+}
+
+/*
+ * Deep failure chains: labels of four to nine Han characters over an
+ * alphabet of three or twelve (no boundary check, every occurrence counts) and
+ * random texts over it; the matches must be every occurrence a plain search finds,
+ * in order of their end and, ending together, longest first; an image of the
+ * matcher scans the same.
+ */
+static void
+test_tagger_failures(void)
+{
+	static const char *const alpha[12] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"};
+	enum
+	{
+		N_LABELS = 120,
+		TEXT_CHARS = 4000
+	};
+	ZpMatcher  *m = zp_matcher_new(&lex, &zp_malloc_allocator),
+			   *im;
+	int			lab[N_LABELS][9],
+				lab_n[N_LABELS],
+				n_labels = 0,
+				text[TEXT_CHARS],
+				round,
+				ok = 1,
+				ok_image = 1;
+	char		buf[64],
+			   *t = malloc(TEXT_CHARS * 3 + 1);
+	size_t		ilen;
+	void	   *img;
+	const char *why;
+	unsigned	seed = 12345;
+
+	while (n_labels < N_LABELS)
+	{
+		int			n = 4 + (int) ((seed = seed * 1103515245u + 12345u) >> 16) % 6,
+					k,
+					dup = 0,
+					j;
+
+		for (k = 0; k < n; k++)
+			lab[n_labels][k] = (int) ((seed = seed * 1103515245u + 12345u) >> 16) % (n_labels < 60 ? 3 : 12);
+		for (j = 0; j < n_labels && !dup; j++)
+			dup = lab_n[j] == n && memcmp(lab[j], lab[n_labels], n * sizeof(int)) == 0;
+		if (dup)
+			continue;
+		buf[0] = '\0';
+		for (k = 0; k < n; k++)
+			strcat(buf, alpha[lab[n_labels][k]]);
+		lab_n[n_labels] = n;
+		if (zp_matcher_add(m, buf, strlen(buf), (uint32_t) n_labels) != 0)
+			ok = 0;
+		n_labels++;
+	}
+	check(ok && zp_matcher_build(m) == 0, "failure test: labels added, matcher built");
+	ilen = zp_matcher_image_size(m);
+	img = aligned_alloc(8, (ilen + 7) & ~(size_t) 7);
+	zp_matcher_write_image(m, img, ilen);
+	im = zp_matcher_open_image(img, ilen, (uint32_t) n_labels, &lex, &zp_malloc_allocator, &why);
+	check(im != NULL, "failure test: image opened");
+	for (round = 0; round < 40 && im; round++)
+	{
+		AllMatches	got = {NULL, 0, 0},
+					got_image = {NULL, 0, 0};
+		size_t		chars,
+					want = 0,
+					e;
+		int			k;
+
+		for (k = 0; k < TEXT_CHARS; k++)
+		{
+			/* some texts mostly one character, for long runs of the same state */
+			unsigned	r = (seed = seed * 1103515245u + 12345u) >> 16;
+
+			text[k] = round % 4 == 0 && r % 8 != 0 ? 0 : (int) (r % (round % 2 ? 3 : 12));
+			memcpy(t + 3 * k, alpha[text[k]], 3);
+		}
+		zp_matcher_scan(m, t, 3 * TEXT_CHARS, keep_match, &got, &chars, &zp_malloc_allocator);
+		zp_matcher_scan(im, t, 3 * TEXT_CHARS, keep_match, &got_image, &chars, &zp_malloc_allocator);
+		/* the plain search: by end, longest first */
+		for (e = 1; e <= TEXT_CHARS; e++)
+		{
+			int			len;
+
+			for (len = 9; len >= 4; len--)
+			{
+				int			j;
+
+				if ((size_t) len > e)
+					continue;
+				for (j = 0; j < n_labels; j++)
+				{
+					int			q;
+
+					if (lab_n[j] != len)
+						continue;
+					for (q = 0; q < len && lab[j][q] == text[e - len + q]; q++)
+						;
+					if (q < len)
+						continue;
+					if (want >= got.n || got.m[want].label != (uint32_t) j ||
+						got.m[want].char_start != e - len || got.m[want].char_end != e ||
+						got.m[want].byte_start != 3 * (e - len) || got.m[want].byte_end != 3 * e)
+						ok = 0;
+					want++;
+				}
+			}
+		}
+		if (want != got.n)
+			ok = 0;
+		if (got_image.n != got.n || (got.n && memcmp(got.m, got_image.m, got.n * sizeof(ZpTagMatch)) != 0))
+			ok_image = 0;
+		free(got.m);
+		free(got_image.m);
+	}
+	check(ok, "deep failure chains: every occurrence, in order of end, longest first");
+	check(ok_image, "deep failure chains: the image finds the same");
+	zp_matcher_free(im);
+	zp_matcher_free(m);
+	free(img);
+	free(t);
+}
+
+/* The width of a span as zp_span_width measured it one character at a time (the reference). */
+static int
+ref_span_width(const unsigned char *s, const unsigned char *e)
+{
+	int			width = 0,
+				pending = 0,
+				seen = 0;
+
+	while (s < e && width <= 400)
+	{
+		uint32_t	cp;
+		int			n,
+					w,
+					blank;
+
+		if (*s >= 0xE4 && *s <= 0xE9 && e - s >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+		{
+			cp = 0x4E00;
+			n = 3;
+			w = 2;
+			blank = 0;
+		}
+		else if (*s < 0x80)
+		{
+			cp = *s;
+			n = 1;
+			w = 1;
+			blank = cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\f' || cp == '\v';
+		}
+		else
+		{
+			n = zp_utf8_decode(s, (size_t) (e - s), &cp);
+			if (zp_is_han(cp) || (cp >= 0x3001 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF60))
+			{
+				w = 2;
+				blank = 0;
+			}
+			else
+			{
+				ZpCharClass cls = zp_char_class(cp);
+
+				w = zp_display_width(cp);
+				blank = cls == ZP_CC_SPACE || cls == ZP_CC_NEWLINE;
+			}
+		}
+		if (blank)
+		{
+			if (seen)
+				pending += w;
+		}
+		else
+		{
+			width += pending + w;
+			pending = 0;
+			seen = 1;
+		}
+		s += n;
+	}
+	return width;
+}
+
+/*
+ * Line widths, which zp_layout_analyze takes 16 bytes at a time where it can:
+ * random lines of ideographs, Chinese punctuation, ASCII, blanks, broken
+ * UTF-8 and the lookalikes next to the ranges read in blocks measure as one
+ * character at a time does, below the cap, at it and beyond.
+ */
+static void
+test_layout_widths(void)
+{
+	static const char *const pieces[] = {
+		"一", "国", "龥", "䀀", "，", "。", "、", "“", "”", "‘", "’", "—", "…", "‚", "‛", "　", " ", "\t", "a",
+		"Z", "1", "~", "!", "\x7f", "\x01", "ｱ", "ａ", "｠", "｡", "（", "＀", "〿", "〇", "\xe4\xb8", "\x80",
+		"\xbf", "é", "😀", "\xe2\x80", "\xef\xbc", "\xef\xbd\xa1", "\xef\xbd\xa0", "\xe3\x80",
+		"\xe3\x80\x80", "\xe3\x81\x82", "\r", "\xe2\x80\x93", "\xea\xb0\x80"
+	};
+	const int	np = (int) (sizeof(pieces) / sizeof(pieces[0]));
+	char		buf[4096];
+	unsigned	seed = 777;
+	int			t,
+				ok = 1;
+
+	for (t = 0; t < 20000; t++)
+	{
+		size_t		n = 0;
+		int			k = (int) ((seed = seed * 1103515245u + 12345u) >> 16) % 400,
+					mostly_cjk = t % 4 != 0,
+					i;
+
+		for (i = 0; i < k && n < 3000; i++)
+		{
+			unsigned	r = (seed = seed * 1103515245u + 12345u) >> 16;
+			const char *p = mostly_cjk && r % 10 < 8 ? pieces[r % 3] : pieces[r % np];
+
+			memcpy(buf + n, p, strlen(p));
+			n += strlen(p);
+		}
+		if (zp_layout_text_width(buf, n, NULL) !=
+			ref_span_width((const unsigned char *) buf, (const unsigned char *) buf + n))
+			ok = 0;
+	}
+	check(ok, "line widths in blocks of 16 bytes are the widths one character at a time");
+}
+
 /*
  * A matcher written as an image and opened again scans as the one built; an
  * image with any byte changed or cut short is refused or scans safely (ASan
@@ -2139,6 +2388,8 @@ main(int argc, char **argv)
 	test_rank_sketch();
 	test_tagger(argv[2]);
 	test_tagger_image(argv[2]);
+	test_tagger_failures();
+	test_layout_widths();
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
 	printf("engine: %d passed, %d failed\n", n_passed, n_failed);
