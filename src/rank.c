@@ -22,7 +22,6 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/regproc.h"
 #include "zp_rank.h"
 
 PG_FUNCTION_INFO_V1(zhpolicy_rank);
