@@ -48,20 +48,50 @@
 #define GAP_MAX 4096			/* white space longer than this never joins a run */
 #define RUN_CACHE 4				/* runs whose token boundaries are kept */
 #define BMP 65536
-#define CLS_ASK 0				/* class table: white space, or look the folded form up */
-#define CLS_NONE 0xFFFFu		/* class table: in no label */
+#define CLS_NONE 0				/* class table: in no label (the scan's symbol 0: no state has an edge for it) */
+#define CLS_ASK 0xFFFFu			/* class table: white space, or look the folded form up */
 #define CLS_MAX 0xFFFEu			/* symbols above this are looked up (the wide table) */
 #define SYM_NONE 0xFFFFFFFFu
 #define ONE_LEAF 0xFFFFFFFFu		/* Cell.one of a state without edges */
 #define HAS_REPORT 0x80000000u	/* Cell.check: a label ends in the state or on its suffix chain */
+#define FAIL_DEEP 0x40000000u	/* Cell.check: the state's failure link is not the root */
+#define CHECK_PARENT 0x3FFFFFFFu	/* Cell.check: the parent state + 1 */
+#define MAX_CELLS 0x3FFFFFF0u	/* a parent + 1 fits CHECK_PARENT */
 #define PLACE_TRIES 512			/* bases tried for a state's edges among the used cells */
 #define N_TEMP 10				/* temporary tables of zp_matcher_build */
 
-/* A cell of the double array: a state, or free (check 0). */
+/*
+ * A cell of the double array: a state, or free (check 0).  Eight bytes: the
+ * cells an edge reads, the most of the scan's reads, pack twice as many to a
+ * cache line as with the failure links beside them (struct Link, read only
+ * when an edge is missing and the failure link is not the root).
+ */
 struct Cell
 {
 	uint32_t	base;			/* the edge for symbol c is cell base + c */
-	uint32_t	check;			/* the parent state + 1 (0: free), | HAS_REPORT */
+	uint32_t	check;			/* the parent state + 1 (0: free), | HAS_REPORT, | FAIL_DEEP */
+};
+
+/* A cell as one 64-bit value (one read), and its fields. */
+static inline uint64_t
+cell_bits(const struct Cell *c)
+{
+	uint64_t	v;
+
+	memcpy(&v, c, sizeof(v));
+	return v;
+}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define CELL_BASE(v) ((uint32_t) ((v) >> 32))
+#define CELL_CHECK(v) ((uint32_t) (v))
+#else
+#define CELL_BASE(v) ((uint32_t) (v))
+#define CELL_CHECK(v) ((uint32_t) ((v) >> 32))
+#endif
+
+/* A state's failure link and its only edge, per cell (apart from struct Cell: see there). */
+struct Link
+{
 	uint32_t	fail;
 	uint32_t	one;			/* the symbol of the only edge; 0: several (look), ONE_LEAF: none */
 };
@@ -104,6 +134,7 @@ struct ZpMatcher
 	uint32_t	n_wide;
 	/* the automaton */
 	struct Cell *cells;
+	struct Link *links;			/* per cell */
 	uint32_t	n_cells;
 	int32_t    *out_head;		/* per cell: first output, -1 = none */
 	uint32_t   *report;			/* per cell: the first state with outputs on the suffix chain (itself
@@ -421,6 +452,7 @@ release_automaton(ZpMatcher *m)
 		m->cls = NULL;
 		m->wide = NULL;
 		m->cells = NULL;
+		m->links = NULL;
 		m->out_head = NULL;
 		m->dict = NULL;
 		m->report = NULL;
@@ -433,6 +465,7 @@ release_automaton(ZpMatcher *m)
 	drop(m, &m->cls);
 	drop(m, &m->wide);
 	drop(m, &m->cells);
+	drop(m, &m->links);
 	drop(m, &m->out_head);
 	drop(m, &m->dict);
 	drop(m, &m->report);
@@ -578,6 +611,8 @@ build_alphabet(Builder *b)
 	/* the class table: CLS_ASK (white space, and what is not precomputed) unless set here */
 	if (!(m->cls = grow(m, NULL, 0, BMP * sizeof(uint16_t))))
 		return -1;
+	for (cp = 0; cp < BMP; cp++)
+		m->cls[cp] = CLS_ASK;
 	for (cp = 0; cp < 0x80; cp++)
 		if (!is_space(cp))
 			set_class(m, symmap, cp);
@@ -614,8 +649,11 @@ ensure_cells(Builder *b, uint64_t need)
 	if (need <= cap)
 		return 0;
 	cap = cap + cap / 2 > need ? cap + cap / 2 : need + need / 8 + 64;
-	if (cap > UINT32_MAX / 2 ||
+	if (cap > MAX_CELLS && need <= MAX_CELLS)
+		cap = MAX_CELLS;
+	if (cap > MAX_CELLS ||
 		!(m->cells = grow(m, m->cells, o * sizeof(struct Cell), (size_t) cap * sizeof(struct Cell))) ||
+		!(m->links = grow(m, m->links, o * sizeof(struct Link), (size_t) cap * sizeof(struct Link))) ||
 		!(m->out_head = grow(m, m->out_head, o * 4, (size_t) cap * 4)) ||
 		!(m->dict = grow(m, m->dict, o * 4, (size_t) cap * 4)) ||
 		!(m->report = grow(m, m->report, o * 4, (size_t) cap * 4)) ||
@@ -655,7 +693,7 @@ static void
 take_cell(Builder *b, uint32_t p, uint32_t parent)
 {
 	b->m->cells[p].check = parent + 1;
-	b->m->cells[p].one = ONE_LEAF;
+	b->m->links[p].one = ONE_LEAF;
 	b->free_from[p] = p + 1;
 	if (p >= b->top)
 		b->top = p + 1;
@@ -792,7 +830,7 @@ link_state(ZpMatcher *m, uint32_t u, uint32_t v, uint32_t sym)
 
 	if (u != 0)
 	{
-		for (f = m->cells[u].fail;; f = m->cells[f].fail)
+		for (f = m->links[u].fail;; f = m->links[f].fail)
 		{
 			uint32_t	t = m->cells[f].base + sym;
 
@@ -805,7 +843,7 @@ link_state(ZpMatcher *m, uint32_t u, uint32_t v, uint32_t sym)
 				break;
 		}
 	}
-	m->cells[v].fail = f;
+	m->links[v].fail = f;
 	m->dict[v] = m->out_head[f] >= 0 ? f : m->dict[f];
 }
 
@@ -895,7 +933,7 @@ zp_matcher_build(ZpMatcher *m)
 			off += l->n;
 		}
 	}
-	m->cells[0].one = ONE_LEAF;
+	m->links[0].one = ONE_LEAF;
 	n_act = m->n_labels;
 
 	/*
@@ -928,7 +966,7 @@ zp_matcher_build(ZpMatcher *m)
 			if (u != 0 && find_base(&b, kids, k, &lo, &base) != 0)
 				return -1;
 			m->cells[u].base = base;
-			m->cells[u].one = k == 1 ? kids[0] : 0;
+			m->links[u].one = k == 1 ? kids[0] : 0;
 			if (base > max_base)
 				max_base = base;
 			for (y = 0; y < k; y++)
@@ -989,6 +1027,8 @@ zp_matcher_build(ZpMatcher *m)
 			m->report[0] = 0;
 		if (m->report[i] != 0)
 			m->cells[i].check |= HAS_REPORT;
+		if (m->cells[i].check != 0 && m->links[i].fail != 0)
+			m->cells[i].check |= FAIL_DEEP;
 	}
 	for (j = 0; j < N_TEMP; j++)
 		drop(m, &m->temp[j]);
@@ -1011,11 +1051,11 @@ zp_matcher_free(ZpMatcher *m)
 
 /*
  * The image: a header, then the tables of the automaton, each starting at a
- * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, out_head, report,
+ * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, links, out_head, report,
  * dict (per cell), out_label, out_next, out_chars, out_kind (per output).
  */
 #define IMAGE_MAGIC 0x5A50414Du	/* "ZPAM" */
-#define IMAGE_VERSION 1
+#define IMAGE_VERSION 2			/* 2: cells of 8 bytes, links apart */
 
 struct ImageHeader
 {
@@ -1035,6 +1075,7 @@ typedef struct ImageLayout
 	size_t		cls,
 				wide,
 				cells,
+				links,
 				out_head,
 				report,
 				dict,
@@ -1056,6 +1097,7 @@ image_layout(uint64_t n_wide, uint64_t n_cells, uint64_t n_out, ImageLayout *l)
 	l->cls = zp_image_place(&p, (uint64_t) BMP * sizeof(uint16_t));
 	l->wide = zp_image_place(&p, n_wide * sizeof(struct Wide));
 	l->cells = zp_image_place(&p, n_cells * sizeof(struct Cell));
+	l->links = zp_image_place(&p, n_cells * sizeof(struct Link));
 	l->out_head = zp_image_place(&p, n_cells * 4);
 	l->report = zp_image_place(&p, n_cells * 4);
 	l->dict = zp_image_place(&p, n_cells * 4);
@@ -1103,6 +1145,7 @@ zp_matcher_write_image(const ZpMatcher *m, void *buf, size_t len)
 	if (m->n_wide)
 		memcpy(b + l.wide, m->wide, m->n_wide * sizeof(struct Wide));
 	memcpy(b + l.cells, m->cells, (size_t) m->n_cells * sizeof(struct Cell));
+	memcpy(b + l.links, m->links, (size_t) m->n_cells * sizeof(struct Link));
 	memcpy(b + l.out_head, m->out_head, (size_t) m->n_cells * 4);
 	memcpy(b + l.report, m->report, (size_t) m->n_cells * 4);
 	memcpy(b + l.dict, m->dict, (size_t) m->n_cells * 4);
@@ -1133,6 +1176,7 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 {
 	/* locals: the tables do not alias depth, and the compiler then need not reload them */
 	const struct Cell *cells = m->cells;
+	const struct Link *links = m->links;
 	const int32_t *out_head = m->out_head,
 			   *out_next = m->out_next;
 	const uint32_t *dict = m->dict,
@@ -1168,12 +1212,12 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 					steps = 0,
 					d;
 
-		if ((cells[i].check & ~HAS_REPORT) == 0 || depth[i] != 0xFFFF)
+		if ((cells[i].check & CHECK_PARENT) == 0 || depth[i] != 0xFFFF)
 			continue;			/* free (never entered: a state's check is at least 1), or done */
 		/* walk up to a state of known depth */
 		while (depth[v] == 0xFFFF)
 		{
-			uint32_t	p = (cells[v].check & ~HAS_REPORT);
+			uint32_t	p = (cells[v].check & CHECK_PARENT);
 
 			if (p == 0 || p - 1 >= n || ++steps > ZP_TAG_MAX_LABEL_CHARS)
 				return "a state's parent chain is broken";
@@ -1183,26 +1227,33 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 		if (d > ZP_TAG_MAX_LABEL_CHARS)
 			return "a state is too deep";
 		/* then down again, setting the depths on the way */
-		for (v = i; depth[v] == 0xFFFF; v = (cells[v].check & ~HAS_REPORT) - 1)
+		for (v = i; depth[v] == 0xFFFF; v = (cells[v].check & CHECK_PARENT) - 1)
 			depth[v] = (uint16_t) d--;
 	}
 	for (i = 0; i < n; i++)
 	{
 		const struct Cell *c = &cells[i];
+		const struct Link *k = &links[i];
 		int32_t		o;
 		uint32_t	dep = depth[i];
 
 		if (out_head[i] < -1 || (out_head[i] >= 0 && (uint32_t) out_head[i] >= n_out))
 			return "an output list is out of range";
 		if (dep == 0xFFFF)
+		{
+			if (c->check != 0)
+				return "a free cell has flags";
 			continue;			/* free */
+		}
 		if ((uint64_t) c->base + n_syms >= n)
 			return "a state's edges lie past the array";
-		if (c->one != 0 && c->one != ONE_LEAF &&
-			(c->one - 1 >= n_syms || (cells[c->base + c->one].check & ~HAS_REPORT) != i + 1))
+		if (k->one != 0 && k->one != ONE_LEAF &&
+			(k->one - 1 >= n_syms || (cells[c->base + k->one].check & CHECK_PARENT) != i + 1))
 			return "a state's only edge is wrong";
-		if (i != 0 && (c->fail >= n || depth[c->fail] >= dep))
+		if (i != 0 && (k->fail >= n || depth[k->fail] >= dep))
 			return "a failure link does not go to a shallower state";
+		if (((c->check & FAIL_DEEP) != 0) != (i != 0 && k->fail != 0))
+			return "a state's failure flag is wrong";
 		if (dict[i] != 0 && (dict[i] >= n || depth[dict[i]] >= dep))
 			return "an output link does not go to a shallower state";
 		if (report[i] != 0 && report[i] != i && report[i] != dict[i])
@@ -1267,6 +1318,7 @@ zp_matcher_open_image(const void *buf, size_t len, uint32_t max_labels,
 	m->cls = (uint16_t *) (b + l.cls);
 	m->wide = (struct Wide *) (b + l.wide);
 	m->cells = (struct Cell *) (b + l.cells);
+	m->links = (struct Link *) (b + l.links);
 	m->out_head = (int32_t *) (b + l.out_head);
 	m->report = (uint32_t *) (b + l.report);
 	m->dict = (uint32_t *) (b + l.dict);
@@ -1544,6 +1596,13 @@ alnum_at(const ScanCtx *x, size_t p)
 	return cp < 0x80 && ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
 }
 
+/* Is byte c an ASCII letter or digit?  (The scan's test inside runs of them, without decoding.) */
+static inline int
+ascii_alnum(unsigned c)
+{
+	return (c - '0' < 10u) || ((c | 0x20u) - 'a' < 26u);
+}
+
 /* Count the code points of a text (the scan of a matcher never built: no labels). */
 static long
 scan_unbuilt(const ZpMatcher *m, const char *text, size_t len, size_t *chars, const ZpAllocator *scratch)
@@ -1660,10 +1719,12 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				ring_cstart[RING];
 	const unsigned char *t = (const unsigned char *) text;
 	const struct Cell *cells = m->cells;
+	const struct Link *links = m->links;
 	const uint16_t *cls = m->cls;
 	uint64_t	i = 0;
 	uint32_t	s = 0,
 				prev_cp = 0;	/* the last logical character (is it Han? asked at white space only) */
+	uint64_t	cur = 0;		/* the cell of state s (cell_bits; the root's: base 0, check 0) */	/* the last logical character (is it Han? asked at white space only) */
 	size_t		pos = 0,
 				nchars = 0;
 	int			k;
@@ -1708,6 +1769,24 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 		/* decode: ASCII, and three-byte sequences that need no range check (U+1000..U+CFFF, E000..FFFF) */
 		if (c < 0x80)
 		{
+			if (s == 0 && ascii_alnum(c) && pos > 0 && ascii_alnum(t[pos - 1]))
+			{
+				/*
+				 * At the root inside a run of ASCII letters and digits: a label
+				 * that starts with a letter or digit must not follow one
+				 * (report_matches), so no match starts anywhere in the rest of
+				 * the run, and the root has nothing to carry through it.  Read
+				 * the run as characters in no label, a block at a time.
+				 */
+				size_t		q = pos + 1;
+
+				while (q < len && q - pos < 256 && ascii_alnum(t[q]))
+					q++;
+				nchars += q - pos;
+				prev_cp = t[q - 1];
+				pos = q;
+				continue;
+			}
 			cp = c;
 			pos++;
 		}
@@ -1719,15 +1798,13 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 		}
 		else
 			pos += zp_utf8_decode(t + pos, len - pos, &cp);
+		/*
+		 * A character in no label has symbol 0 (CLS_NONE), which takes the
+		 * transitions below like any other and ends at the root: no state has
+		 * an edge for it (edges are base + a symbol of at least 1), nor has the
+		 * root.  One branch fewer that the processor cannot foresee.
+		 */
 		sym = cp < BMP ? cls[cp] : CLS_ASK;
-		if (sym == CLS_NONE)
-		{
-			/* in no label: no label goes on through it (the root has no edge for it) */
-			nchars++;
-			prev_cp = cp;
-			s = 0;
-			continue;
-		}
 		if (sym == CLS_ASK)
 		{
 			if (is_space(cp))
@@ -1758,6 +1835,7 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 			if (sym == SYM_NONE)
 			{
 				s = 0;
+				cur = 0;
 				continue;
 			}
 		}
@@ -1770,36 +1848,54 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 		ring_cstart[i % RING] = cs;
 
 		/*
-		 * The edge for sym, else the failure links until one has it.  The first
-		 * step reads the cell base + sym whatever the state (only a child of s
-		 * has check s + 1, so a state with one edge or none needs no test of its
-		 * own), and a state whose failure link is the root goes on at the root:
-		 * fewer branches the processor cannot foresee, which cost more here than
-		 * the cell read for nothing.  Deeper failures take the loop, where a
-		 * state with one edge holds its symbol and no other cell is read.
+		 * The edge for sym, else the failure links until one has it.  The cell
+		 * base + sym is read whatever the state (only a child of s has check
+		 * s + 1, so a state with one edge or none needs no test of its own;
+		 * the root's base is 0, so at the root it is the root's edge), and so
+		 * is the root's edge for sym: when s has no edge for sym and its
+		 * failure link is the root, the scan goes on at the root's edge, or
+		 * the root.  The next state and its check are picked from these two
+		 * reads without a branch (the processor cannot foresee which it is:
+		 * a branch costs more than the read for nothing).  Deeper failures
+		 * take the loop, where a state with one edge holds its symbol and no
+		 * other cell is read.  cur is the cell of s, read whole (base and check
+		 * at once), so the next edge is one read after this one.
 		 */
-		if (s == 0)
-			s = (cells[sym].check & ~HAS_REPORT) == 1 ? sym : 0;	/* the root's base is 0 */
-		else if ((cells[cells[s].base + sym].check & ~HAS_REPORT) == s + 1)
-			s = cells[s].base + sym;
-		else if (cells[s].fail == 0)
-			s = (cells[sym].check & ~HAS_REPORT) == 1 ? sym : 0;
-		else
-			for (s = cells[s].fail;;)
-			{
-				const struct Cell *ce = &cells[s];
+		{
+			const uint32_t edge = CELL_BASE(cur) + sym;
+			const uint64_t ce = cell_bits(&cells[edge]),
+						cr = cell_bits(&cells[sym]);
+			const int	hit = (CELL_CHECK(ce) & CHECK_PARENT) == s + 1,
+						root_hit = (CELL_CHECK(cr) & CHECK_PARENT) == 1;
 
-				if (ce->one == sym ||
-					(ce->one == 0 && (cells[ce->base + sym].check & ~HAS_REPORT) == s + 1))
+			if (!hit && (CELL_CHECK(cur) & FAIL_DEEP) && sym != CLS_NONE)
+			{
+				for (s = links[s].fail;;)
 				{
-					s = ce->base + sym;
-					break;
+					const struct Link *ln = &links[s];
+
+					if (ln->one == sym ||
+						(ln->one == 0 && (cells[cells[s].base + sym].check & CHECK_PARENT) == s + 1))
+					{
+						s = cells[s].base + sym;
+						break;
+					}
+					if (s == 0)
+						break;
+					s = ln->fail;
 				}
-				if (s == 0)
-					break;
-				s = ce->fail;
+				cur = cell_bits(&cells[s]);
 			}
-		if ((cells[s].check & HAS_REPORT) && report_matches(&rp, s, i, pos, nchars))
+			else
+			{
+				uint32_t	rs = root_hit ? sym : 0;
+				uint64_t	rc = root_hit ? cr : 0;
+
+				s = hit ? edge : rs;
+				cur = hit ? ce : rc;
+			}
+		}
+		if ((CELL_CHECK(cur) & HAS_REPORT) && report_matches(&rp, s, i, pos, nchars))
 			break;
 		i++;
 	}

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1618,6 +1619,95 @@ test_tagger_failures(void)
 	free(t);
 }
 
+/* Is c an ASCII letter or digit?  (The reference of test_tagger_ascii_runs.) */
+static int
+ref_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Labels of ASCII letters and digits in texts of long runs of them (the scan
+ * skips through a run at the root): the matches are the occurrences a plain
+ * search finds, letter case folded, that neither follow nor precede a letter
+ * or digit where the label starts or ends with one, in order of their end and,
+ * ending together, longest first.
+ */
+static void
+test_tagger_ascii_runs(void)
+{
+	static const char *const labels[] = {"5g", "G20", "wto", "a", "ab", "b2b", "2b", "ba", "-a", "a-", "x.y", "aaa"};
+	static const char alphabet[] = "aAbBgG025wtoxy.- \n";
+	enum
+	{
+		N_LABELS = sizeof(labels) / sizeof(labels[0]),
+		TEXT_LEN = 3000
+	};
+	ZpMatcher  *m = zp_matcher_new(&lex, &zp_malloc_allocator);
+	char	   *t = malloc(TEXT_LEN + 1);
+	unsigned	seed = 4242;
+	int			j,
+				round,
+				ok = 1;
+
+	for (j = 0; j < N_LABELS; j++)
+		if (zp_matcher_add(m, labels[j], strlen(labels[j]), (uint32_t) j) != 0)
+			ok = 0;
+	check(ok && zp_matcher_build(m) == 0, "ASCII runs: labels added, matcher built");
+	for (round = 0; round < 60; round++)
+	{
+		AllMatches	got = {NULL, 0, 0};
+		size_t		chars,
+					want = 0,
+					e;
+		int			k;
+
+		for (k = 0; k < TEXT_LEN; k++)
+		{
+			unsigned	r = (seed = seed * 1103515245u + 12345u) >> 16;
+
+			/* some texts mostly letters and digits: long runs */
+			t[k] = round % 3 == 0 && r % 16 != 0 ? "aAb2"[r % 4] : alphabet[r % (sizeof(alphabet) - 1)];
+		}
+		t[TEXT_LEN] = '\0';
+		zp_matcher_scan(m, t, TEXT_LEN, keep_match, &got, &chars, &zp_malloc_allocator);
+		for (e = 1; e <= TEXT_LEN; e++)
+		{
+			size_t		len;
+
+			for (len = 3; len >= 1; len--)
+				for (j = 0; j < N_LABELS; j++)
+				{
+					const char *l = labels[j];
+					size_t		q,
+								b = e - len;
+
+					if (strlen(l) != len || len > e)
+						continue;
+					for (q = 0; q < len && tolower((unsigned char) t[b + q]) == tolower((unsigned char) l[q]); q++)
+						;
+					if (q < len)
+						continue;
+					if (ref_alnum(l[0]) && b > 0 && ref_alnum(t[b - 1]))
+						continue;
+					if (ref_alnum(l[len - 1]) && e < TEXT_LEN && ref_alnum(t[e]))
+						continue;
+					if (want >= got.n || got.m[want].label != (uint32_t) j ||
+						got.m[want].byte_start != b || got.m[want].byte_end != e ||
+						got.m[want].char_start != b || got.m[want].char_end != e)
+						ok = 0;
+					want++;
+				}
+		}
+		if (want != got.n || chars != TEXT_LEN)
+			ok = 0;
+		free(got.m);
+	}
+	check(ok, "ASCII labels in runs of letters and digits: every occurrence the boundary rules keep");
+	zp_matcher_free(m);
+	free(t);
+}
+
 /* The width of a span as zp_span_width measured it one character at a time (the reference). */
 static int
 ref_span_width(const unsigned char *s, const unsigned char *e)
@@ -2389,6 +2479,7 @@ main(int argc, char **argv)
 	test_tagger(argv[2]);
 	test_tagger_image(argv[2]);
 	test_tagger_failures();
+	test_tagger_ascii_runs();
 	test_layout_widths();
 	zp_matcher_free(stage_matcher);
 	zp_lexicon_close(&lex);
