@@ -1348,6 +1348,7 @@ typedef struct RunCache
 	size_t		start;
 	size_t		end;			/* 0 = empty cache */
 	int			enormous;		/* RUN_MAX bytes or more: no boundary check */
+	int			tokenized;		/* bounds holds the run's token boundaries */
 	uint64_t	used;			/* when it was last asked (least recently used is replaced) */
 	size_t	   *bounds;			/* sorted byte offsets */
 	size_t		n;
@@ -1481,15 +1482,15 @@ enormous:
 }
 
 /*
- * Is byte b a token boundary of the run that holds the Han character at han?
- * With inside, also tell whether a boundary lies strictly between han and b.
+ * The run that holds the Han character at han, from the cache or walked now
+ * (its bounds only: its tokens are made when a match needs them, run_tokens).
  */
-static int
-han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
+static RunCache *
+find_run(ScanCtx *x, size_t han)
 {
 	RunCache   *rc = NULL;
-	size_t		lo,
-				hi;
+	size_t		rs,
+				re;
 	int			i;
 
 	for (i = 0; i < RUN_CACHE && !rc; i++)
@@ -1497,10 +1498,6 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 			rc = &x->runs[i];
 	if (!rc)
 	{
-		size_t		rs,
-					re;
-		ZpToken		tok;
-
 		rc = &x->runs[0];
 		for (i = 1; i < RUN_CACHE; i++)
 			if (x->runs[i].used < rc->used)
@@ -1509,65 +1506,95 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 		rc->start = rs;
 		rc->end = re;
 		rc->n = 0;
-		if (!rc->enormous)
-		{
-			if (!x->tk_ready)
-			{
-				/* buffers for a whole chunk, whatever the run: set up on the whole text */
-				if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
-											x->len, &x->layout->l, x->mem) != 0)
-				{
-					x->failed = 1;
-					rc->end = 0;
-					return 0;
-				}
-				x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
-				x->tk_ready = 1;
-			}
-			/* the tokenizer reads the layout only at a line break inside the run */
-			if (!x->layout->ready &&
-				(memchr(x->text + rs, '\n', re - rs) || memchr(x->text + rs, '\r', re - rs)))
-			{
-				zp_layout_analyze(x->layout->text, x->layout->len, &x->layout->l, x->layout->mem);
-				x->layout->ready = 1;
-			}
-			x->tk.layout = x->layout->l;
-			zp_tokenizer_reset_range(&x->tk, rs, re);
-			while (zp_tokenizer_next(&x->tk, &tok))
-			{
-				if (rc->n + 2 > rc->cap)
-				{
-					size_t		cap = rc->cap ? rc->cap * 2 : 64;
-					size_t	   *nb = x->mem->alloc(x->mem->ctx, cap * sizeof(size_t));
-
-					if (!nb)
-					{
-						x->failed = 1;
-						break;
-					}
-					if (rc->bounds)
-					{
-						memcpy(nb, rc->bounds, rc->n * sizeof(size_t));
-						x->mem->release(x->mem->ctx, rc->bounds);
-					}
-					rc->bounds = nb;
-					rc->cap = cap;
-				}
-				if (tok.type == ZP_TOK_BLANK)
-					continue;
-				if (rc->n == 0 || rc->bounds[rc->n - 1] != tok.start)
-					rc->bounds[rc->n++] = tok.start;
-				rc->bounds[rc->n++] = tok.start + tok.len;
-			}
-		}
+		rc->tokenized = 0;
 	}
 	rc->used = ++x->clock;
+	return rc;
+}
+
+/* Make the token boundaries of a run (not enormous) if they are not made yet; 0 when memory failed. */
+static int
+run_tokens(ScanCtx *x, RunCache *rc)
+{
+	ZpToken		tok;
+	size_t		rs = rc->start,
+				re = rc->end;
+
+	if (rc->tokenized)
+		return 1;
+	if (!x->tk_ready)
+	{
+		/* buffers for a whole chunk, whatever the run: set up on the whole text */
+		if (zp_tokenizer_init_range(&x->tk, x->m->lex, NULL, (const char *) x->text, 0,
+									x->len, &x->layout->l, x->mem) != 0)
+		{
+			x->failed = 1;
+			rc->end = 0;
+			return 0;
+		}
+		x->tk.compounds = 1;	/* a label must not cut a dictionary compound (联合国家) */
+		x->tk_ready = 1;
+	}
+	/* the tokenizer reads the layout only at a line break inside the run */
+	if (!x->layout->ready &&
+		(memchr(x->text + rs, '\n', re - rs) || memchr(x->text + rs, '\r', re - rs)))
+	{
+		zp_layout_analyze(x->layout->text, x->layout->len, &x->layout->l, x->layout->mem);
+		x->layout->ready = 1;
+	}
+	x->tk.layout = x->layout->l;
+	zp_tokenizer_reset_range(&x->tk, rs, re);
+	rc->n = 0;
+	while (zp_tokenizer_next(&x->tk, &tok))
+	{
+		if (rc->n + 2 > rc->cap)
+		{
+			size_t		cap = rc->cap ? rc->cap * 2 : 64;
+			size_t	   *nb = x->mem->alloc(x->mem->ctx, cap * sizeof(size_t));
+
+			if (!nb)
+			{
+				x->failed = 1;
+				rc->end = 0;
+				return 0;
+			}
+			if (rc->bounds)
+			{
+				memcpy(nb, rc->bounds, rc->n * sizeof(size_t));
+				x->mem->release(x->mem->ctx, rc->bounds);
+			}
+			rc->bounds = nb;
+			rc->cap = cap;
+		}
+		if (tok.type == ZP_TOK_BLANK)
+			continue;
+		if (rc->n == 0 || rc->bounds[rc->n - 1] != tok.start)
+			rc->bounds[rc->n++] = tok.start;
+		rc->bounds[rc->n++] = tok.start + tok.len;
+	}
+	rc->tokenized = 1;
+	return 1;
+}
+
+/*
+ * Is byte b a token boundary of the run that holds the Han character at han?
+ * With inside, also tell whether a boundary lies strictly between han and b.
+ */
+static int
+han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
+{
+	RunCache   *rc = find_run(x, han);
+	size_t		lo,
+				hi;
+
 	if (rc->enormous)
 	{
 		if (inside)
 			*inside = 1;
 		return 1;				/* an enormous run: no check */
 	}
+	if (!run_tokens(x, rc))
+		return 0;
 	/* binary search for the first boundary >= b */
 	lo = 0;
 	hi = rc->n;
@@ -1648,6 +1675,7 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 {
 	ScanCtx    *x = rp->x;
 	const ZpMatcher *m = x->m;
+	RunCache   *rc;
 	uint32_t	o;
 
 	for (o = m->report[s]; o != 0; o = m->dict[o])
@@ -1669,6 +1697,9 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 			match.char_end = chars;
 			if ((kind & 16) && m->out_chars[out] > ZP_TAG_CHECKED_CHARS)
 				ok = 1;			/* a long Chinese label is specific enough: no check */
+			else if ((kind & 16) && (rc = find_run(x, match.byte_start)) != NULL &&
+					 rc->start == match.byte_start && rc->end == match.byte_end)
+				ok = 1;			/* the whole run: its ends are token boundaries (no tokens needed) */
 			else if (kind & 16)
 			{
 				/* all Han: whole words, or a part of one word (网络 in 网络安全) */
