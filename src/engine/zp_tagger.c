@@ -1899,7 +1899,8 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 			const int	hit = (CELL_CHECK(ce) & CHECK_PARENT) == s + 1,
 						root_hit = (CELL_CHECK(cr) & CHECK_PARENT) == 1;
 
-			if (!hit && (CELL_CHECK(cur) & FAIL_DEEP) && sym != CLS_NONE)
+			/* & of the three, not &&: one branch, which is seldom taken */
+			if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0)
 			{
 				for (s = links[s].fail;;)
 				{
@@ -1919,11 +1920,12 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 			}
 			else
 			{
-				uint32_t	rs = root_hit ? sym : 0;
-				uint64_t	rc = root_hit ? cr : 0;
+				/* masks, not ?: (which the compiler may make branches) */
+				const uint64_t hit_mask = (uint64_t) 0 - (uint64_t) hit,
+							root_mask = ((uint64_t) 0 - (uint64_t) root_hit) & ~hit_mask;
 
-				s = hit ? edge : rs;
-				cur = hit ? ce : rc;
+				s = (edge & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
+				cur = (ce & hit_mask) | (cr & root_mask);
 			}
 		}
 		if ((CELL_CHECK(cur) & HAS_REPORT) && report_matches(&rp, s, i, pos, nchars))
