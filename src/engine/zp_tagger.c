@@ -96,6 +96,17 @@ struct Link
 	uint32_t	one;			/* the symbol of the only edge; 0: several (look), ONE_LEAF: none */
 };
 
+/* An output of the automaton: a label that ends in a state. */
+struct Out
+{
+	uint32_t	label;			/* the caller's id */
+	int32_t		next;			/* the state's next output, -1 = none */
+	uint16_t	chars;			/* label length in logical characters */
+	uint8_t		kind;			/* bit 0: first char Han, 1: first alnum, 2: last Han, 3: last alnum,
+								 * 4: all Han */
+	uint8_t		pad;			/* 0 */
+};
+
 /* A label as added: its folded code points in the pool. */
 struct Label
 {
@@ -142,11 +153,7 @@ struct ZpMatcher
 	uint32_t   *dict;			/* per cell: the next state with outputs on the fail chain, 0 = none */
 	/* outputs, one per label */
 	uint32_t	n_out;
-	uint32_t   *out_label;
-	int32_t    *out_next;
-	uint16_t   *out_chars;		/* label length in logical characters */
-	uint8_t    *out_kind;		/* bit 0: first char Han, 1: first alnum, 2: last Han, 3: last alnum,
-								 * 4: all Han */
+	struct Out *outs;			/* one a label; the fields a report reads, together */
 	void	   *temp[N_TEMP];	/* zp_matcher_build's tables while it runs */
 };
 
@@ -456,10 +463,7 @@ release_automaton(ZpMatcher *m)
 		m->out_head = NULL;
 		m->dict = NULL;
 		m->report = NULL;
-		m->out_label = NULL;
-		m->out_next = NULL;
-		m->out_chars = NULL;
-		m->out_kind = NULL;
+		m->outs = NULL;
 		m->borrowed = 0;
 	}
 	drop(m, &m->cls);
@@ -469,10 +473,7 @@ release_automaton(ZpMatcher *m)
 	drop(m, &m->out_head);
 	drop(m, &m->dict);
 	drop(m, &m->report);
-	drop(m, &m->out_label);
-	drop(m, &m->out_next);
-	drop(m, &m->out_chars);
-	drop(m, &m->out_kind);
+	drop(m, &m->outs);
 	m->n_wide = 0;
 	m->n_cells = 0;
 	m->n_syms = 0;
@@ -1001,11 +1002,8 @@ zp_matcher_build(ZpMatcher *m)
 	m->n_cells = b.cap_cells;
 
 	/* outputs: a state's in the reverse order of adding */
-	m->out_label = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(uint32_t));
-	m->out_next = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(int32_t));
-	m->out_chars = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(uint16_t));
-	m->out_kind = grow(m, NULL, 0, (size_t) m->n_labels + 1);
-	if (!m->out_label || !m->out_next || !m->out_chars || !m->out_kind)
+	m->outs = grow(m, NULL, 0, ((size_t) m->n_labels + 1) * sizeof(struct Out));
+	if (!m->outs)
 		return -1;
 	for (j = 0; j < m->n_labels; j++)
 		m->out_head[end_cell[j]] = -1;
@@ -1013,10 +1011,10 @@ zp_matcher_build(ZpMatcher *m)
 	{
 		uint32_t	s = end_cell[j];
 
-		m->out_label[j] = m->labels[j].id;
-		m->out_chars[j] = m->labels[j].n;
-		m->out_kind[j] = m->labels[j].kind;
-		m->out_next[j] = m->out_head[s];
+		m->outs[j].label = m->labels[j].id;
+		m->outs[j].chars = m->labels[j].n;
+		m->outs[j].kind = m->labels[j].kind;
+		m->outs[j].next = m->out_head[s];
 		m->out_head[s] = (int32_t) j;
 	}
 	m->n_out = m->n_labels;
@@ -1052,7 +1050,7 @@ zp_matcher_free(ZpMatcher *m)
 /*
  * The image: a header, then the tables of the automaton, each starting at a
  * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, links, out_head, report,
- * dict (per cell), out_label, out_next, out_chars, out_kind (per output).
+ * dict (per cell), outs (per output).
  */
 #define IMAGE_MAGIC 0x5A50414Du	/* "ZPAM" */
 #define IMAGE_VERSION 2			/* 2: cells of 8 bytes, links apart */
@@ -1079,10 +1077,7 @@ typedef struct ImageLayout
 				out_head,
 				report,
 				dict,
-				out_label,
-				out_next,
-				out_chars,
-				out_kind,
+				outs,
 				len;
 } ImageLayout;
 
@@ -1101,10 +1096,7 @@ image_layout(uint64_t n_wide, uint64_t n_cells, uint64_t n_out, ImageLayout *l)
 	l->out_head = zp_image_place(&p, n_cells * 4);
 	l->report = zp_image_place(&p, n_cells * 4);
 	l->dict = zp_image_place(&p, n_cells * 4);
-	l->out_label = zp_image_place(&p, n_out * 4);
-	l->out_next = zp_image_place(&p, n_out * 4);
-	l->out_chars = zp_image_place(&p, n_out * 2);
-	l->out_kind = zp_image_place(&p, n_out);
+	l->outs = zp_image_place(&p, n_out * sizeof(struct Out));
 	p = zp_image_align(p);
 	if (p > SIZE_MAX)
 		return 0;
@@ -1151,10 +1143,7 @@ zp_matcher_write_image(const ZpMatcher *m, void *buf, size_t len)
 	memcpy(b + l.dict, m->dict, (size_t) m->n_cells * 4);
 	if (m->n_out)
 	{
-		memcpy(b + l.out_label, m->out_label, (size_t) m->n_out * 4);
-		memcpy(b + l.out_next, m->out_next, (size_t) m->n_out * 4);
-		memcpy(b + l.out_chars, m->out_chars, (size_t) m->n_out * 2);
-		memcpy(b + l.out_kind, m->out_kind, m->n_out);
+		memcpy(b + l.outs, m->outs, (size_t) m->n_out * sizeof(struct Out));
 	}
 	return 0;
 }
@@ -1177,13 +1166,11 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 	/* locals: the tables do not alias depth, and the compiler then need not reload them */
 	const struct Cell *cells = m->cells;
 	const struct Link *links = m->links;
-	const int32_t *out_head = m->out_head,
-			   *out_next = m->out_next;
+	const int32_t *out_head = m->out_head;
+	const struct Out *outs = m->outs;
 	const uint32_t *dict = m->dict,
-			   *report = m->report,
-			   *out_label = m->out_label;
-	const uint16_t *out_chars = m->out_chars,
-			   *cls = m->cls;
+			   *report = m->report;
+	const uint16_t *cls = m->cls;
 	const uint32_t n = m->n_cells,
 				n_syms = m->n_syms,
 				n_out = m->n_out;
@@ -1201,7 +1188,7 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 			return "the wide table is not a sorted table of symbols";
 	/* an output list only goes to earlier outputs: every list ends, inside the table */
 	for (i = 0; i < n_out; i++)
-		if (out_next[i] < -1 || (out_next[i] >= 0 && (uint32_t) out_next[i] >= i))
+		if (outs[i].next < -1 || (outs[i].next >= 0 && (uint32_t) outs[i].next >= i))
 			return "an output list is not in order";
 	/* depth of every state through its parent (check - 1), at most ZP_TAG_MAX_LABEL_CHARS */
 	memset(depth, 0xFF, (size_t) n * sizeof(uint16_t));
@@ -1260,9 +1247,9 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 			return "a report link is wrong";
 		if (((c->check & HAS_REPORT) != 0) != (i != 0 && report[i] != 0))
 			return "a state's report flag is wrong";
-		/* out_next only goes to earlier outputs (checked above): the list ends */
-		for (o = out_head[i]; o >= 0; o = out_next[o])
-			if (out_chars[o] != dep || out_label[o] >= max_labels)
+		/* outs[].next only goes to earlier outputs (checked above): the list ends */
+		for (o = out_head[i]; o >= 0; o = outs[o].next)
+			if (outs[o].chars != dep || outs[o].label >= max_labels)
 				return "an output is wrong";
 	}
 	return NULL;
@@ -1322,10 +1309,7 @@ zp_matcher_open_image(const void *buf, size_t len, uint32_t max_labels,
 	m->out_head = (int32_t *) (b + l.out_head);
 	m->report = (uint32_t *) (b + l.report);
 	m->dict = (uint32_t *) (b + l.dict);
-	m->out_label = (uint32_t *) (b + l.out_label);
-	m->out_next = (int32_t *) (b + l.out_next);
-	m->out_chars = (uint16_t *) (b + l.out_chars);
-	m->out_kind = (uint8_t *) (b + l.out_kind);
+	m->outs = (struct Out *) (b + l.outs);
 	depth = mem->alloc(mem->ctx, (size_t) h.n_cells * sizeof(uint16_t) + 2);
 	if (!depth)
 	{
@@ -1682,20 +1666,21 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 	{
 		int32_t		out;
 
-		for (out = m->out_head[o]; out >= 0; out = m->out_next[out])
+		for (out = m->out_head[o]; out >= 0; out = m->outs[out].next)
 		{
-			uint64_t	first = i + 1 - m->out_chars[out];
+			const struct Out *ou = &m->outs[out];
+			uint64_t	first = i + 1 - ou->chars;
 			ZpTagMatch	match;
-			uint8_t		kind = m->out_kind[out];
+			uint8_t		kind = ou->kind;
 			int			ok = 1;
 
 			zp_tick(rp->tick);
-			match.label = m->out_label[out];
+			match.label = ou->label;
 			match.byte_start = rp->ring_bstart[first % RING];
 			match.byte_end = be;
 			match.char_start = rp->ring_cstart[first % RING];
 			match.char_end = chars;
-			if ((kind & 16) && m->out_chars[out] > ZP_TAG_CHECKED_CHARS)
+			if ((kind & 16) && ou->chars > ZP_TAG_CHECKED_CHARS)
 				ok = 1;			/* a long Chinese label is specific enough: no check */
 			else if ((kind & 16) && (rc = find_run(x, match.byte_start)) != NULL &&
 					 rc->start == match.byte_start && rc->end == match.byte_end)
