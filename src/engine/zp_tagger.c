@@ -96,6 +96,15 @@ struct Link
 	uint32_t	one;			/* the symbol of the only edge; 0: several (look), ONE_LEAF: none */
 };
 
+/* What a report reads of a cell, together (one cache line, not three). */
+struct Rep
+{
+	int32_t		head;			/* the first output, -1 = none */
+	uint32_t	report;			/* the first state with outputs on the suffix chain (itself
+								 * included), 0 = none */
+	uint32_t	dict;			/* the next state with outputs on the fail chain, 0 = none */
+};
+
 /* An output of the automaton: a label that ends in a state. */
 struct Out
 {
@@ -147,10 +156,7 @@ struct ZpMatcher
 	struct Cell *cells;
 	struct Link *links;			/* per cell */
 	uint32_t	n_cells;
-	int32_t    *out_head;		/* per cell: first output, -1 = none */
-	uint32_t   *report;			/* per cell: the first state with outputs on the suffix chain (itself
-								 * included), 0 = none */
-	uint32_t   *dict;			/* per cell: the next state with outputs on the fail chain, 0 = none */
+	struct Rep *reps;			/* per cell */
 	/* outputs, one per label */
 	uint32_t	n_out;
 	struct Out *outs;			/* one a label; the fields a report reads, together */
@@ -460,9 +466,7 @@ release_automaton(ZpMatcher *m)
 		m->wide = NULL;
 		m->cells = NULL;
 		m->links = NULL;
-		m->out_head = NULL;
-		m->dict = NULL;
-		m->report = NULL;
+		m->reps = NULL;
 		m->outs = NULL;
 		m->borrowed = 0;
 	}
@@ -470,9 +474,7 @@ release_automaton(ZpMatcher *m)
 	drop(m, &m->wide);
 	drop(m, &m->cells);
 	drop(m, &m->links);
-	drop(m, &m->out_head);
-	drop(m, &m->dict);
-	drop(m, &m->report);
+	drop(m, &m->reps);
 	drop(m, &m->outs);
 	m->n_wide = 0;
 	m->n_cells = 0;
@@ -655,15 +657,13 @@ ensure_cells(Builder *b, uint64_t need)
 	if (cap > MAX_CELLS ||
 		!(m->cells = grow(m, m->cells, o * sizeof(struct Cell), (size_t) cap * sizeof(struct Cell))) ||
 		!(m->links = grow(m, m->links, o * sizeof(struct Link), (size_t) cap * sizeof(struct Link))) ||
-		!(m->out_head = grow(m, m->out_head, o * 4, (size_t) cap * 4)) ||
-		!(m->dict = grow(m, m->dict, o * 4, (size_t) cap * 4)) ||
-		!(m->report = grow(m, m->report, o * 4, (size_t) cap * 4)) ||
+		!(m->reps = grow(m, m->reps, o * sizeof(struct Rep), (size_t) cap * sizeof(struct Rep))) ||
 		!(m->temp[7] = b->free_from = grow(m, b->free_from, o * 4, (size_t) (cap + 1) * 4)))
 		return -1;
 	for (c = o; c <= cap; c++)
 		b->free_from[c] = (uint32_t) c; /* the new cells are free; cap itself: the end */
 	for (c = o; c < cap; c++)
-		m->out_head[c] = -1;
+		m->reps[c].head = -1;
 	b->cap_cells = (uint32_t) cap;
 	return 0;
 }
@@ -845,7 +845,7 @@ link_state(ZpMatcher *m, uint32_t u, uint32_t v, uint32_t sym)
 		}
 	}
 	m->links[v].fail = f;
-	m->dict[v] = m->out_head[f] >= 0 ? f : m->dict[f];
+	m->reps[v].dict = m->reps[f].head >= 0 ? f : m->reps[f].dict;
 }
 
 int
@@ -983,7 +983,7 @@ zp_matcher_build(ZpMatcher *m)
 				if (a.n == d)
 				{
 					end_cell[a.label] = v;
-					m->out_head[v] = 0;	/* has an output (the lists are made below) */
+					m->reps[v].head = 0;	/* has an output (the lists are made below) */
 				}
 				else
 				{
@@ -1006,7 +1006,7 @@ zp_matcher_build(ZpMatcher *m)
 	if (!m->outs)
 		return -1;
 	for (j = 0; j < m->n_labels; j++)
-		m->out_head[end_cell[j]] = -1;
+		m->reps[end_cell[j]].head = -1;
 	for (j = 0; j < m->n_labels; j++)
 	{
 		uint32_t	s = end_cell[j];
@@ -1014,16 +1014,16 @@ zp_matcher_build(ZpMatcher *m)
 		m->outs[j].label = m->labels[j].id;
 		m->outs[j].chars = m->labels[j].n;
 		m->outs[j].kind = m->labels[j].kind;
-		m->outs[j].next = m->out_head[s];
-		m->out_head[s] = (int32_t) j;
+		m->outs[j].next = m->reps[s].head;
+		m->reps[s].head = (int32_t) j;
 	}
 	m->n_out = m->n_labels;
 	for (i = 0; i < m->n_cells; i++)
 	{
-		m->report[i] = m->out_head[i] >= 0 ? (uint32_t) i : m->dict[i];
+		m->reps[i].report = m->reps[i].head >= 0 ? (uint32_t) i : m->reps[i].dict;
 		if (i == 0)
-			m->report[0] = 0;
-		if (m->report[i] != 0)
+			m->reps[0].report = 0;
+		if (m->reps[i].report != 0)
 			m->cells[i].check |= HAS_REPORT;
 		if (m->cells[i].check != 0 && m->links[i].fail != 0)
 			m->cells[i].check |= FAIL_DEEP;
@@ -1049,8 +1049,8 @@ zp_matcher_free(ZpMatcher *m)
 
 /*
  * The image: a header, then the tables of the automaton, each starting at a
- * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, links, out_head, report,
- * dict (per cell), outs (per output).
+ * multiple of 8 bytes: cls (BMP x 2 bytes), wide, cells, links, reps (per
+ * cell), outs (per output).
  */
 #define IMAGE_MAGIC 0x5A50414Du	/* "ZPAM" */
 #define IMAGE_VERSION 2			/* 2: cells of 8 bytes, links apart */
@@ -1074,9 +1074,7 @@ typedef struct ImageLayout
 				wide,
 				cells,
 				links,
-				out_head,
-				report,
-				dict,
+				reps,
 				outs,
 				len;
 } ImageLayout;
@@ -1093,9 +1091,7 @@ image_layout(uint64_t n_wide, uint64_t n_cells, uint64_t n_out, ImageLayout *l)
 	l->wide = zp_image_place(&p, n_wide * sizeof(struct Wide));
 	l->cells = zp_image_place(&p, n_cells * sizeof(struct Cell));
 	l->links = zp_image_place(&p, n_cells * sizeof(struct Link));
-	l->out_head = zp_image_place(&p, n_cells * 4);
-	l->report = zp_image_place(&p, n_cells * 4);
-	l->dict = zp_image_place(&p, n_cells * 4);
+	l->reps = zp_image_place(&p, n_cells * sizeof(struct Rep));
 	l->outs = zp_image_place(&p, n_out * sizeof(struct Out));
 	p = zp_image_align(p);
 	if (p > SIZE_MAX)
@@ -1138,9 +1134,7 @@ zp_matcher_write_image(const ZpMatcher *m, void *buf, size_t len)
 		memcpy(b + l.wide, m->wide, m->n_wide * sizeof(struct Wide));
 	memcpy(b + l.cells, m->cells, (size_t) m->n_cells * sizeof(struct Cell));
 	memcpy(b + l.links, m->links, (size_t) m->n_cells * sizeof(struct Link));
-	memcpy(b + l.out_head, m->out_head, (size_t) m->n_cells * 4);
-	memcpy(b + l.report, m->report, (size_t) m->n_cells * 4);
-	memcpy(b + l.dict, m->dict, (size_t) m->n_cells * 4);
+	memcpy(b + l.reps, m->reps, (size_t) m->n_cells * sizeof(struct Rep));
 	if (m->n_out)
 	{
 		memcpy(b + l.outs, m->outs, (size_t) m->n_out * sizeof(struct Out));
@@ -1166,10 +1160,8 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 	/* locals: the tables do not alias depth, and the compiler then need not reload them */
 	const struct Cell *cells = m->cells;
 	const struct Link *links = m->links;
-	const int32_t *out_head = m->out_head;
+	const struct Rep *reps = m->reps;
 	const struct Out *outs = m->outs;
-	const uint32_t *dict = m->dict,
-			   *report = m->report;
 	const uint16_t *cls = m->cls;
 	const uint32_t n = m->n_cells,
 				n_syms = m->n_syms,
@@ -1224,7 +1216,7 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 		int32_t		o;
 		uint32_t	dep = depth[i];
 
-		if (out_head[i] < -1 || (out_head[i] >= 0 && (uint32_t) out_head[i] >= n_out))
+		if (reps[i].head < -1 || (reps[i].head >= 0 && (uint32_t) reps[i].head >= n_out))
 			return "an output list is out of range";
 		if (dep == 0xFFFF)
 		{
@@ -1241,14 +1233,14 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 			return "a failure link does not go to a shallower state";
 		if (((c->check & FAIL_DEEP) != 0) != (i != 0 && k->fail != 0))
 			return "a state's failure flag is wrong";
-		if (dict[i] != 0 && (dict[i] >= n || depth[dict[i]] >= dep))
+		if (reps[i].dict != 0 && (reps[i].dict >= n || depth[reps[i].dict] >= dep))
 			return "an output link does not go to a shallower state";
-		if (report[i] != 0 && report[i] != i && report[i] != dict[i])
+		if (reps[i].report != 0 && reps[i].report != i && reps[i].report != reps[i].dict)
 			return "a report link is wrong";
-		if (((c->check & HAS_REPORT) != 0) != (i != 0 && report[i] != 0))
+		if (((c->check & HAS_REPORT) != 0) != (i != 0 && reps[i].report != 0))
 			return "a state's report flag is wrong";
 		/* outs[].next only goes to earlier outputs (checked above): the list ends */
-		for (o = out_head[i]; o >= 0; o = outs[o].next)
+		for (o = reps[i].head; o >= 0; o = outs[o].next)
 			if (outs[o].chars != dep || outs[o].label >= max_labels)
 				return "an output is wrong";
 	}
@@ -1306,9 +1298,7 @@ zp_matcher_open_image(const void *buf, size_t len, uint32_t max_labels,
 	m->wide = (struct Wide *) (b + l.wide);
 	m->cells = (struct Cell *) (b + l.cells);
 	m->links = (struct Link *) (b + l.links);
-	m->out_head = (int32_t *) (b + l.out_head);
-	m->report = (uint32_t *) (b + l.report);
-	m->dict = (uint32_t *) (b + l.dict);
+	m->reps = (struct Rep *) (b + l.reps);
 	m->outs = (struct Out *) (b + l.outs);
 	depth = mem->alloc(mem->ctx, (size_t) h.n_cells * sizeof(uint16_t) + 2);
 	if (!depth)
@@ -1662,11 +1652,11 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 	RunCache   *rc;
 	uint32_t	o;
 
-	for (o = m->report[s]; o != 0; o = m->dict[o])
+	for (o = m->reps[s].report; o != 0; o = m->reps[o].dict)
 	{
 		int32_t		out;
 
-		for (out = m->out_head[o]; out >= 0; out = m->outs[out].next)
+		for (out = m->reps[o].head; out >= 0; out = m->outs[out].next)
 		{
 			const struct Out *ou = &m->outs[out];
 			uint64_t	first = i + 1 - ou->chars;
