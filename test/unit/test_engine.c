@@ -1782,7 +1782,7 @@ test_layout_widths(void)
 		"一", "国", "龥", "䀀", "，", "。", "、", "“", "”", "‘", "’", "—", "…", "‚", "‛", "　", " ", "\t", "a",
 		"Z", "1", "~", "!", "\x7f", "\x01", "ｱ", "ａ", "｠", "｡", "（", "＀", "〿", "〇", "\xe4\xb8", "\x80",
 		"\xbf", "é", "😀", "\xe2\x80", "\xef\xbc", "\xef\xbd\xa1", "\xef\xbd\xa0", "\xe3\x80",
-		"\xe3\x80\x80", "\xe3\x81\x82", "\r", "\xe2\x80\x93", "\xea\xb0\x80"
+		"\xe3\x80\x80", "\xe3\x81\x82", "\r", "\n", "\f", "\xe2\x80\x93", "\xea\xb0\x80"
 	};
 	const int	np = (int) (sizeof(pieces) / sizeof(pieces[0]));
 	char		buf[4096];
