@@ -1344,6 +1344,17 @@ typedef struct ScanCtx
 	int			tk_ready;
 } ScanCtx;
 
+/*
+ * Do the three bytes at t encode a character of U+4E00..U+9FFF (Han, the
+ * most of Chinese text)?  The walks' test without decoding; the rest decode.
+ */
+static inline int
+common_han(const unsigned char *t)
+{
+	return ((t[0] >= 0xE5 && t[0] <= 0xE9) || (t[0] == 0xE4 && t[1] >= 0xB8)) &&
+		(t[1] & 0xC0) == 0x80 && (t[2] & 0xC0) == 0x80;
+}
+
 /* Byte where the code point ending at p starts. */
 static size_t
 cp_start_before(const unsigned char *t, size_t p)
@@ -1379,6 +1390,11 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 
 		if (e - b >= RUN_MAX)
 			goto enormous;
+		if (x->len - e >= 3 && common_han(t + e))
+		{
+			e += 3;
+			continue;
+		}
 		n = zp_utf8_decode(t + e, x->len - e, &cp);
 		if (zp_is_han(cp))
 		{
@@ -1413,6 +1429,11 @@ run_bounds(const ScanCtx *x, size_t b, size_t *rs, size_t *re)
 
 		if (e - s >= RUN_MAX)
 			goto enormous;
+		if (s >= 3 && common_han(t + s - 3))
+		{
+			s -= 3;
+			continue;
+		}
 		p = cp_start_before(t, s);
 		zp_utf8_decode(t + p, x->len - p, &cp);
 		if (zp_is_han(cp))
