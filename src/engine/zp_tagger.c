@@ -55,8 +55,9 @@
 #define ONE_LEAF 0xFFFFFFFFu		/* Cell.one of a state without edges */
 #define HAS_REPORT 0x80000000u	/* Cell.check: a label ends in the state or on its suffix chain */
 #define FAIL_DEEP 0x40000000u	/* Cell.check: the state's failure link is not the root */
-#define CHECK_PARENT 0x3FFFFFFFu	/* Cell.check: the parent state + 1 */
-#define MAX_CELLS 0x3FFFFFF0u	/* a parent + 1 fits CHECK_PARENT */
+#define FAIL_ONE 0x20000000u	/* Cell.check: ... it is the root's edge for the state's own symbol */
+#define CHECK_PARENT 0x1FFFFFFFu	/* Cell.check: the parent state + 1 */
+#define MAX_CELLS 0x1FFFFFF0u	/* a parent + 1 fits CHECK_PARENT */
 #define PLACE_TRIES 512			/* bases tried for a state's edges among the used cells */
 #define N_TEMP 10				/* temporary tables of zp_matcher_build */
 
@@ -69,7 +70,7 @@
 struct Cell
 {
 	uint32_t	base;			/* the edge for symbol c is cell base + c */
-	uint32_t	check;			/* the parent state + 1 (0: free), | HAS_REPORT, | FAIL_DEEP */
+	uint32_t	check;			/* the parent state + 1 (0: free), | HAS_REPORT, FAIL_DEEP, FAIL_ONE */
 };
 
 /* A cell as one 64-bit value (one read), and its fields. */
@@ -1028,6 +1029,11 @@ zp_matcher_build(ZpMatcher *m)
 		if (m->cells[i].check != 0 && m->links[i].fail != 0)
 			m->cells[i].check |= FAIL_DEEP;
 	}
+	/* failure links to a state of depth one: the root's edge for the state's own symbol */
+	for (i = 1; i < m->n_cells; i++)
+		if ((m->cells[i].check & FAIL_DEEP) &&
+			(m->cells[m->links[i].fail].check & CHECK_PARENT) == 1)
+			m->cells[i].check |= FAIL_ONE;
 	for (j = 0; j < N_TEMP; j++)
 		drop(m, &m->temp[j]);
 	m->built = 1;
@@ -1232,6 +1238,11 @@ check_image(const ZpMatcher *m, uint32_t max_labels, uint16_t *depth)
 		if (i != 0 && (k->fail >= n || depth[k->fail] >= dep))
 			return "a failure link does not go to a shallower state";
 		if (((c->check & FAIL_DEEP) != 0) != (i != 0 && k->fail != 0))
+			return "a state's failure flag is wrong";
+		/* the scan takes FAIL_ONE's link to be the state's own symbol, which is the root's edge */
+		if (((c->check & FAIL_ONE) != 0) !=
+			(i != 0 && k->fail != 0 && k->fail < n && (cells[k->fail].check & CHECK_PARENT) == 1 &&
+			 k->fail == i - cells[(c->check & CHECK_PARENT) - 1].base))
 			return "a state's failure flag is wrong";
 		if (reps[i].dict != 0 && (reps[i].dict >= n || depth[reps[i].dict] >= dep))
 			return "an output link does not go to a shallower state";
@@ -1751,7 +1762,8 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	uint64_t	i = 0;
 	uint32_t	s = 0,
 				prev_cp = 0;	/* the last logical character (is it Han? asked at white space only) */
-	uint64_t	cur = 0;		/* the cell of state s (cell_bits; the root's: base 0, check 0) */	/* the last logical character (is it Han? asked at white space only) */
+	uint64_t	cur = 0;		/* the cell of state s (cell_bits; the root's: base 0, check 0) */
+	uint32_t	prev_sym = 0;	/* the symbol that led to s */	/* the last logical character (is it Han? asked at white space only) */
 	size_t		pos = 0,
 				nchars = 0;
 	int			k;
@@ -1896,7 +1908,25 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 						root_hit = (CELL_CHECK(cr) & CHECK_PARENT) == 1;
 
 			/* & of the three, not &&: one branch, which is seldom taken */
-			if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0)
+			if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0 &&
+				(CELL_CHECK(cur) & FAIL_ONE))
+			{
+				/*
+				 * The failure link is the root's edge for the symbol that led to
+				 * s, the previous symbol, whose cell lies among the root's: its
+				 * edge for sym, else the root's, without reading the link.
+				 */
+				const uint64_t cf = cell_bits(&cells[prev_sym]);
+				const uint32_t edge2 = CELL_BASE(cf) + sym;
+				const uint64_t c2 = cell_bits(&cells[edge2]);
+				const int	hit2 = (CELL_CHECK(c2) & CHECK_PARENT) == prev_sym + 1;
+				const uint64_t hit_mask = (uint64_t) 0 - (uint64_t) hit2,
+							root_mask = ((uint64_t) 0 - (uint64_t) root_hit) & ~hit_mask;
+
+				s = (edge2 & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
+				cur = (c2 & hit_mask) | (cr & root_mask);
+			}
+			else if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0)
 			{
 				for (s = links[s].fail;;)
 				{
@@ -1923,6 +1953,7 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				s = (edge & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
 				cur = (ce & hit_mask) | (cr & root_mask);
 			}
+			prev_sym = sym;
 		}
 		if ((CELL_CHECK(cur) & HAS_REPORT) && report_matches(&rp, s, i, pos, nchars))
 			break;
