@@ -90,6 +90,22 @@ cell_bits(const struct Cell *c)
 #define CELL_CHECK(v) ((uint32_t) ((v) >> 32))
 #endif
 
+/*
+ * The scan's next state and its cell: the edge (state edge, cell ce) if hit,
+ * else the root's edge for sym (cell cr) if root_hit, else the root.  Masks,
+ * not ?: (which the compiler may make branches the processor cannot foresee).
+ */
+static inline void
+pick_next(int hit, uint32_t edge, uint64_t ce, int root_hit, uint32_t sym, uint64_t cr,
+		  uint32_t *s, uint64_t *cur)
+{
+	const uint64_t hit_mask = (uint64_t) 0 - (uint64_t) hit,
+				root_mask = ((uint64_t) 0 - (uint64_t) root_hit) & ~hit_mask;
+
+	*s = (edge & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
+	*cur = (ce & hit_mask) | (cr & root_mask);
+}
+
 /* A state's failure link and its only edge, per cell (apart from struct Cell: see there). */
 struct Link
 {
@@ -1027,13 +1043,13 @@ zp_matcher_build(ZpMatcher *m)
 		if (m->reps[i].report != 0)
 			m->cells[i].check |= HAS_REPORT;
 		if (m->cells[i].check != 0 && m->links[i].fail != 0)
+		{
 			m->cells[i].check |= FAIL_DEEP;
+			/* to a state of depth one: the root's edge for the state's own symbol */
+			if ((m->cells[m->links[i].fail].check & CHECK_PARENT) == 1)
+				m->cells[i].check |= FAIL_ONE;
+		}
 	}
-	/* failure links to a state of depth one: the root's edge for the state's own symbol */
-	for (i = 1; i < m->n_cells; i++)
-		if ((m->cells[i].check & FAIL_DEEP) &&
-			(m->cells[m->links[i].fail].check & CHECK_PARENT) == 1)
-			m->cells[i].check |= FAIL_ONE;
 	for (j = 0; j < N_TEMP; j++)
 		drop(m, &m->temp[j]);
 	m->built = 1;
@@ -1585,6 +1601,8 @@ run_tokens(ScanCtx *x, RunCache *rc)
 /*
  * Is byte b a token boundary of the run that holds the Han character at han?
  * With inside, also tell whether a boundary lies strictly between han and b.
+ * The run's own ends are boundaries: asked about them alone, the run needs no
+ * tokens.
  */
 static int
 han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
@@ -1599,6 +1617,8 @@ han_boundary(ScanCtx *x, size_t han, size_t b, int *inside)
 			*inside = 1;
 		return 1;				/* an enormous run: no check */
 	}
+	if (!inside && (b == rc->start || b == rc->end))
+		return 1;
 	if (!run_tokens(x, rc))
 		return 0;
 	/* binary search for the first boundary >= b */
@@ -1681,7 +1701,6 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 {
 	ScanCtx    *x = rp->x;
 	const ZpMatcher *m = x->m;
-	RunCache   *rc;
 	uint32_t	o;
 
 	for (o = m->reps[s].report; o != 0; o = m->reps[o].dict)
@@ -1704,17 +1723,18 @@ report_matches(Reporter *rp, uint32_t s, uint64_t i, size_t be, size_t chars)
 			match.char_end = chars;
 			if ((kind & 16) && ou->chars > ZP_TAG_CHECKED_CHARS)
 				ok = 1;			/* a long Chinese label is specific enough: no check */
-			else if ((kind & 16) && (rc = find_run(x, match.byte_start)) != NULL &&
-					 rc->start == match.byte_start && rc->end == match.byte_end)
-				ok = 1;			/* the whole run: its ends are token boundaries (no tokens needed) */
 			else if (kind & 16)
 			{
 				/* all Han: whole words, or a part of one word (网络 in 网络安全) */
-				int			bs_ok = han_boundary(x, match.byte_start, match.byte_start, NULL),
-							inside = 0,
-							be_ok = han_boundary(x, match.byte_start, match.byte_end, &inside);
+				int			inside = 0;
 
-				ok = (bs_ok && be_ok) || !inside;
+				ok = han_boundary(x, match.byte_start, match.byte_start, NULL) &&
+					han_boundary(x, match.byte_start, match.byte_end, NULL);
+				if (!ok)
+				{
+					han_boundary(x, match.byte_start, match.byte_end, &inside);
+					ok = !inside;
+				}
 			}
 			else
 			{
@@ -1763,7 +1783,7 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 	uint32_t	s = 0,
 				prev_cp = 0;	/* the last logical character (is it Han? asked at white space only) */
 	uint64_t	cur = 0;		/* the cell of state s (cell_bits; the root's: base 0, check 0) */
-	uint32_t	prev_sym = 0;	/* the symbol that led to s */	/* the last logical character (is it Han? asked at white space only) */
+	uint32_t	prev_sym = 0;	/* the symbol that led to s */
 	size_t		pos = 0,
 				nchars = 0;
 	int			k;
@@ -1908,8 +1928,11 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 						root_hit = (CELL_CHECK(cr) & CHECK_PARENT) == 1;
 
 			/* & of the three, not &&: one branch, which is seldom taken */
-			if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0 &&
-				(CELL_CHECK(cur) & FAIL_ONE))
+			const int	deep = (!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0;
+
+			if (!deep)
+				pick_next(hit, edge, ce, root_hit, sym, cr, &s, &cur);
+			else if (CELL_CHECK(cur) & FAIL_ONE)
 			{
 				/*
 				 * The failure link is the root's edge for the symbol that led to
@@ -1919,14 +1942,11 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 				const uint64_t cf = cell_bits(&cells[prev_sym]);
 				const uint32_t edge2 = CELL_BASE(cf) + sym;
 				const uint64_t c2 = cell_bits(&cells[edge2]);
-				const int	hit2 = (CELL_CHECK(c2) & CHECK_PARENT) == prev_sym + 1;
-				const uint64_t hit_mask = (uint64_t) 0 - (uint64_t) hit2,
-							root_mask = ((uint64_t) 0 - (uint64_t) root_hit) & ~hit_mask;
 
-				s = (edge2 & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
-				cur = (c2 & hit_mask) | (cr & root_mask);
+				pick_next((CELL_CHECK(c2) & CHECK_PARENT) == prev_sym + 1, edge2, c2, root_hit, sym, cr,
+						  &s, &cur);
 			}
-			else if ((!hit & ((CELL_CHECK(cur) & FAIL_DEEP) != 0) & (sym != CLS_NONE)) != 0)
+			else
 			{
 				for (s = links[s].fail;;)
 				{
@@ -1943,15 +1963,6 @@ zp_matcher_scan(const ZpMatcher *m, const char *text, size_t len,
 					s = ln->fail;
 				}
 				cur = cell_bits(&cells[s]);
-			}
-			else
-			{
-				/* masks, not ?: (which the compiler may make branches) */
-				const uint64_t hit_mask = (uint64_t) 0 - (uint64_t) hit,
-							root_mask = ((uint64_t) 0 - (uint64_t) root_hit) & ~hit_mask;
-
-				s = (edge & (uint32_t) hit_mask) | (sym & (uint32_t) root_mask);
-				cur = (ce & hit_mask) | (cr & root_mask);
 			}
 			prev_sym = sym;
 		}
