@@ -69,6 +69,19 @@ FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', '数字经济 发展'
 JOIN rank_docs d ON d.tableoid = t.row_table AND d.ctid = t.row_ctid ORDER BY t.score DESC, d.id;
 SELECT count(*) AS none FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', '   ');
 
+-- tier keys: for each pair and character, one key per tier its count reaches; with a GIN index on
+-- them rank_top reads rows through it, and finds the same top k
+SELECT cardinality(zhpolicy.rank_tiers(E'标题\n' || repeat('网络安全', 20))) AS tier_keys,
+       cardinality(zhpolicy.rank_tiers('')) AS empty, zhpolicy.rank_tiers(NULL) IS NULL AS strict;
+SELECT cardinality(zhpolicy.rank_tiers(repeat('网络安全', 20))) > cardinality(zhpolicy.rank_tiers(repeat('网络安全', 2)))
+       AS more_tiers_for_more;
+CREATE INDEX rank_docs_tiers_idx ON rank_docs USING gin (zhpolicy.rank_tiers(body));
+SELECT d.id, round(t.score::numeric, 4) AS score
+FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', '数字经济 发展', 3) t
+JOIN rank_docs d ON d.tableoid = t.row_table AND d.ctid = t.row_ctid ORDER BY t.score DESC, d.id;
+SELECT count(*) AS none FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', '   ');
+DROP INDEX rank_docs_tiers_idx;
+
 -- a row of more than 1,000,000 characters: every occurrence counted, also the last ones
 CREATE TABLE rank_long (id bigint PRIMARY KEY, body text);
 INSERT INTO rank_long SELECT 1, string_agg(body, E'\n' ORDER BY r, file) || '末尾的结论' FROM article, generate_series(1, 40) r;
@@ -79,14 +92,17 @@ ANALYZE rank_long;
 SELECT length(body) > 1000000 AS past_a_million FROM rank_long WHERE id = 1;
 SELECT e.term, e.tf = (length(body) - length(replace(body, e.term, ''))) / length(e.term) AS tf_exact, e.tf
 FROM rank_long, zhpolicy.rank_explain(body, zhpolicy.rank_query('网络空间 末尾的结论 的')) e WHERE id = 1;
-SELECT (SELECT array_agg(d.id ORDER BY t.score DESC, d.id)
-        FROM zhpolicy.rank_top('rank_long', 'body', 'rank_sketch', q) t
-        JOIN rank_long d ON d.ctid = t.row_ctid)
-       = (SELECT array_agg(id ORDER BY s DESC, id) FROM (
-            SELECT id, zhpolicy.rank(body, zhpolicy.rank_query(q, 'rank_long', 'body')) AS s FROM rank_long
-            WHERE body OPERATOR(zhpolicy.&@) ANY (zhpolicy.rank_terms(q)) ORDER BY 2 DESC, 1 LIMIT 10) x) AS same_top,
-       q
-FROM unnest(ARRAY['网络空间', '末尾的结论', '数字 经济 发展', '的']) AS q;
+-- rank_top's top 10 is ORDER BY rank(...) DESC, id LIMIT 10 over the rows that hold a phrase
+CREATE FUNCTION long_same_top(q text) RETURNS boolean LANGUAGE sql AS $$
+    SELECT (SELECT array_agg(d.id ORDER BY t.score DESC, d.id)
+            FROM zhpolicy.rank_top('rank_long', 'body', 'rank_sketch', q) t
+            JOIN rank_long d ON d.ctid = t.row_ctid)
+           = (SELECT array_agg(id ORDER BY s DESC, id) FROM (
+                SELECT id, zhpolicy.rank(body, zhpolicy.rank_query(q, 'rank_long', 'body')) AS s FROM rank_long
+                WHERE body OPERATOR(zhpolicy.&@) ANY (zhpolicy.rank_terms(q)) ORDER BY 2 DESC, 1 LIMIT 10) x) $$;
+SELECT long_same_top(q) AS same_top, q FROM unnest(ARRAY['网络空间', '末尾的结论', '数字 经济 发展', '的']) AS q;
+CREATE INDEX ON rank_long USING gin (zhpolicy.rank_tiers(body));
+SELECT long_same_top(q) AS same_top_by_tiers, q FROM unnest(ARRAY['网络空间', '末尾的结论', '数字 经济 发展', '的']) AS q;
 
 -- errors
 SELECT zhpolicy.rank('x', ROW('{a,b}', '{1}', NULL, NULL, NULL)::zhpolicy.rank_query);
@@ -106,3 +122,4 @@ SELECT * FROM zhpolicy.rank_top('rank_docs', 'body', 'body', 'x');
 SELECT * FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', 'x', 0);
 SELECT * FROM zhpolicy.rank_top('rank_docs', 'body', 'rank_sketch', 'x', 10, 1);
 DROP TABLE rank_docs, rank_long;
+DROP FUNCTION long_same_top(text);

@@ -52,6 +52,15 @@ SELECT array_agg(id ORDER BY id) AS like_ids FROM regress_app.longdocs WHERE bod
 SELECT array_agg(id ORDER BY id) AS ilike_ids FROM regress_app.longdocs WHERE body ILIKE '%网络空间%';
 SELECT array_agg(id ORDER BY id) AS strpos_ids FROM regress_app.longdocs WHERE strpos(body, '网络空间') > 0;
 RESET enable_seqscan;
+-- the ranked recipe: the rank sketch column and the tier index, in the application's schema
+ALTER TABLE regress_app.longdocs ADD COLUMN rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(body)) STORED;
+CREATE INDEX ON regress_app.longdocs USING gin (zhpolicy.rank_tiers(body));
+SELECT array_agg(d.id ORDER BY t.score DESC, d.id) AS top_ids,
+       (SELECT array_agg(id ORDER BY s DESC, id) FROM (
+            SELECT id, zhpolicy.rank(body, zhpolicy.rank_query('网络空间 发展', 'regress_app.longdocs', 'body')) AS s
+            FROM regress_app.longdocs ORDER BY 2 DESC, 1) x WHERE s > 0) AS by_order_by
+FROM zhpolicy.rank_top('regress_app.longdocs', 'body', 'rank_sketch', '网络空间 发展') t
+JOIN regress_app.longdocs d ON d.ctid = t.row_ctid;
 DROP TABLE regress_app.longdocs;
 
 -- writes without a grant: SQLSTATE 42501, and the error of the extension's functions names the grant

@@ -1278,6 +1278,15 @@ COMMENT ON FUNCTION zhpolicy.rank_explain(text, zhpolicy.rank_query, text) IS 'w
 CREATE FUNCTION zhpolicy.rank_sketch(doc text) RETURNS bytea
     AS 'MODULE_PATHNAME', 'zhpolicy_rank_sketch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- The tier keys of a document, for a GIN index on zhpolicy.rank_tiers(body): for each pair of
+-- characters (and each character), one key for every tier its count reaches (counts boosted in
+-- the lead, normalised to the row's length, tiers a factor of sqrt 2 apart).  rank_top finds the
+-- index by itself and reads rows through it, commonest first, instead of bounding every row that
+-- holds a phrase.  COST: a call reads and counts a whole document.
+CREATE FUNCTION zhpolicy.rank_tiers(doc text) RETURNS integer[]
+    AS 'MODULE_PATHNAME', 'zhpolicy_rank_tiers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 10000;
+COMMENT ON FUNCTION zhpolicy.rank_tiers(text) IS 'tier keys of a document, for the GIN index zhpolicy.rank_top reads rows through';
+
 -- An upper bound of zhpolicy.rank(doc, query) from doc's rank sketch alone.
 -- held, when not NULL, lists the phrases (numbered from 1) the row holds; the others count 0.
 CREATE FUNCTION zhpolicy.rank_bound(sketch bytea, query zhpolicy.rank_query, held integer[] DEFAULT NULL) RETURNS float8

@@ -11,7 +11,15 @@
 
 #include <math.h>
 
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "utils/hsearch.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -20,6 +28,7 @@
 #include "storage/itemptr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "zp_rank.h"
@@ -30,6 +39,7 @@ PG_FUNCTION_INFO_V1(zhpolicy_rank_word_share);
 PG_FUNCTION_INFO_V1(zhpolicy_rank_sketch);
 PG_FUNCTION_INFO_V1(zhpolicy_rank_bound);
 PG_FUNCTION_INFO_V1(zhpolicy_rank_top);
+PG_FUNCTION_INFO_V1(zhpolicy_rank_tiers);
 
 #define RANK_MAX_TERMS 64		/* phrases in one query */
 
@@ -43,6 +53,7 @@ typedef struct ParsedQuery
 	char	  **names;			/* each term as a C string, for rank_explain */
 	ZpRankParams params;
 	ZpRankBoundTerm *bterms;	/* the terms' index keys, made on the first rank_bound call */
+	MemoryContext cxt;			/* where it lives (the function's fn_mcxt) */
 } ParsedQuery;
 
 /* Refuse a malformed rank_query (terms and weights must pair up, without NULLs). */
@@ -89,6 +100,7 @@ parse_query(FunctionCallInfo fcinfo, HeapTupleHeader rec)
 		return pq;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	pq = palloc0(sizeof(ParsedQuery));
+	pq->cxt = fcinfo->flinfo->fn_mcxt;
 	pq->rawlen = rawlen;
 	pq->raw = palloc(rawlen);
 	memcpy(pq->raw, rec, rawlen);
@@ -137,6 +149,23 @@ parse_query(FunctionCallInfo fcinfo, HeapTupleHeader rec)
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = pq;
 	return pq;
+}
+
+/* The phrases' index keys for bounds, made once per parsed query (in its memory). */
+static void
+rank_prepare_bound_terms(ParsedQuery *pq)
+{
+	if (!pq->bterms)
+	{
+		ZpRankBoundTerm *bt = MemoryContextAllocZero(pq->cxt, sizeof(ZpRankBoundTerm) * (pq->nterms + 1));
+		ZpAllocator mem = zhpolicy_palloc_allocator;
+		MemoryContext old = MemoryContextSwitchTo(pq->cxt);
+
+		if (zp_rank_bound_prepare(pq->terms, pq->nterms, &mem, bt) != 0)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		MemoryContextSwitchTo(old);
+		pq->bterms = bt;
+	}
 }
 
 /* Score one document; stats may be NULL. */
@@ -243,6 +272,25 @@ zhpolicy_rank_sketch(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
+/* The tier keys of a document, for the GIN index that rank_top reads rows from, commonest first. */
+Datum
+zhpolicy_rank_tiers(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	uint32_t   *keys;
+	size_t		n;
+	Datum	   *elems;
+
+	zhpolicy_check_encoding();
+	if (zp_rank_tiers(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &zp_rank_defaults,
+					  &zhpolicy_palloc_allocator, &keys, &n) != 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	elems = palloc(sizeof(Datum) * (n + 1));
+	for (size_t i = 0; i < n; i++)
+		elems[i] = Int32GetDatum((int32) keys[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int) n, INT4OID, 4, true, TYPALIGN_INT));
+}
+
 /* An upper bound of rank(doc, query) read from doc's rank sketch alone. */
 Datum
 zhpolicy_rank_bound(PG_FUNCTION_ARGS)
@@ -272,18 +320,7 @@ zhpolicy_rank_bound(PG_FUNCTION_ARGS)
 				 errmsg("value is not a zhpolicy rank sketch"),
 				 errdetail("A rank sketch is made by zhpolicy.rank_sketch(body) of this version."),
 				 errhint("Recompute the column: UPDATE the table SET body = body when the sketch is a generated column, else SET rank_sketch = zhpolicy.rank_sketch(body).")));
-	if (!pq->bterms)
-	{
-		ZpRankBoundTerm *bt = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-													 sizeof(ZpRankBoundTerm) * (pq->nterms + 1));
-		ZpAllocator mem = zhpolicy_palloc_allocator;
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (zp_rank_bound_prepare(pq->terms, pq->nterms, &mem, bt) != 0)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		MemoryContextSwitchTo(old);
-		pq->bterms = bt;
-	}
+	rank_prepare_bound_terms(pq);
 	terms = pq->terms;
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
 	{
@@ -393,6 +430,524 @@ rank_column_type(Oid relid, const char *col)
 	return get_atttype(relid, att);
 }
 
+/* ---------------------------------------------------------------- the tier index */
+
+/*
+ * Whether relid has a valid GIN index on zhpolicy.rank_tiers(text_col) (no predicate): then
+ * rank_top reads rows through it, commonest first, instead of bounding every candidate.
+ */
+static bool
+tier_index_of(Oid relid, const char *text_col)
+{
+	Oid			argtype = TEXTOID;
+	Oid			fn = LookupFuncName(list_make2(makeString("zhpolicy"), makeString("rank_tiers")), 1, &argtype, true);
+	AttrNumber	att = get_attnum(relid, text_col);
+	Relation	rel;
+	List	   *indexes;
+	ListCell   *lc;
+	bool		found = false;
+
+	if (!OidIsValid(fn) || att <= 0)
+		return false;
+	rel = table_open(relid, AccessShareLock);
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		List	   *exprs;
+		Node	   *e;
+
+		if (idx->rd_rel->relam == GIN_AM_OID && idx->rd_index->indisvalid &&
+			idx->rd_index->indnatts == 1 && idx->rd_index->indkey.values[0] == 0 &&
+			RelationGetIndexPredicate(idx) == NIL &&
+			(exprs = RelationGetIndexExpressions(idx)) != NIL &&
+			IsA((e = linitial(exprs)), FuncExpr) && ((FuncExpr *) e)->funcid == fn &&
+			list_length(((FuncExpr *) e)->args) == 1)
+		{
+			Node	   *arg = linitial(((FuncExpr *) e)->args);
+
+			while (IsA(arg, RelabelType))
+				arg = (Node *) ((RelabelType *) arg)->arg;
+			if (IsA(arg, Var) && ((Var *) arg)->varattno == att)
+				found = true;
+		}
+		index_close(idx, AccessShareLock);
+		if (found)
+			break;
+	}
+	list_free(indexes);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* A row met through the tier index. */
+typedef struct TierRowKey
+{
+	Oid			tab;
+	ItemPointerData tid;
+} TierRowKey;
+
+typedef struct TierRow
+{
+	TierRowKey	key;			/* first: the hash key */
+	bool		scored;
+	bool		sketched;		/* sketch_bound read */
+	double		sketch_bound;	/* the bound of its rank sketch (when sketched) */
+	uint64		unlisted;		/* phrases that have not listed it (bit i: phrase i) */
+	double		listed_part;	/* the bound of its score from the phrases that listed it */
+} TierRow;
+
+/* A search of the top k through the tier index. */
+typedef struct TierSearch
+{
+	FunctionCallInfo fcinfo;
+	ParsedQuery *pq;
+	Oid			relid;
+	const char *text_col;
+	const char *sketch_col;
+	Datum		rq;				/* the rank query, for rank_bound */
+	Oid			rq_type;
+	int			k;
+	double		epsilon;
+	double		rho;			/* max(1, avg_len / ZP_TIER_REF_LEN), see zp_rank.h */
+	int			low[RANK_MAX_TERMS];	/* the lowest tier probed for each phrase (ZP_TIER_COUNT: none) */
+	double		unseen[RANK_MAX_TERMS]; /* the bound of each phrase's part for rows it has not listed */
+	SPIPlanPtr	probe;			/* the rows listed for an array of tier keys, with their lengths */
+	Oid			fetch_tab[8];	/* plans that read one row's text, by table (partition) */
+	SPIPlanPtr	fetch_plan[8];
+	int			nfetch;
+	Oid			sketch_tab[8];	/* plans that read one row's sketch bound, by table */
+	SPIPlanPtr	sketch_plan[8];
+	int			nsketch,
+				sketched;
+	HTAB	   *rows;			/* TierRow by (table, ctid) */
+	TierRow   **pool;			/* rows met and not scored */
+	int			npool,
+				pool_room;
+	TopRow	   *heap;
+	int			nheap,
+				scored,
+				kept,
+				probes;
+	MemoryContext row_cxt;
+} TierSearch;
+
+/* Whether the tier index can bound this query: every phrase with a weight has keys, and lengths are normalised. */
+static bool
+tier_search_usable(ParsedQuery *pq)
+{
+	if (pq->params.avg_len <= 0 || pq->nterms > 64)
+		return false;
+	rank_prepare_bound_terms(pq);
+	for (int i = 0; i < pq->nterms; i++)
+		if (pq->terms[i].weight > 0 && pq->bterms[i].nkeys == 0)
+			return false;
+	return true;
+}
+
+static void
+tier_search_init(TierSearch *ts, FunctionCallInfo fcinfo, ParsedQuery *pq, Oid relid, const char *text_col,
+				 const char *sketch_col, Datum rq, Oid rq_type, int k, double epsilon, TopRow *heap,
+				 MemoryContext row_cxt)
+{
+	HASHCTL		ctl;
+	StringInfoData sql;
+	Oid			argtype = INT4ARRAYOID;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->fcinfo = fcinfo;
+	ts->pq = pq;
+	ts->relid = relid;
+	ts->text_col = text_col;
+	ts->sketch_col = sketch_col;
+	ts->rq = rq;
+	ts->rq_type = rq_type;
+	ts->k = k;
+	ts->epsilon = epsilon;
+	ts->heap = heap;
+	ts->row_cxt = row_cxt;
+	ts->rho = Max(1.0, pq->params.avg_len / ZP_TIER_REF_LEN);
+	for (int i = 0; i < pq->nterms; i++)
+	{
+		ts->low[i] = ZP_TIER_COUNT;
+		ts->unseen[i] = zp_rank_part_bound(pq->terms[i].weight, -1, &pq->params);
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(TierRowKey);
+	ctl.entrysize = sizeof(TierRow);
+	ctl.hcxt = CurrentMemoryContext;
+	ts->rows = hash_create("zhpolicy rank_top rows", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ts->pool_room = 1024;
+	ts->pool = palloc(sizeof(TierRow *) * ts->pool_room);
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT tableoid, ctid, pg_catalog.octet_length(%s::text) FROM %s "
+					 "WHERE zhpolicy.rank_tiers(%s::text) OPERATOR(pg_catalog.@>) $1",
+					 quote_identifier(text_col),
+					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
+					 quote_identifier(text_col));
+	ts->probe = SPI_prepare(sql.data, 1, &argtype);
+	if (ts->probe == NULL)
+		elog(ERROR, "zhpolicy.rank_top: could not prepare the tier probe: %s", SPI_result_code_string(SPI_result));
+}
+
+/* The tier keys of phrase t at tier j, as an int4[]. */
+static Datum
+tier_probe_keys(TierSearch *ts, int t, int j)
+{
+	const ZpRankBoundTerm *bt = &ts->pq->bterms[t];
+	Datum	   *elems = palloc(sizeof(Datum) * bt->nkeys);
+
+	for (size_t i = 0; i < bt->nkeys; i++)
+		elems[i] = Int32GetDatum((int32) zp_rank_tier_key(bt->keys[i], j));
+	return PointerGetDatum(construct_array(elems, (int) bt->nkeys, INT4OID, 4, true, TYPALIGN_INT));
+}
+
+/* Whether the index lists any row for phrase t at tier j. */
+static bool
+tier_probe_any(TierSearch *ts, int t, int j)
+{
+	Datum		keys = tier_probe_keys(ts, t, j);
+	bool		any;
+
+	ts->probes++;
+	if (SPI_execute_plan(ts->probe, &keys, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "zhpolicy.rank_top: the tier probe failed");
+	any = SPI_processed > 0;
+	SPI_freetuptable(SPI_tuptable);
+	return any;
+}
+
+/*
+ * The bound of a phrase's part for a row of dl bytes it first listed at tier j: the row is below
+ * tier j + 1, so its boosted count is below threshold(j + 1) (1 - b + b dl / ZP_TIER_REF_LEN).
+ */
+static double
+tier_part(const TierSearch *ts, int t, int j, double dl)
+{
+	const ZpRankParams *p = &ts->pq->params;
+
+	if (j + 1 >= ZP_TIER_COUNT)
+		return zp_rank_part_bound(ts->pq->terms[t].weight, -1, p);
+	return zp_rank_part_bound(ts->pq->terms[t].weight,
+							  zp_rank_tier_threshold(j + 1) * (1 - p->b + p->b * dl / ZP_TIER_REF_LEN) /
+							  (1 - p->b + p->b * dl / p->avg_len), p);
+}
+
+/* Probe tier j for phrase t: rows it lists for the first time get that tier's bound. */
+static void
+tier_probe(TierSearch *ts, int t, int j)
+{
+	Datum		keys = tier_probe_keys(ts, t, j);
+
+	ts->probes++;
+	if (SPI_execute_plan(ts->probe, &keys, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "zhpolicy.rank_top: the tier probe failed");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		bool		isnull;
+		TierRowKey	key;
+		TierRow    *row;
+		bool		found;
+
+		memset(&key, 0, sizeof(key));
+		key.tab = DatumGetObjectId(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull));
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull)), &key.tid);
+		row = hash_search(ts->rows, &key, HASH_ENTER, &found);
+		if (!found)
+		{
+			row->scored = false;
+			row->sketched = false;
+			row->sketch_bound = 0;
+			row->unlisted = ts->pq->nterms >= 64 ? ~(uint64) 0 : (((uint64) 1 << ts->pq->nterms) - 1);
+			row->listed_part = 0;
+			if (ts->npool == ts->pool_room)
+			{
+				ts->pool_room *= 2;
+				ts->pool = repalloc(ts->pool, sizeof(TierRow *) * ts->pool_room);
+			}
+			ts->pool[ts->npool++] = row;
+		}
+		if (row->unlisted & ((uint64) 1 << t))
+		{
+			double		dl = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &isnull));
+
+			row->unlisted &= ~((uint64) 1 << t);
+			row->listed_part += tier_part(ts, t, j, isnull ? 0 : dl);
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+	ts->low[t] = j;
+	ts->unseen[t] = zp_rank_part_bound(ts->pq->terms[t].weight, zp_rank_tier_threshold(j) * ts->rho, &ts->pq->params);
+}
+
+/*
+ * The first probe of phrase t: the highest tier that lists a row, found by halving (a row listed
+ * at a tier is listed at every lower one), so the probes that follow start there.
+ */
+static void
+tier_start(TierSearch *ts, int t)
+{
+	int			lo = -1,		/* a tier that lists a row (-1: none known) */
+				hi = ZP_TIER_COUNT; /* a tier that lists none (ZP_TIER_COUNT: none known) */
+
+	while (hi - lo > 1)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (tier_probe_any(ts, t, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* rows are below tier hi: as if it had been probed and listed none */
+	ts->low[t] = hi;
+	if (hi < ZP_TIER_COUNT)
+		ts->unseen[t] = zp_rank_part_bound(ts->pq->terms[t].weight, zp_rank_tier_threshold(hi) * ts->rho,
+										   &ts->pq->params);
+	if (lo >= 0)
+		tier_probe(ts, t, lo);
+}
+
+/* Whether the k-th score so far settles a bound (no row bounded by it can enter the top k). */
+static bool
+tier_beats(const TierSearch *ts, double bound)
+{
+	double		kth;
+
+	if (ts->nheap < ts->k)
+		return false;
+	kth = ts->heap[0].score;
+	return kth >= (1 - ts->epsilon) * bound && (ts->epsilon > 0 || kth > bound);
+}
+
+/* A row's bound: the parts of the phrases that listed it, and the unseen bound of the others. */
+static double
+tier_row_bound(const TierSearch *ts, const TierRow *row)
+{
+	double		b = row->listed_part;
+
+	for (uint64 m = row->unlisted; m; m &= m - 1)
+		b += ts->unseen[__builtin_ctzll(m)];
+	return row->sketched && row->sketch_bound < b ? row->sketch_bound : b;
+}
+
+/*
+ * A plan that reads one row of table tab by ctid ($1): SELECT <what> FROM ONLY tab (a partition of
+ * a partitioned table, or the table itself), kept in tabs/plans (n of at most 8) while there is
+ * room; an unsaved plan lives until SPI_finish.  NULL when the table is gone.
+ */
+static SPIPlanPtr
+tier_row_plan(Oid tab, const char *what, int nargs, Oid *argtypes, Oid *tabs, SPIPlanPtr *plans, int *n)
+{
+	StringInfoData sql;
+	char	   *name;
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < *n; i++)
+		if (tabs[i] == tab)
+			return plans[i];
+	name = get_rel_name(tab);
+	if (name == NULL)
+		return NULL;
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT %s FROM ONLY %s WHERE ctid = $1", what,
+					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(tab)), name));
+	plan = SPI_prepare(sql.data, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "zhpolicy.rank_top: could not prepare a row read: %s", SPI_result_code_string(SPI_result));
+	if (*n < 8)
+	{
+		tabs[*n] = tab;
+		plans[(*n)++] = plan;
+	}
+	return plan;
+}
+
+/* Read a row's sketch bound (NULL sketch: no bound from it). */
+static void
+tier_sketch(TierSearch *ts, TierRow *row)
+{
+	Oid			argtypes[2] = {TIDOID, ts->rq_type};
+	Datum		args[2] = {PointerGetDatum(&row->key.tid), ts->rq};
+	char	   *what = psprintf("zhpolicy.rank_bound(%s, $2)", quote_identifier(ts->sketch_col));
+	SPIPlanPtr	plan = tier_row_plan(row->key.tab, what, 2, argtypes, ts->sketch_tab, ts->sketch_plan, &ts->nsketch);
+
+	row->sketched = true;
+	row->sketch_bound = get_float8_infinity();
+	ts->sketched++;
+	if (plan == NULL)
+		return;
+	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "zhpolicy.rank_top: the sketch read failed");
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		b = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			row->sketch_bound = DatumGetFloat8(b);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Read a row's text and score it exactly. */
+static void
+tier_score(TierSearch *ts, TierRow *row)
+{
+	Oid			argtype = TIDOID;
+	Datum		arg = PointerGetDatum(&row->key.tid);
+	char	   *what = psprintf("%s::text", quote_identifier(ts->text_col));
+	SPIPlanPtr	plan = tier_row_plan(row->key.tab, what, 1, &argtype, ts->fetch_tab, ts->fetch_plan, &ts->nfetch);
+	MemoryContext old;
+
+	row->scored = true;
+	if (plan == NULL)
+		return;				/* dropped meanwhile: not a row of the table any more */
+	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "zhpolicy.rank_top: the row fetch failed");
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		doc = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			TopRow		top;
+
+			old = MemoryContextSwitchTo(ts->row_cxt);
+			top.score = score_doc(ts->fcinfo, ts->pq, DatumGetTextPP(doc), NULL, NULL);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(ts->row_cxt);
+			ts->scored++;
+			if (top.score > 0)
+			{
+				top.tab = row->key.tab;
+				top.tid = row->key.tid;
+				ts->kept++;
+				top_rows_offer(ts->heap, &ts->nheap, ts->k, &top);
+			}
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * The top k through the tier index (Fagin's threshold algorithm, tier by tier): probe the
+ * phrase whose unseen rows could add most, score the met row of the highest bound once no unseen
+ * row can beat it, until the k-th score beats every bound.  Returns true when that settled the top
+ * k; false when every phrase is down to its lowest tier and rows below it could still enter: then
+ * listed[t] says which phrases' candidates must still be looked at (rows holding only the others
+ * cannot beat the k-th score).
+ */
+static bool
+tier_search_run(TierSearch *ts, bool *listed)
+{
+	int			nterms = ts->pq->nterms;
+	bool		started = false;
+
+	for (;;)
+	{
+		double		unseen = 0,
+					best = -1;
+		int			best_i = -1,
+					pick = -1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!started)
+		{
+			for (int t = 0; t < nterms; t++)
+				if (ts->pq->terms[t].weight > 0)
+					tier_start(ts, t);
+				else
+					ts->unseen[t] = 0;
+			started = true;
+		}
+		for (int t = 0; t < nterms; t++)
+		{
+			unseen += ts->unseen[t];
+			if (ts->pq->terms[t].weight > 0 && ts->low[t] > 0 &&
+				(pick < 0 || ts->unseen[t] > ts->unseen[pick]))
+				pick = t;
+		}
+		for (int i = 0; i < ts->npool; i++)
+		{
+			double		b = tier_row_bound(ts, ts->pool[i]);
+
+			if (tier_beats(ts, b))
+			{
+				/* bounds only fall and the k-th score only rises: it stays beaten */
+				ts->pool[i--] = ts->pool[--ts->npool];
+				continue;
+			}
+			if (b > best)
+			{
+				best = b;
+				best_i = i;
+			}
+		}
+		if (tier_beats(ts, Max(unseen, best)))
+			return true;
+		if (best_i >= 0 && (best >= unseen || pick < 0) && !tier_beats(ts, best))
+		{
+			TierRow    *row = ts->pool[best_i];
+
+			if (!row->sketched)
+			{
+				/* its sketch first: a few kB, where scoring reads the whole row */
+				tier_sketch(ts, row);
+				continue;
+			}
+			ts->pool[best_i] = ts->pool[--ts->npool];
+			tier_score(ts, row);
+			continue;
+		}
+		if (pick >= 0)
+		{
+			tier_probe(ts, pick, ts->low[pick] - 1);
+			continue;
+		}
+		break;
+	}
+
+	/*
+	 * Every met row is scored or beaten; unseen rows remain that could enter.  A row that holds
+	 * none of the phrases marked here scores at most the sum of the others' unseen bounds: leave
+	 * out the smallest while that sum stays beaten.
+	 */
+	{
+		double		left_out = 0;
+
+		for (int t = 0; t < nterms; t++)
+			listed[t] = ts->pq->terms[t].weight > 0;
+		for (;;)
+		{
+			int			m = -1;
+
+			for (int t = 0; t < nterms; t++)
+				if (listed[t] && (m < 0 || ts->unseen[t] < ts->unseen[m]))
+					m = t;
+			if (m < 0 || !tier_beats(ts, left_out + ts->unseen[m]))
+				break;
+			left_out += ts->unseen[m];
+			listed[m] = false;
+		}
+	}
+	return false;
+}
+
+/* Whether the tier search met (scored, or ruled out) a row. */
+static bool
+tier_row_find(HTAB *rows, Oid tab, ItemPointer tid)
+{
+	TierRowKey	key;
+
+	memset(&key, 0, sizeof(key));
+	key.tab = tab;
+	ItemPointerCopy(tid, &key.tid);
+	return hash_search(rows, &key, HASH_FIND, NULL) != NULL;
+}
+
 /*
  * The k rows of a table that rank highest for a query (zhpolicy.rank with the table's
  * statistics), exactly as ORDER BY zhpolicy.rank(...) DESC LIMIT k finds them among the rows that
@@ -424,11 +979,14 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 	TopRow	   *heap;
 	int			nheap = 0,
 				scored = 0,
-				kept = 0;
+				kept = 0,
+				nterms_listed = 0;
 	MemoryContext row_cxt,
 				old;
 	ParsedQuery *pq;
 	bool		isnull;
+	bool		listed[RANK_MAX_TERMS + 1];
+	HTAB	   *seen;
 
 	if (k < 1)
 		ereport(ERROR,
@@ -490,26 +1048,51 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 	rq_type = SPI_gettypeid(SPI_tuptable->tupdesc, 2);
 	pq = parse_query(fcinfo, DatumGetHeapTupleHeader(rq));
 
-	/* the candidates with their bounds, best bound first (rows without a sketch before all) */
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT tableoid, ctid, zhpolicy.rank_bound(%s, $1), %s::text FROM %s WHERE ",
-					 quote_identifier(sketch_col), quote_identifier(text_col),
-					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), relname));
-	for (int i = 1; i <= nterms; i++)
-		appendStringInfo(&sql, "%s%s::text OPERATOR(zhpolicy.&@~) $2[%d]", i > 1 ? " OR " : "",
-						 quote_identifier(text_col), i);
-	appendStringInfoString(&sql, " ORDER BY 3 DESC NULLS FIRST");
-	argtypes[0] = rq_type;
-	argtypes[1] = TEXTARRAYOID;
-	args[0] = rq;
-	args[1] = terms;
-	if (SPI_execute_with_args(sql.data, 2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "zhpolicy.rank_top: the candidate query failed");
-
-	/* room for k rows, or for every candidate when there are fewer */
-	heap = palloc(sizeof(TopRow) * Max(Min((uint64) k, SPI_processed), 1));
+	/* room for k rows */
+	heap = palloc(sizeof(TopRow) * k);
 	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "zhpolicy rank_top row", ALLOCSET_DEFAULT_SIZES);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	for (int i = 0; i < nterms; i++)
+		listed[i] = true;
+	seen = NULL;
+	if (tier_index_of(relid, text_col) && tier_search_usable(pq))
+	{
+		TierSearch	ts;
+
+		tier_search_init(&ts, fcinfo, pq, relid, text_col, sketch_col, rq, rq_type, k, epsilon, heap, row_cxt);
+		if (tier_search_run(&ts, listed))
+			memset(listed, 0, sizeof(listed));	/* settled: no candidate list needed */
+		else
+			elog(DEBUG1, "zhpolicy.rank_top: the tier index did not settle the top %d; listing candidates", k);
+		nheap = ts.nheap;
+		scored = ts.scored;
+		kept = ts.kept;
+		seen = ts.rows;
+		elog(DEBUG1, "zhpolicy.rank_top: tier index: %d probes, %ld rows met, %d sketches read, %d scored exactly",
+			 ts.probes, seen ? hash_get_num_entries(seen) : 0L, ts.sketched, ts.scored);
+	}
+	for (int i = 0; i < nterms; i++)
+		nterms_listed += listed[i] ? 1 : 0;
+
+	/* the candidates with their bounds, best bound first (rows without a sketch before all) */
+	if (nterms_listed > 0)
+	{
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "SELECT tableoid, ctid, zhpolicy.rank_bound(%s, $1), %s::text FROM %s WHERE ",
+						 quote_identifier(sketch_col), quote_identifier(text_col),
+						 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), relname));
+		for (int i = 1, n = 0; i <= nterms; i++)
+			if (listed[i - 1])
+				appendStringInfo(&sql, "%s%s::text OPERATOR(zhpolicy.&@~) $2[%d]", n++ > 0 ? " OR " : "",
+								 quote_identifier(text_col), i);
+		appendStringInfoString(&sql, " ORDER BY 3 DESC NULLS FIRST");
+		argtypes[0] = rq_type;
+		argtypes[1] = TEXTARRAYOID;
+		args[0] = rq;
+		args[1] = terms;
+		if (SPI_execute_with_args(sql.data, 2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "zhpolicy.rank_top: the candidate query failed");
+	}
+	for (uint64 i = 0; nterms_listed > 0 && i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
@@ -524,6 +1107,10 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 		if (nheap >= k && !ub_null && heap[0].score >= (1 - epsilon) * ub &&
 			(epsilon > 0 || heap[0].score > ub))
 			break;
+		row.tab = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 2, &isnull)), &row.tid);
+		if (seen && tier_row_find(seen, row.tab, &row.tid))
+			continue;			/* scored already, or ruled out by its tiers */
 		doc = SPI_getbinval(tup, desc, 4, &doc_null);
 		if (doc_null)
 			continue;
@@ -535,8 +1122,6 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 		if (row.score <= 0)
 			continue;			/* holds the pairs of a phrase but not the phrase */
 		kept++;
-		row.tab = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 2, &isnull)), &row.tid);
 		top_rows_offer(heap, &nheap, k, &row);
 	}
 	elog(DEBUG1, "zhpolicy.rank_top: %d scored exactly, %d kept", scored, kept);

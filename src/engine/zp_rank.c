@@ -606,6 +606,46 @@ sketch_weights(const ZpLexicon *lex, const ZpLexicon *user, const char *doc, siz
  * get a quarter of the room, the buckets ZP_SKETCH_BUCKET_SHARE of the rest and the filter
  * what is left, with as many bits set an entry as its size makes best for false positives.
  */
+/*
+ * Distinct keys of sorted keys[0..n) with their counts, and after the pairs of each character
+ * the character's own key (CHAR_KEY) with the sum of their counts, as the sketch counts them;
+ * ukeys and ucounts need room for 2n + 1.  Returns how many.
+ */
+static size_t
+count_keys(const uint32_t *keys, size_t n, uint32_t *ukeys, uint32_t *ucounts, ZpTicker *t)
+{
+	size_t		nu = 0;
+
+	for (size_t i = 0; i < n;)
+	{
+		size_t		j = i;
+		uint32_t	hi = keys[i] & 0xFFFF0000u,
+					chars = 0;
+
+		while (j < n && (keys[j] & 0xFFFF0000u) == hi)
+		{
+			size_t		r = j;
+
+			while (r < n && keys[r] == keys[j])
+				r++;
+			ukeys[nu] = keys[j];
+			ucounts[nu++] = (uint32_t) (r - j);
+			chars += (uint32_t) (r - j);
+			j = r;
+			zp_tick(t);
+		}
+		if (ukeys[nu - 1] == CHAR_KEY(hi))
+			ucounts[nu - 1] += chars;	/* the pair (c, U+FFFF) shares the key: the sum bounds both */
+		else
+		{
+			ukeys[nu] = CHAR_KEY(hi);
+			ucounts[nu++] = chars;
+		}
+		i = j;
+	}
+	return nu;
+}
+
 #define ZP_SKETCH_HEAVY_SHARE 1 / 8	/* of the room, for the commonest keys */
 #define ZP_SKETCH_BUCKET_SHARE 0.2	/* of the room after the heavy keys */
 
@@ -651,33 +691,7 @@ zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
 	if (!ukeys || !ucounts)
 		goto oom;
 	zp_ticker_init(&t, mem);
-	for (i = 0; i < n;)
-	{
-		size_t		j = i;
-		uint32_t	hi = keys[i] & 0xFFFF0000u,
-					chars = 0;
-
-		while (j < n && (keys[j] & 0xFFFF0000u) == hi)
-		{
-			size_t		r = j;
-
-			while (r < n && keys[r] == keys[j])
-				r++;
-			ukeys[nu] = keys[j];
-			ucounts[nu++] = (uint32_t) (r - j);
-			chars += (uint32_t) (r - j);
-			j = r;
-			zp_tick(&t);
-		}
-		if (ukeys[nu - 1] == CHAR_KEY(hi))
-			ucounts[nu - 1] += chars;	/* the pair (c, U+FFFF) shares the key: the sum bounds both */
-		else
-		{
-			ukeys[nu] = CHAR_KEY(hi);
-			ucounts[nu++] = chars;
-		}
-		i = j;
-	}
+	nu = count_keys(keys, n, ukeys, ucounts, &t);
 	{
 		size_t		budget = len / 12,
 					avail;
@@ -1006,4 +1020,151 @@ zp_rank_bound(const char *sk, const ZpRankTerm *terms, const ZpRankBoundTerm *bt
 		total += terms[i].weight * x * (p->k1 + 1) / (x + p->k1 * norm);
 	}
 	return total;
+}
+
+/* ---------------------------------------------------------------- tier keys */
+
+double
+zp_rank_tier_threshold(int j)
+{
+	/* 2^(j/2): tiers a factor of sqrt 2 apart */
+	return j <= 0 ? 1.0 : ldexp(j % 2 ? 1.4142135623730951 : 1.0, j / 2);
+}
+
+uint32_t
+zp_rank_tier_key(uint32_t key, int j)
+{
+	/* a 32-bit mix of the key and its tier: a collision only lists a row at a tier it lacks */
+	uint64_t	h = ((uint64_t) key << 8 | (uint32_t) (j + 1)) * 0x9E3779B97F4A7C15ull;
+
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 32;
+	return (uint32_t) h;
+}
+
+double
+zp_rank_part_bound(double w, double y, const ZpRankParams *p)
+{
+	if (w <= 0 || y == 0)
+		return 0;
+	if (y < 0)
+		return w * (p->k1 + 1);
+	return w * y * (p->k1 + 1) / (y + p->k1);
+}
+
+/* Sorted keys of text[0..len) counted by count_keys into fresh buffers; -1 when memory is short. */
+static int
+counted_keys(const char *text, size_t len, const ZpAllocator *mem, ZpTicker *t,
+			 uint32_t **ukeys, uint32_t **ucounts, size_t *nu)
+{
+	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
+	size_t		n;
+
+	*ukeys = *ucounts = NULL;
+	*nu = 0;
+	if (!keys)
+		return -1;
+	n = zp_bigram_text_keys(text, len, keys, mem);
+	if (zp_bigram_sort(keys, n, mem) != 0)
+	{
+		mem->release(mem->ctx, keys);
+		return -1;
+	}
+	*ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	*ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	if (!*ukeys || !*ucounts)
+	{
+		mem->release(mem->ctx, keys);
+		return -1;
+	}
+	*nu = count_keys(keys, n, *ukeys, *ucounts, t);
+	mem->release(mem->ctx, keys);
+	return 0;
+}
+
+int
+zp_rank_tiers(const char *doc, size_t len, const ZpRankParams *p, const ZpAllocator *mem,
+			  uint32_t **out, size_t *nout)
+{
+	size_t		lead = lead_end_of(doc, len, p->lead_max);
+	uint32_t   *ukeys = NULL,
+			   *ucounts = NULL,
+			   *lkeys = NULL,
+			   *lcounts = NULL,
+			   *res = NULL;
+	size_t		nu = 0,
+				nl = 0,
+				li = 0,
+				nres = 0,
+				room = 0;
+	double		norm = 1 - p->b + p->b * (double) len / ZP_TIER_REF_LEN;
+	double		thr[ZP_TIER_COUNT];
+	ZpTicker	t;
+
+	*out = NULL;
+	*nout = 0;
+	zp_ticker_init(&t, mem);
+	for (int j = 0; j < ZP_TIER_COUNT; j++)
+		thr[j] = zp_rank_tier_threshold(j) * norm;	/* boosted counts a tier needs in this row */
+	if (counted_keys(doc, len, mem, &t, &ukeys, &ucounts, &nu) != 0 ||
+		(lead > 0 && counted_keys(doc, lead, mem, &t, &lkeys, &lcounts, &nl) != 0))
+		goto oom;
+	for (size_t i = 0; i < nu; i++)
+	{
+		double		c = ucounts[i];
+		int			tiers = 0;
+
+		while (li < nl && lkeys[li] < ukeys[i])
+			li++;
+		if (li < nl && lkeys[li] == ukeys[i])
+			c += (p->title_boost - 1) * (lcounts[li] < ucounts[i] ? lcounts[li] : ucounts[i]);
+		while (tiers < ZP_TIER_COUNT && thr[tiers] <= c)
+			tiers++;
+		if (nres + (size_t) tiers > room)
+		{
+			size_t		nroom = room ? 2 * room : 1024;
+			uint32_t   *r;
+
+			while (nroom < nres + (size_t) tiers)
+				nroom *= 2;
+			r = mem->alloc(mem->ctx, nroom * sizeof(uint32_t));
+			if (!r)
+				goto oom;
+			if (res)
+			{
+				memcpy(r, res, nres * sizeof(uint32_t));
+				mem->release(mem->ctx, res);
+			}
+			res = r;
+			room = nroom;
+		}
+		for (int j = 0; j < tiers; j++)
+			res[nres++] = zp_rank_tier_key(ukeys[i], j);
+		zp_tick(&t);
+	}
+	if (nres > 0 && (nres = zp_bigram_sort_unique(res, nres, mem)) == SIZE_MAX)
+		goto oom;
+	mem->release(mem->ctx, ukeys);
+	mem->release(mem->ctx, ucounts);
+	if (lkeys)
+	{
+		mem->release(mem->ctx, lkeys);
+		mem->release(mem->ctx, lcounts);
+	}
+	*out = res;
+	*nout = nres;
+	return 0;
+oom:
+	if (ukeys)
+		mem->release(mem->ctx, ukeys);
+	if (ucounts)
+		mem->release(mem->ctx, ucounts);
+	if (lkeys)
+		mem->release(mem->ctx, lkeys);
+	if (lcounts)
+		mem->release(mem->ctx, lcounts);
+	if (res)
+		mem->release(mem->ctx, res);
+	return -1;
 }

@@ -94,7 +94,38 @@ extern size_t zp_rank_count(const char *hay, size_t len, const char *needle, siz
 extern double zp_rank_word_share(const ZpLexicon *lex, const ZpLexicon *user,
 								 const char *s, size_t len, const ZpAllocator *mem);
 
-#endif							/* ZP_RANK_H */
+/*
+ * Tier keys: sorted access to rows by how often they hold a key, through a GIN index on
+ * zhpolicy.rank_tiers(body) beside the text index.  For every key of a document (a pair or a
+ * character, as the sketch counts them) with count c, of which c_lead in the lead, the document
+ * gets zp_rank_tier_key(key, j) for every tier j with zp_rank_tier_threshold(j) <= v, where
+ * v = (c + (title_boost - 1) c_lead) / (1 - b + b dl / ZP_TIER_REF_LEN).  A phrase's tf' is at most
+ * the boosted count of each of its keys, so a row the index does not list at tier j for every key
+ * of a phrase has tf' / (1 - b + b dl / avg_len) below zp_rank_tier_threshold(j) times
+ * max(1, avg_len / ZP_TIER_REF_LEN): zp_rank_part_bound of that bounds its part of the score.
+ */
+#define ZP_TIER_COUNT 32			/* tiers 0 .. 31: thresholds 1, 1.41, 2, ... 46341 */
+#define ZP_TIER_REF_LEN 32768.0	/* the length (bytes) counts are normalised to */
+
+/* The count (normalised as above) a row reaches at tier j (0 <= j < ZP_TIER_COUNT). */
+extern double zp_rank_tier_threshold(int j);
+
+/* The index key of (key, tier j). */
+extern uint32_t zp_rank_tier_key(uint32_t key, int j);
+
+/*
+ * The tier keys of doc (len bytes), sorted and distinct, into a buffer from mem (*out, *n);
+ * 0, or -1 when memory is short.  Uses params' b, title_boost and lead_max.
+ */
+extern int	zp_rank_tiers(const char *doc, size_t len, const ZpRankParams *params, const ZpAllocator *mem,
+						  uint32_t **out, size_t *n);
+
+/*
+ * The most a phrase of weight w adds to a score when its tf' / (1 - b + b dl / avg_len) is at
+ * most y (y < 0: no bound, the saturation w (k1 + 1)).
+ */
+extern double zp_rank_part_bound(double w, double y, const ZpRankParams *params);
+
 
 /*
  * Upper bounds without reading a document: its rank sketch.
@@ -153,3 +184,5 @@ extern int	zp_rank_bound_prepare(const ZpRankTerm *terms, int n, const ZpAllocat
 extern double zp_rank_bound(const char *sketch, const ZpRankTerm *terms,
 							const ZpRankBoundTerm *bterms, int nterms, const ZpRankParams *params,
 							uint32_t lex_id);
+
+#endif							/* ZP_RANK_H */

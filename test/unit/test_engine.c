@@ -2328,6 +2328,202 @@ test_rank_sketch(void)
 	}
 }
 
+/* Whether sorted keys[0..n) holds key. */
+static int
+sorted_has(const uint32_t *keys, size_t n, uint32_t key)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && keys[lo] == key;
+}
+
+/*
+ * Tier keys: a row that the tier index does not list at tier j for every key of a phrase has
+ * tf' / (1 - b + b dl / avg_len) below threshold(j) x max(1, avg_len / ZP_TIER_REF_LEN), so the
+ * part bound of that is never below the exact score (random texts of 0 to 200,000 characters with
+ * a lead line, random phrases, mean lengths a quarter, one and four times the reference); and a
+ * phrase of two Han characters is listed up to exactly the tier its boosted count reaches.
+ */
+static void
+test_rank_tiers(void)
+{
+	static const char *alphabet[] = {"数", "字", "经", "济", "发", "展", "国", "家", "安", "全", "网", "络",
+	"a", "1", " ", "。", "休"};
+	static const size_t lengths[] = {0, 1, 9, 300, 4000, 30000, 200000};
+	static const double avgs[] = {ZP_TIER_REF_LEN / 4, ZP_TIER_REF_LEN, ZP_TIER_REF_LEN * 4};
+	unsigned	seed = 4242;
+	int			trials = 0,
+				bad = 0,
+				bad_shape = 0,
+				near = 0,
+				far = 0;
+
+	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++)
+		for (int variant = 0; variant < 2; variant++)
+		{
+			size_t		nalpha = variant == 0 ? sizeof(alphabet) / sizeof(alphabet[0]) : 600;
+			size_t		cap = lengths[li] * 4 + 64,
+						len = 0;
+			char	   *text = malloc(cap);
+			uint32_t   *tiers;
+			size_t		ntiers;
+
+			for (size_t i = 0; i < lengths[li]; i++)
+			{
+				size_t		a,
+							b;
+
+				seed = seed * 1103515245u + 12345u;
+				a = (seed >> 16) % nalpha;
+				b = (seed >> 4) % nalpha;
+				if (i == 40 && lengths[li] > 100)
+					text[len++] = '\n'; /* a lead of 40 characters */
+				if (variant == 1)
+					len += (size_t) wide_char(a < b ? a : b, text + len);
+				else
+				{
+					memcpy(text + len, alphabet[a < b ? a : b], strlen(alphabet[a < b ? a : b]));
+					len += strlen(alphabet[a < b ? a : b]);
+				}
+			}
+			text[len] = '\0';
+			if (zp_rank_tiers(text, len, &zp_rank_defaults, &zp_malloc_allocator, &tiers, &ntiers) != 0)
+			{
+				bad_shape++;
+				free(text);
+				continue;
+			}
+			for (size_t i = 1; i < ntiers; i++)
+				bad_shape += tiers[i - 1] >= tiers[i];	/* sorted, distinct */
+			for (int qi = 0; qi < 60; qi++)
+			{
+				char		q[64];
+				size_t		qlen = 0;
+				ZpRankTerm	term;
+				ZpRankBoundTerm bt;
+
+				seed = seed * 1103515245u + 12345u;
+				if (len > 0)
+				{
+					/* a piece of the text, from a character start, of 1 to 4 characters */
+					size_t		at = (seed >> 8) % len,
+								want = 1 + (seed >> 4) % 4;
+
+					while (at > 0 && ((unsigned char) text[at] & 0xC0) == 0x80)
+						at--;
+					for (size_t k = 0; k < want && at + qlen < len && qlen < 40;)
+					{
+						qlen++;
+						if (at + qlen >= len || ((unsigned char) text[at + qlen] & 0xC0) != 0x80)
+							k++;
+					}
+					memcpy(q, text + at, qlen);
+				}
+				term.s = q;
+				term.len = qlen;
+				term.weight = 1.5;
+				if (zp_rank_bound_prepare(&term, 1, &zp_malloc_allocator, &bt) != 0)
+				{
+					bad_shape++;
+					continue;
+				}
+				for (size_t ai = 0; ai < sizeof(avgs) / sizeof(avgs[0]) && bt.nkeys > 0; ai++)
+				{
+					ZpRankParams p = zp_rank_defaults;
+					ZpRankTermStats st;
+					double		exact,
+								rho = avgs[ai] / ZP_TIER_REF_LEN > 1 ? avgs[ai] / ZP_TIER_REF_LEN : 1;
+					int			top = -1;	/* the highest tier listing every key */
+
+					p.avg_len = avgs[ai];
+					if (zp_rank_score(&lex, NULL, text, len, NULL, 0, &term, 1, &p, &zp_malloc_allocator, &exact, &st) != 0)
+					{
+						bad_shape++;
+						continue;
+					}
+					for (int j = 0; j < ZP_TIER_COUNT; j++)
+					{
+						int			all = 1;
+
+						for (size_t kk = 0; kk < bt.nkeys && all; kk++)
+							all = sorted_has(tiers, ntiers, zp_rank_tier_key(bt.keys[kk], j));
+						if (all)
+							top = j;
+						else
+						{
+							double		bound = zp_rank_part_bound(1.5, zp_rank_tier_threshold(j) * rho, &p);
+
+							trials++;
+							if (bound < exact - 1e-9)
+							{
+								bad++;
+								if (bad <= 3)
+									printf("# tier %d bound %.6f below score %.6f: text of %zu bytes, avg %.0f, query \"%.*s\"\n",
+										   j, bound, exact, len, avgs[ai], (int) qlen, q);
+							}
+						}
+					}
+					if (ai == 0 && qlen == 6 && (unsigned char) q[0] >= 0xE4 && (unsigned char) q[3] >= 0xE4 &&
+						memcmp(q, q + 3, 3) != 0)
+					{
+						/* two Han characters: one pair key, listed up to the tier its boosted count reaches */
+						size_t		lead = 0,
+									c = 0,
+									cl = 0;
+						double		norm = 1 - p.b + p.b * (double) len / ZP_TIER_REF_LEN,
+									boosted;
+						int			want = -1;
+
+						while (lead < len && lead <= p.lead_max && text[lead] != '\n')
+							lead++;
+						if (lead > p.lead_max || (lead == len && len > p.lead_max))
+							lead = 0;
+						for (size_t i = 0; i + 6 <= len; i++)
+							if (memcmp(text + i, q, 6) == 0)
+							{
+								c++;
+								cl += i + 6 <= lead;
+							}
+						boosted = (double) c + (p.title_boost - 1) * (double) cl;
+						while (want + 1 < ZP_TIER_COUNT && zp_rank_tier_threshold(want + 1) * norm <= boosted)
+							want++;
+						if (top == want)
+							near++;
+						else
+						{
+							far++;
+							if (far <= 3)
+								printf("# \"%.*s\" %zu times (%zu in the lead) in %zu bytes: listed up to tier %d, not %d\n",
+									   (int) qlen, q, c, cl, len, top, want);
+						}
+					}
+				}
+				free(bt.keys);
+			}
+			free(tiers);
+			free(text);
+		}
+	{
+		char		msg[200];
+
+		check(bad_shape == 0, "tier keys are made, sorted and distinct, for texts of every length");
+		snprintf(msg, sizeof(msg), "a phrase's part of the score is never above the bound of the first tier that misses it (%d checks)", trials);
+		check(bad == 0 && trials > 10000, msg);
+		snprintf(msg, sizeof(msg), "a pair of Han characters is listed up to the tier its boosted count reaches (%d pairs)", near);
+		check(near > 100 && far == 0, msg);
+	}
+}
+
 /* The text index's keys: hand-made cases, then random texts and queries against a reference. */
 static void
 test_bigram(void)
@@ -2476,6 +2672,7 @@ main(int argc, char **argv)
 	test_bigram();
 	test_rank_count();
 	test_rank_sketch();
+	test_rank_tiers();
 	test_tagger(argv[2]);
 	test_tagger_image(argv[2]);
 	test_tagger_failures();
