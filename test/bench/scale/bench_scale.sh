@@ -186,6 +186,8 @@ has_occ=$(sql "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.p
                WHERE n.nspname = 'zhpolicy' AND p.proname = 'occurrences'")
 has_rank_top=$(sql "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                     WHERE n.nspname = 'zhpolicy' AND p.proname = 'rank_top'")
+has_rank_tiers=$(sql "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                      WHERE n.nspname = 'zhpolicy' AND p.proname = 'rank_tiers'")
 RANK_NOTE=""
 
 # --------------------------------------------------------------- the setups
@@ -268,6 +270,13 @@ for s in $BENCH_SETUPS; do
             sql "ANALYZE docs" >/dev/null
             sk_mb=$(sql "SELECT round(sum(pg_column_size(rank_sketch)) / 1e6, 1) FROM docs")
             RANK_NOTE="zp_text top-10: zhpolicy.rank_top (exact top 10 by zhpolicy.rank with idf and length from the table; rank_sketch column built in $t_sk s, $sk_mb MB, not counted in table+index)"
+            if [ "$has_rank_tiers" -ge 1 ]; then
+                # and the tier index that rank_top reads rows through, commonest first
+                t_ti=$(timed "CREATE INDEX docs_rank_tiers_idx ON docs USING gin (zhpolicy.rank_tiers(body))")
+                sql "ANALYZE docs" >/dev/null
+                ti_mb=$(sql "SELECT round(pg_relation_size('docs_rank_tiers_idx') / 1e6, 1)")
+                RANK_NOTE="$RANK_NOTE; through the tier index (zhpolicy.rank_tiers, built in $t_ti s, $ti_mb MB, not counted in table+index)"
+            fi
             top="SELECT array_agg(d.id ORDER BY t.score DESC, d.id) FROM zhpolicy.rank_top('docs', 'body', 'rank_sketch', %1\$L, 10) t
                  JOIN docs d ON d.tableoid = t.row_table AND d.ctid = t.row_ctid"
         elif [ "$has_rank" -ge 1 ]; then
@@ -281,6 +290,11 @@ for s in $BENCH_SETUPS; do
             top=$(bm25_sql 'body OPERATOR(zhpolicy.&@) %1$L' "$tf")
         fi
         sql "SET enable_seqscan = off; SELECT bench.run_queries('zp_text', 'top10', \$s\$$top\$s\$, $BENCH_RUNS)" >/dev/null
+        if [ "$has_rank_tiers" -ge 1 ] && [ "$has_rank_top" -ge 1 ]; then
+            # the same recipe without the tier index, for the comparison in the notes
+            sql "DROP INDEX docs_rank_tiers_idx" >/dev/null
+            sql "SET enable_seqscan = off; SELECT bench.run_queries('zp_text', 'top10_sketch', \$s\$$top\$s\$, $BENCH_RUNS)" >/dev/null
+        fi
         # kept for the experiments, dropped before pg_bigm so that LIKE cannot pick it
         sql "DROP INDEX docs_zp_text" >/dev/null
         [ "$has_rank_top" -ge 1 ] && sql "ALTER TABLE docs DROP COLUMN rank_sketch" >/dev/null
@@ -396,6 +410,15 @@ SQL
 echo "tag_table over docs: $tag_s s, $(awk -v m="$TEXT_MB" -v s="$tag_s" 'BEGIN { printf "%.1f", m / s }') MB/s ($tagged)"
 echo "truth: strpos, $truth1 (row, query) matches; 100 sequential strpos scans took $truth_s s"
 [ -n "$RANK_NOTE" ] && echo "$RANK_NOTE"
+sql "SELECT 'zp_text top-10 without the tier index (every candidate bounded by its sketch): p50 / p95 ' ||
+            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2) || ' / ' ||
+            round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 2) || ' ms'
+     FROM (SELECT qid, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM bench.timing
+           WHERE setup = 'zp_text' AND mode = 'top10_sketch' GROUP BY qid) x HAVING count(*) > 0"
+sql "SELECT 'zp_text top-10: the same ids with and without the tier index for ' || count(*) FILTER (WHERE a.ids = b.ids) ||
+            ' of ' || count(*) || ' queries'
+     FROM bench.timing a JOIN bench.timing b USING (setup, qid, run)
+     WHERE a.setup = 'zp_text' AND a.mode = 'top10' AND b.mode = 'top10_sketch' AND a.run = 1 HAVING count(*) > 0"
 echo "top-10: ts_rank for tsvector setups; pg_bigm: BM25 in SQL, tf from replace() over the LIKE matches"
 echo "default plan: what EXPLAIN picks for one phrase query with enable_seqscan on"
 echo
