@@ -34,3 +34,13 @@ SELECT 'tag log', count(*) FROM zhpolicy.tag_log;
 SELECT 'pending', zhpolicy.tag_table_pending('docs', 'body', 'tags');
 SELECT 'fingerprint', zhpolicy.vocabulary_fingerprint();
 SELECT 'keywords', string_agg(term, ' ' ORDER BY score DESC, term) FROM zhpolicy.keywords((SELECT body FROM docs ORDER BY id LIMIT 1), 5);
+-- the ranked recipe (0.2 on): the same top rows, through the tier index
+SELECT to_regclass('ranked_docs') IS NOT NULL AS has_ranked \gset
+\if :has_ranked
+SELECT 'ranked', q, (SELECT string_agg(d.id::text, ',' ORDER BY t.score DESC, d.id)
+                     FROM zhpolicy.rank_top('ranked_docs', 'body', 'rank_sketch', q, 5) t
+                     JOIN ranked_docs d ON d.ctid = t.row_ctid)
+FROM unnest(ARRAY['网络安全', '发展 数字经济', '星河数智港']) q;
+SELECT 'ranked indexes', string_agg(indexname || ':' || (indexdef LIKE '%rank_tiers(body)%'), ',' ORDER BY indexname)
+FROM pg_indexes WHERE tablename = 'ranked_docs';
+\endif

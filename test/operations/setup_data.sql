@@ -34,3 +34,17 @@ CREATE INDEX docs_tsv_idx ON docs USING gin (tsv);
 CREATE INDEX docs_tsv_gen_idx ON docs USING gin (tsv_gen);
 CALL zhpolicy.tag_table('docs', 'body', 'tags');
 SELECT zhpolicy.collect_df('docs', 'body') AS documents;
+-- the ranked whole-document recipe, from 0.2 on: the text index, the rank sketch column and the
+-- tier index (a restore rebuilds the expression index; rank_top must still find and use it)
+DO $$
+BEGIN
+    IF to_regprocedure('zhpolicy.rank_tiers(text)') IS NOT NULL THEN
+        CREATE TABLE ranked_docs (id bigint PRIMARY KEY, body text NOT NULL,
+            rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(body)) STORED);
+        INSERT INTO ranked_docs (id, body) SELECT id, body FROM docs;
+        CREATE INDEX ranked_docs_text_idx ON ranked_docs USING gin (body zhpolicy.gin_bigram_ops);
+        CREATE INDEX ranked_docs_tiers_idx ON ranked_docs USING gin (zhpolicy.rank_tiers(body));
+        ANALYZE ranked_docs;
+    END IF;
+END
+$$;
