@@ -497,6 +497,13 @@ typedef struct TierRow
 	double		listed_part;	/* the bound of its score from the phrases that listed it */
 } TierRow;
 
+/* A met row in the pool, by the bound it had when it was (re)entered. */
+typedef struct TierPoolEntry
+{
+	double		key;
+	TierRow    *row;
+} TierPoolEntry;
+
 /* A search of the top k through the tier index. */
 typedef struct TierSearch
 {
@@ -521,7 +528,7 @@ typedef struct TierSearch
 	int			nsketch,
 				sketched;
 	HTAB	   *rows;			/* TierRow by (table, ctid) */
-	TierRow   **pool;			/* rows met and not scored */
+	TierPoolEntry *pool;		/* rows met and not scored: a max-heap on key */
 	int			npool,
 				pool_room;
 	TopRow	   *heap;
@@ -578,7 +585,7 @@ tier_search_init(TierSearch *ts, FunctionCallInfo fcinfo, ParsedQuery *pq, Oid r
 	ctl.hcxt = CurrentMemoryContext;
 	ts->rows = hash_create("zhpolicy rank_top rows", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ts->pool_room = 1024;
-	ts->pool = palloc(sizeof(TierRow *) * ts->pool_room);
+	ts->pool = palloc(sizeof(TierPoolEntry) * ts->pool_room);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT tableoid, ctid, pg_catalog.octet_length(%s::text) FROM %s "
 					 "WHERE zhpolicy.rank_tiers(%s::text) OPERATOR(pg_catalog.@>) $1",
@@ -633,11 +640,72 @@ tier_part(const TierSearch *ts, int t, int j, double dl)
 							  (1 - p->b + p->b * dl / p->avg_len), p);
 }
 
+/* A row's bound: the parts of the phrases that listed it, and the unseen bound of the others. */
+static double
+tier_row_bound(const TierSearch *ts, const TierRow *row)
+{
+	double		b = row->listed_part;
+
+	for (uint64 m = row->unlisted; m; m &= m - 1)
+		b += ts->unseen[__builtin_ctzll(m)];
+	return row->sketched && row->sketch_bound < b ? row->sketch_bound : b;
+}
+
+/* Enter a row in the pool (a max-heap on key). */
+static void
+tier_pool_push(TierSearch *ts, TierRow *row, double key)
+{
+	int			i;
+
+	if (ts->npool == ts->pool_room)
+	{
+		ts->pool_room *= 2;
+		ts->pool = repalloc(ts->pool, sizeof(TierPoolEntry) * ts->pool_room);
+	}
+	i = ts->npool++;
+	while (i > 0 && ts->pool[(i - 1) / 2].key < key)
+	{
+		ts->pool[i] = ts->pool[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	ts->pool[i].key = key;
+	ts->pool[i].row = row;
+}
+
+/* Take the row of the highest key out of the pool. */
+static TierRow *
+tier_pool_pop(TierSearch *ts)
+{
+	TierRow    *top = ts->pool[0].row;
+	TierPoolEntry last = ts->pool[--ts->npool];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= ts->npool)
+			break;
+		if (c + 1 < ts->npool && ts->pool[c + 1].key > ts->pool[c].key)
+			c++;
+		if (ts->pool[c].key <= last.key)
+			break;
+		ts->pool[i] = ts->pool[c];
+		i = c;
+	}
+	if (ts->npool > 0)
+		ts->pool[i] = last;
+	return top;
+}
+
 /* Probe tier j for phrase t: rows it lists for the first time get that tier's bound. */
 static void
 tier_probe(TierSearch *ts, int t, int j)
 {
 	Datum		keys = tier_probe_keys(ts, t, j);
+	TierRow   **fresh = NULL;		/* rows met for the first time */
+	int			nfresh = 0,
+				fresh_room = 0;
 
 	ts->probes++;
 	if (SPI_execute_plan(ts->probe, &keys, NULL, true, 0) != SPI_OK_SELECT)
@@ -661,12 +729,12 @@ tier_probe(TierSearch *ts, int t, int j)
 			row->sketch_bound = 0;
 			row->unlisted = ts->pq->nterms >= 64 ? ~(uint64) 0 : (((uint64) 1 << ts->pq->nterms) - 1);
 			row->listed_part = 0;
-			if (ts->npool == ts->pool_room)
+			if (nfresh == fresh_room)
 			{
-				ts->pool_room *= 2;
-				ts->pool = repalloc(ts->pool, sizeof(TierRow *) * ts->pool_room);
+				fresh_room = fresh_room ? 2 * fresh_room : 256;
+				fresh = fresh ? repalloc(fresh, sizeof(TierRow *) * fresh_room) : palloc(sizeof(TierRow *) * fresh_room);
 			}
-			ts->pool[ts->npool++] = row;
+			fresh[nfresh++] = row;
 		}
 		if (row->unlisted & ((uint64) 1 << t))
 		{
@@ -679,6 +747,10 @@ tier_probe(TierSearch *ts, int t, int j)
 	SPI_freetuptable(SPI_tuptable);
 	ts->low[t] = j;
 	ts->unseen[t] = zp_rank_part_bound(ts->pq->terms[t].weight, zp_rank_tier_threshold(j) * ts->rho, &ts->pq->params);
+	for (int i = 0; i < nfresh; i++)
+		tier_pool_push(ts, fresh[i], tier_row_bound(ts, fresh[i]));
+	if (fresh)
+		pfree(fresh);
 }
 
 /*
@@ -721,16 +793,6 @@ tier_beats(const TierSearch *ts, double bound)
 	return kth >= (1 - ts->epsilon) * bound && (ts->epsilon > 0 || kth > bound);
 }
 
-/* A row's bound: the parts of the phrases that listed it, and the unseen bound of the others. */
-static double
-tier_row_bound(const TierSearch *ts, const TierRow *row)
-{
-	double		b = row->listed_part;
-
-	for (uint64 m = row->unlisted; m; m &= m - 1)
-		b += ts->unseen[__builtin_ctzll(m)];
-	return row->sketched && row->sketch_bound < b ? row->sketch_bound : b;
-}
 
 /*
  * A plan that reads one row of table tab by ctid ($1): SELECT <what> FROM ONLY tab (a partition of
@@ -850,8 +912,8 @@ tier_search_run(TierSearch *ts, bool *listed)
 	{
 		double		unseen = 0,
 					best = -1;
-		int			best_i = -1,
-					pick = -1;
+		TierRow    *best_row = NULL;
+		int			pick = -1;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!started)
@@ -870,36 +932,38 @@ tier_search_run(TierSearch *ts, bool *listed)
 				(pick < 0 || ts->unseen[t] > ts->unseen[pick]))
 				pick = t;
 		}
-		for (int i = 0; i < ts->npool; i++)
+		/*
+		 * The met row of the highest bound.  A key is a bound once computed, and bounds only
+		 * fall (tiers go down, sketches are read): a top whose bound is still its key is the
+		 * highest; else it goes back with its bound as key.
+		 */
+		while (ts->npool > 0)
 		{
-			double		b = tier_row_bound(ts, ts->pool[i]);
+			double		b = tier_row_bound(ts, ts->pool[0].row);
 
-			if (tier_beats(ts, b))
+			if (b < ts->pool[0].key)
 			{
-				/* bounds only fall and the k-th score only rises: it stays beaten */
-				ts->pool[i--] = ts->pool[--ts->npool];
+				TierRow    *row = tier_pool_pop(ts);
+
+				tier_pool_push(ts, row, b);
 				continue;
 			}
-			if (b > best)
-			{
-				best = b;
-				best_i = i;
-			}
+			best = b;
+			best_row = ts->pool[0].row;
+			break;
 		}
 		if (tier_beats(ts, Max(unseen, best)))
 			return true;
-		if (best_i >= 0 && (best >= unseen || pick < 0) && !tier_beats(ts, best))
+		if (best_row && (best >= unseen || pick < 0) && !tier_beats(ts, best))
 		{
-			TierRow    *row = ts->pool[best_i];
-
-			if (!row->sketched)
+			if (!best_row->sketched)
 			{
 				/* its sketch first: a few kB, where scoring reads the whole row */
-				tier_sketch(ts, row);
+				tier_sketch(ts, best_row);
 				continue;
 			}
-			ts->pool[best_i] = ts->pool[--ts->npool];
-			tier_score(ts, row);
+			tier_pool_pop(ts);
+			tier_score(ts, best_row);
 			continue;
 		}
 		if (pick >= 0)
