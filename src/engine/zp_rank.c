@@ -646,6 +646,36 @@ count_keys(const uint32_t *keys, size_t n, uint32_t *ukeys, uint32_t *ucounts, Z
 	return nu;
 }
 
+/* Sorted keys of text[0..len) counted by count_keys into fresh buffers; -1 when memory is short. */
+static int
+counted_keys(const char *text, size_t len, const ZpAllocator *mem, ZpTicker *t,
+			 uint32_t **ukeys, uint32_t **ucounts, size_t *nu)
+{
+	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
+	size_t		n;
+
+	*ukeys = *ucounts = NULL;
+	*nu = 0;
+	if (!keys)
+		return -1;
+	n = zp_bigram_text_keys(text, len, keys, mem);
+	if (zp_bigram_sort(keys, n, mem) != 0)
+	{
+		mem->release(mem->ctx, keys);
+		return -1;
+	}
+	*ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	*ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
+	if (!*ukeys || !*ucounts)
+	{
+		mem->release(mem->ctx, keys);
+		return -1;
+	}
+	*nu = count_keys(keys, n, *ukeys, *ucounts, t);
+	mem->release(mem->ctx, keys);
+	return 0;
+}
+
 #define ZP_SKETCH_HEAVY_SHARE 1 / 8	/* of the room, for the commonest keys */
 #define ZP_SKETCH_BUCKET_SHARE 0.2	/* of the room after the heavy keys */
 
@@ -655,12 +685,10 @@ zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
 			   char **out, size_t *outlen)
 {
 	size_t		lead = lead_end_of(doc, len, p->lead_max);
-	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
 	uint32_t   *ukeys = NULL,
 			   *ucounts = NULL,
 			   *sorted = NULL;
-	size_t		n,
-				nu = 0,
+	size_t		nu = 0,
 				i,
 				kept = 0,
 				nheavy = 0;
@@ -680,18 +708,10 @@ zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
 	ZpTicker	t;
 
 	*out = NULL;
-	if (!keys)
-		return -1;
-	n = zp_bigram_text_keys(doc, len, keys, mem);
-	if (zp_bigram_sort(keys, n, mem) != 0)
-		goto oom;
-	/* distinct pairs with their counts, and after the pairs of each character its own count */
-	ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
-	ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
-	if (!ukeys || !ucounts)
-		goto oom;
 	zp_ticker_init(&t, mem);
-	nu = count_keys(keys, n, ukeys, ucounts, &t);
+	/* distinct pairs with their counts, and after the pairs of each character its own count */
+	if (counted_keys(doc, len, mem, &t, &ukeys, &ucounts, &nu) != 0)
+		goto oom;
 	{
 		size_t		budget = len / 12,
 					avail;
@@ -805,13 +825,11 @@ zp_rank_sketch(const ZpLexicon *lex, const ZpLexicon *user, uint32_t lex_id,
 		*outlen = sketch_size(lead, kept, nw, nbuckets, nbits);
 	}
 	memcpy(buf, &h, sizeof(h));
-	mem->release(mem->ctx, keys);
 	mem->release(mem->ctx, ukeys);
 	mem->release(mem->ctx, ucounts);
 	*out = buf;
 	return 0;
 oom:
-	mem->release(mem->ctx, keys);
 	if (ukeys)
 		mem->release(mem->ctx, ukeys);
 	if (ucounts)
@@ -1051,36 +1069,6 @@ zp_rank_part_bound(double w, double y, const ZpRankParams *p)
 	if (y < 0)
 		return w * (p->k1 + 1);
 	return w * y * (p->k1 + 1) / (y + p->k1);
-}
-
-/* Sorted keys of text[0..len) counted by count_keys into fresh buffers; -1 when memory is short. */
-static int
-counted_keys(const char *text, size_t len, const ZpAllocator *mem, ZpTicker *t,
-			 uint32_t **ukeys, uint32_t **ucounts, size_t *nu)
-{
-	uint32_t   *keys = mem->alloc(mem->ctx, (len + 1) * sizeof(uint32_t));
-	size_t		n;
-
-	*ukeys = *ucounts = NULL;
-	*nu = 0;
-	if (!keys)
-		return -1;
-	n = zp_bigram_text_keys(text, len, keys, mem);
-	if (zp_bigram_sort(keys, n, mem) != 0)
-	{
-		mem->release(mem->ctx, keys);
-		return -1;
-	}
-	*ukeys = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
-	*ucounts = mem->alloc(mem->ctx, (2 * n + 1) * sizeof(uint32_t));
-	if (!*ukeys || !*ucounts)
-	{
-		mem->release(mem->ctx, keys);
-		return -1;
-	}
-	*nu = count_keys(keys, n, *ukeys, *ucounts, t);
-	mem->release(mem->ctx, keys);
-	return 0;
 }
 
 int
