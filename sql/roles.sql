@@ -11,6 +11,16 @@ GRANT SELECT ON article TO regress_zp_app;
 GRANT INSERT, UPDATE, DELETE ON zhpolicy.user_word TO regress_zp_editor;
 GRANT INSERT, UPDATE, DELETE ON zhpolicy.concept, zhpolicy.concept_label TO regress_zp_editor;
 SELECT zhpolicy.collect_df('article', 'body', 'roles test') AS documents;
+-- a partitioned table with the ranked recipe, of which the application may read the parent only
+CREATE TABLE ranked_parts (id bigint PRIMARY KEY, body text,
+    rank_sketch bytea GENERATED ALWAYS AS (zhpolicy.rank_sketch(body)) STORED) PARTITION BY RANGE (id);
+CREATE TABLE ranked_parts_low PARTITION OF ranked_parts FOR VALUES FROM (MINVALUE) TO (3);
+CREATE TABLE ranked_parts_high PARTITION OF ranked_parts FOR VALUES FROM (3) TO (MAXVALUE);
+INSERT INTO ranked_parts (id, body) SELECT row_number() OVER (ORDER BY file), body FROM article;
+CREATE INDEX ON ranked_parts USING gin (body zhpolicy.gin_bigram_ops);
+CREATE INDEX ON ranked_parts USING gin (zhpolicy.rank_tiers(body));
+ANALYZE ranked_parts;
+GRANT SELECT ON ranked_parts TO regress_zp_app;
 
 -- a new connection of the application role: nothing cached yet in this backend
 \c - regress_zp_app
@@ -61,6 +71,14 @@ SELECT array_agg(d.id ORDER BY t.score DESC, d.id) AS top_ids,
             FROM regress_app.longdocs ORDER BY 2 DESC, 1) x WHERE s > 0) AS by_order_by
 FROM zhpolicy.rank_top('regress_app.longdocs', 'body', 'rank_sketch', '网络空间 发展') t
 JOIN regress_app.longdocs d ON d.ctid = t.row_ctid;
+-- the same on a partitioned table the role may read only through its parent
+SELECT array_agg(d.id ORDER BY t.score DESC, d.id) AS partitioned_top_ids,
+       (SELECT array_agg(id ORDER BY s DESC, id) FROM (
+            SELECT id, zhpolicy.rank(body, zhpolicy.rank_query('网络空间 发展', 'ranked_parts', 'body')) AS s
+            FROM ranked_parts ORDER BY 2 DESC, 1) x WHERE s > 0) AS by_order_by
+FROM zhpolicy.rank_top('ranked_parts', 'body', 'rank_sketch', '网络空间 发展') t
+JOIN ranked_parts d ON d.tableoid = t.row_table AND d.ctid = t.row_ctid;
+SELECT count(*) AS partition_refused FROM ranked_parts_low;
 DROP TABLE regress_app.longdocs;
 
 -- writes without a grant: SQLSTATE 42501, and the error of the extension's functions names the grant
@@ -145,4 +163,5 @@ DELETE FROM zhpolicy.term_df WHERE corpus = 'roles test';
 DELETE FROM zhpolicy.df_corpus WHERE corpus = 'roles test';
 REVOKE ALL ON zhpolicy.user_word, zhpolicy.concept, zhpolicy.concept_label FROM regress_zp_editor;
 REVOKE ALL ON article FROM regress_zp_app;
+DROP TABLE ranked_parts;
 DROP ROLE regress_zp_app, regress_zp_editor;

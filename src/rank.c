@@ -359,15 +359,32 @@ typedef struct TopRow
 	double		score;
 } TopRow;
 
-/* Keep the k best rows in a min-heap on score (heap[0] is the k-th best once n == k). */
-static void
-top_rows_offer(TopRow *heap, int *n, int k, const TopRow *row)
+/* The k best rows so far: a min-heap on score (row[0] is the k-th best once n == k). */
+typedef struct TopRows
 {
-	int			i;
+	TopRow	   *row;
+	int			n;
+	int			room;			/* grows with n, up to k: k itself may be far above the rows there are */
+	int			k;
+} TopRows;
 
-	if (*n < k)
+/* Keep the k best rows. */
+static void
+top_rows_offer(TopRows *top, const TopRow *row)
+{
+	TopRow	   *heap;
+	int			i,
+				k = top->k;
+
+	if (top->n < k && top->n == top->room)
 	{
-		i = (*n)++;
+		top->room = Min(k, Max(16, 2 * top->room));
+		top->row = top->row ? repalloc(top->row, sizeof(TopRow) * top->room) : palloc(sizeof(TopRow) * top->room);
+	}
+	heap = top->row;
+	if (top->n < k)
+	{
+		i = top->n++;
 		while (i > 0 && heap[(i - 1) / 2].score > row->score)
 		{
 			heap[i] = heap[(i - 1) / 2];
@@ -509,31 +526,21 @@ typedef struct TierSearch
 {
 	FunctionCallInfo fcinfo;
 	ParsedQuery *pq;
-	Oid			relid;
-	const char *text_col;
-	const char *sketch_col;
 	Datum		rq;				/* the rank query, for rank_bound */
-	Oid			rq_type;
-	int			k;
 	double		epsilon;
 	double		rho;			/* max(1, avg_len / ZP_TIER_REF_LEN), see zp_rank.h */
 	int			low[RANK_MAX_TERMS];	/* the lowest tier probed for each phrase (ZP_TIER_COUNT: none) */
 	double		unseen[RANK_MAX_TERMS]; /* the bound of each phrase's part for rows it has not listed */
 	SPIPlanPtr	probe;			/* the rows listed for an array of tier keys, with their lengths */
-	Oid			fetch_tab[8];	/* plans that read one row's text, by table (partition) */
-	SPIPlanPtr	fetch_plan[8];
-	int			nfetch;
-	Oid			sketch_tab[8];	/* plans that read one row's sketch bound, by table */
-	SPIPlanPtr	sketch_plan[8];
-	int			nsketch,
-				sketched;
+	SPIPlanPtr	read_text;		/* one row's text, by ctid and table, through tbl */
+	SPIPlanPtr	read_sketch;	/* one row's sketch bound, the same way */
+	int			sketched;
 	HTAB	   *rows;			/* TierRow by (table, ctid) */
 	TierPoolEntry *pool;		/* rows met and not scored: a max-heap on key */
 	int			npool,
 				pool_room;
-	TopRow	   *heap;
-	int			nheap,
-				scored,
+	TopRows    *top;
+	int			scored,
 				kept,
 				probes;
 	MemoryContext row_cxt;
@@ -554,7 +561,7 @@ tier_search_usable(ParsedQuery *pq)
 
 static void
 tier_search_init(TierSearch *ts, FunctionCallInfo fcinfo, ParsedQuery *pq, Oid relid, const char *text_col,
-				 const char *sketch_col, Datum rq, Oid rq_type, int k, double epsilon, TopRow *heap,
+				 const char *sketch_col, Datum rq, Oid rq_type, double epsilon, TopRows *top,
 				 MemoryContext row_cxt)
 {
 	HASHCTL		ctl;
@@ -564,14 +571,9 @@ tier_search_init(TierSearch *ts, FunctionCallInfo fcinfo, ParsedQuery *pq, Oid r
 	memset(ts, 0, sizeof(*ts));
 	ts->fcinfo = fcinfo;
 	ts->pq = pq;
-	ts->relid = relid;
-	ts->text_col = text_col;
-	ts->sketch_col = sketch_col;
 	ts->rq = rq;
-	ts->rq_type = rq_type;
-	ts->k = k;
 	ts->epsilon = epsilon;
-	ts->heap = heap;
+	ts->top = top;
 	ts->row_cxt = row_cxt;
 	ts->rho = Max(1.0, pq->params.avg_len / ZP_TIER_REF_LEN);
 	for (int i = 0; i < pq->nterms; i++)
@@ -595,6 +597,22 @@ tier_search_init(TierSearch *ts, FunctionCallInfo fcinfo, ParsedQuery *pq, Oid r
 	ts->probe = SPI_prepare(sql.data, 1, &argtype);
 	if (ts->probe == NULL)
 		elog(ERROR, "zhpolicy.rank_top: could not prepare the tier probe: %s", SPI_result_code_string(SPI_result));
+
+	/*
+	 * A met row is read through tbl as the probe found it, by ctid and tableoid: the table's own
+	 * privileges and row security apply, not those of the partition that holds it.
+	 */
+	{
+		Oid			argtypes[3] = {TIDOID, OIDOID, rq_type};
+		char	   *from = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+
+		ts->read_text = SPI_prepare(psprintf("SELECT %s::text FROM %s WHERE ctid = $1 AND tableoid = $2",
+											 quote_identifier(text_col), from), 2, argtypes);
+		ts->read_sketch = SPI_prepare(psprintf("SELECT zhpolicy.rank_bound(%s, $3) FROM %s WHERE ctid = $1 AND tableoid = $2",
+											   quote_identifier(sketch_col), from), 3, argtypes);
+		if (ts->read_text == NULL || ts->read_sketch == NULL)
+			elog(ERROR, "zhpolicy.rank_top: could not prepare a row read: %s", SPI_result_code_string(SPI_result));
+	}
 }
 
 /* The tier keys of phrase t at tier j, as an int4[]. */
@@ -718,6 +736,7 @@ tier_probe(TierSearch *ts, int t, int j)
 		TierRow    *row;
 		bool		found;
 
+		CHECK_FOR_INTERRUPTS();
 		memset(&key, 0, sizeof(key));
 		key.tab = DatumGetObjectId(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull));
 		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull)), &key.tid);
@@ -787,60 +806,23 @@ tier_beats(const TierSearch *ts, double bound)
 {
 	double		kth;
 
-	if (ts->nheap < ts->k)
+	if (ts->top->n < ts->top->k)
 		return false;
-	kth = ts->heap[0].score;
+	kth = ts->top->row[0].score;
 	return kth >= (1 - ts->epsilon) * bound && (ts->epsilon > 0 || kth > bound);
 }
 
-
-/*
- * A plan that reads one row of table tab by ctid ($1): SELECT <what> FROM ONLY tab (a partition of
- * a partitioned table, or the table itself), kept in tabs/plans (n of at most 8) while there is
- * room; an unsaved plan lives until SPI_finish.  NULL when the table is gone.
- */
-static SPIPlanPtr
-tier_row_plan(Oid tab, const char *what, int nargs, Oid *argtypes, Oid *tabs, SPIPlanPtr *plans, int *n)
-{
-	StringInfoData sql;
-	char	   *name;
-	SPIPlanPtr	plan;
-
-	for (int i = 0; i < *n; i++)
-		if (tabs[i] == tab)
-			return plans[i];
-	name = get_rel_name(tab);
-	if (name == NULL)
-		return NULL;
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT %s FROM ONLY %s WHERE ctid = $1", what,
-					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(tab)), name));
-	plan = SPI_prepare(sql.data, nargs, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "zhpolicy.rank_top: could not prepare a row read: %s", SPI_result_code_string(SPI_result));
-	if (*n < 8)
-	{
-		tabs[*n] = tab;
-		plans[(*n)++] = plan;
-	}
-	return plan;
-}
 
 /* Read a row's sketch bound (NULL sketch: no bound from it). */
 static void
 tier_sketch(TierSearch *ts, TierRow *row)
 {
-	Oid			argtypes[2] = {TIDOID, ts->rq_type};
-	Datum		args[2] = {PointerGetDatum(&row->key.tid), ts->rq};
-	char	   *what = psprintf("zhpolicy.rank_bound(%s, $2)", quote_identifier(ts->sketch_col));
-	SPIPlanPtr	plan = tier_row_plan(row->key.tab, what, 2, argtypes, ts->sketch_tab, ts->sketch_plan, &ts->nsketch);
+	Datum		args[3] = {PointerGetDatum(&row->key.tid), ObjectIdGetDatum(row->key.tab), ts->rq};
 
 	row->sketched = true;
 	row->sketch_bound = get_float8_infinity();
 	ts->sketched++;
-	if (plan == NULL)
-		return;
-	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(ts->read_sketch, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "zhpolicy.rank_top: the sketch read failed");
 	if (SPI_processed == 1)
 	{
@@ -857,16 +839,11 @@ tier_sketch(TierSearch *ts, TierRow *row)
 static void
 tier_score(TierSearch *ts, TierRow *row)
 {
-	Oid			argtype = TIDOID;
-	Datum		arg = PointerGetDatum(&row->key.tid);
-	char	   *what = psprintf("%s::text", quote_identifier(ts->text_col));
-	SPIPlanPtr	plan = tier_row_plan(row->key.tab, what, 1, &argtype, ts->fetch_tab, ts->fetch_plan, &ts->nfetch);
+	Datum		args[2] = {PointerGetDatum(&row->key.tid), ObjectIdGetDatum(row->key.tab)};
 	MemoryContext old;
 
 	row->scored = true;
-	if (plan == NULL)
-		return;				/* dropped meanwhile: not a row of the table any more */
-	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(ts->read_text, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "zhpolicy.rank_top: the row fetch failed");
 	if (SPI_processed == 1)
 	{
@@ -887,7 +864,7 @@ tier_score(TierSearch *ts, TierRow *row)
 				top.tab = row->key.tab;
 				top.tid = row->key.tid;
 				ts->kept++;
-				top_rows_offer(ts->heap, &ts->nheap, ts->k, &top);
+				top_rows_offer(ts->top, &top);
 			}
 		}
 	}
@@ -1040,9 +1017,8 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 	StringInfoData sql;
 	Oid			argtypes[3];
 	Datum		args[3];
-	TopRow	   *heap;
-	int			nheap = 0,
-				scored = 0,
+	TopRows		top = {NULL, 0, 0, 0};
+	int			scored = 0,
 				kept = 0,
 				nterms_listed = 0;
 	MemoryContext row_cxt,
@@ -1113,7 +1089,7 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 	pq = parse_query(fcinfo, DatumGetHeapTupleHeader(rq));
 
 	/* room for k rows */
-	heap = palloc(sizeof(TopRow) * k);
+	top.k = k;
 	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "zhpolicy rank_top row", ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < nterms; i++)
 		listed[i] = true;
@@ -1122,12 +1098,11 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 	{
 		TierSearch	ts;
 
-		tier_search_init(&ts, fcinfo, pq, relid, text_col, sketch_col, rq, rq_type, k, epsilon, heap, row_cxt);
+		tier_search_init(&ts, fcinfo, pq, relid, text_col, sketch_col, rq, rq_type, epsilon, &top, row_cxt);
 		if (tier_search_run(&ts, listed))
 			memset(listed, 0, sizeof(listed));	/* settled: no candidate list needed */
 		else
 			elog(DEBUG1, "zhpolicy.rank_top: the tier index did not settle the top %d; listing candidates", k);
-		nheap = ts.nheap;
 		scored = ts.scored;
 		kept = ts.kept;
 		seen = ts.rows;
@@ -1168,8 +1143,8 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		/* stop once no row left can beat the k-th: bounds only fall from here on */
-		if (nheap >= k && !ub_null && heap[0].score >= (1 - epsilon) * ub &&
-			(epsilon > 0 || heap[0].score > ub))
+		if (top.n >= k && !ub_null && top.row[0].score >= (1 - epsilon) * ub &&
+			(epsilon > 0 || top.row[0].score > ub))
 			break;
 		row.tab = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
 		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 2, &isnull)), &row.tid);
@@ -1186,19 +1161,20 @@ zhpolicy_rank_top(PG_FUNCTION_ARGS)
 		if (row.score <= 0)
 			continue;			/* holds the pairs of a phrase but not the phrase */
 		kept++;
-		top_rows_offer(heap, &nheap, k, &row);
+		top_rows_offer(&top, &row);
 	}
 	elog(DEBUG1, "zhpolicy.rank_top: %d scored exactly, %d kept", scored, kept);
 
-	qsort(heap, nheap, sizeof(TopRow), top_row_cmp);
-	for (int i = 0; i < nheap; i++)
+	if (top.n > 0)
+		qsort(top.row, top.n, sizeof(TopRow), top_row_cmp);
+	for (int i = 0; i < top.n; i++)
 	{
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 
-		values[0] = ObjectIdGetDatum(heap[i].tab);
-		values[1] = PointerGetDatum(&heap[i].tid);
-		values[2] = Float8GetDatum(heap[i].score);
+		values[0] = ObjectIdGetDatum(top.row[i].tab);
+		values[1] = PointerGetDatum(&top.row[i].tid);
+		values[2] = Float8GetDatum(top.row[i].score);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
