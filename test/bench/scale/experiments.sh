@@ -10,18 +10,6 @@ exp() {
     sql "INSERT INTO bench.experiment VALUES ('$1', '$2', $3, ${4:-NULL}, \$n\$$5\$n\$)" >/dev/null
 }
 
-# both_partitions TABLE INDEX_PREFIX COLUMN_AND_OPCLASS: build the index of partitions TABLE0 and
-# TABLE1 in two sessions at once; prints the seconds until both are done
-both_partitions() {
-    local a b
-    a=$(now)
-    "${PSQL[@]}" -c "CREATE INDEX ${2}0 ON ${1}0 USING gin ($3)" &
-    "${PSQL[@]}" -c "CREATE INDEX ${2}1 ON ${1}1 USING gin ($3)" &
-    wait
-    b=$(now)
-    secs "$a" "$b"
-}
-
 # the exact text index: ours when this build has it, else pg_bigm's (to show what the knobs do)
 if [ "$has_text_index" = 1 ]; then
     EXP_OPC=zhpolicy.gin_bigram_ops; EXP_WHO=zp_text
@@ -55,7 +43,7 @@ sql "CREATE TABLE x_tsv AS SELECT id, zhpolicy.tsvector(body) AS tsv FROM docs;
      INSERT INTO x_tsvp SELECT * FROM x_tsv" >/dev/null
 t=$(timed "CREATE INDEX x_tsv_gin ON x_tsv USING gin (tsv)")
 exp "GIN on zhpolicy.tsvector" "one table" "$t" "pg_relation_size('x_tsv_gin') / 1e6" ""
-t=$(both_partitions x_tsvp x_tsvp_gin tsv)
+t=$(all_partitions x_tsvp x_tsvp_gin tsv 2)
 exp "GIN on zhpolicy.tsvector" "2 partitions, 2 sessions at once" "$t" \
     "(pg_relation_size('x_tsvp_gin0') + pg_relation_size('x_tsvp_gin1')) / 1e6" ""
 sql "DROP TABLE x_tsv; DROP TABLE x_tsvp" >/dev/null
@@ -76,7 +64,7 @@ if [ -n "$EXP_OPC" ]; then
     exp "$EXP_WHO index build ($EXP_OPC)" "2 partitions, CREATE INDEX on the parent" "$t" \
         "(SELECT sum(pg_relation_size(i.indexrelid)) FROM pg_index i WHERE i.indrelid IN ('x_docs0'::regclass, 'x_docs1'::regclass)) / 1e6" ""
     sql "DROP INDEX x_docs_idx" >/dev/null
-    t=$(both_partitions x_docs x_docs_idx "body $EXP_OPC")
+    t=$(all_partitions x_docs x_docs_idx "body $EXP_OPC" 2)
     exp "$EXP_WHO index build ($EXP_OPC)" "2 partitions, 2 sessions at once" "$t" \
         "(pg_relation_size('x_docs_idx0') + pg_relation_size('x_docs_idx1')) / 1e6" \
         "then CREATE INDEX ON x_docs attaches both"
