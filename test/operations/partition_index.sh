@@ -26,8 +26,8 @@ CREATE TABLE q AS SELECT DISTINCT substr(body, (1 + (id * 4099) % (length(body) 
 SQL
 [ $? -eq 0 ] || { bad "setting up docs failed"; exit 1; }
 leaf_indexes() {
-    "${PSQL[@]}" -At -c "SELECT string_agg(c.relname || ':' || (SELECT count(*) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
-                            WHERE i.indrelid = c.oid AND pg_get_indexdef(x.oid) LIKE '%gin_bigram_ops%') || ','
+    "${PSQL[@]}" -At -c "SELECT string_agg(c.relname || ':' || (SELECT count(*) FROM pg_index i
+                            WHERE i.indrelid = c.oid AND pg_get_indexdef(i.indexrelid) LIKE '%gin_bigram_ops%') || ','
                             || (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid AND pg_get_indexdef(i.indexrelid) LIKE '%rank_tiers%'),
                             ' ' ORDER BY c.relname)
                          FROM pg_partition_tree('docs') t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf"

@@ -11,9 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JOBS=${JOBS:-$(nproc)}
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -c "ALTER TABLE docs ADD COLUMN IF NOT EXISTS rank_sketch bytea
-                     GENERATED ALWAYS AS (zhpolicy.rank_sketch(body)) STORED,
-                     ALTER COLUMN rank_sketch SET STORAGE MAIN"
+"${PSQL[@]}" -f "$here/sketch.sql"
 # one CREATE INDEX a line: every leaf's text index first, then every leaf's tier index
 "${PSQL[@]}" -At -c "SELECT format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin (%s)',
                             left(c.relname, 46) || k.suffix, c.oid::regclass, k.keys)
